@@ -1,0 +1,30 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup demo test dev clean-data
+
+setup: $(STAMP)
+
+# Idempotent: reinstalls only when the pins or the package metadata change.
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m pip check
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/sei-stats demo
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+dev: setup
+	$(BIN)/sei-stats dev
+
+# Removes generated data (raw demo files, landed months, warehouse, charts, Dagster runs).
+clean-data:
+	rm -rf data/raw/returns data/raw/*.csv data/landed data/warehouse data/output data/dagster_home

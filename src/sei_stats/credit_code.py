@@ -1,0 +1,35 @@
+"""The unified social credit code (统一社会信用代码, GB 32100-2015) and its check character."""
+
+from __future__ import annotations
+
+# Character set of GB 32100-2015: value = index. I, O, S, V and Z are never used.
+CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_VALUE = {c: i for i, c in enumerate(CHARSET)}
+# Weight of position i (1-based) is 3^(i-1) mod 31.
+WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+
+
+def check_character(first17: str) -> str:
+    """The 18th character that GB 32100-2015 computes from the first 17."""
+    if len(first17) != 17:
+        raise ValueError(f"need 17 characters, got {len(first17)}")
+    total = sum(_VALUE[c] * w for c, w in zip(first17, WEIGHTS))
+    return CHARSET[(31 - total % 31) % 31]
+
+
+def problem(code: str) -> str | None:
+    """Why ``code`` is not a valid credit code, or None when it is valid."""
+    if len(code) != 18:
+        return f"has {len(code)} characters, not 18"
+    bad = sorted({c for c in code if c not in _VALUE})
+    if bad:
+        return f"has characters outside the GB 32100-2015 set: {''.join(bad)}"
+    expected = check_character(code[:17])
+    if code[17] != expected:
+        return f"check character is {code[17]}, GB 32100-2015 gives {expected}"
+    return None
+
+
+def is_valid(code: str) -> bool:
+    """True when ``code`` is 18 characters of the GB 32100-2015 set with the right check character."""
+    return problem(code) is None
