@@ -54,6 +54,11 @@ class DataPaths:
     def dagster_home(self) -> Path:
         return self.root / "dagster_home"
 
+    @property
+    def simulated(self) -> bool:
+        """True for the demo city: raw/SIMULATED.txt marks generated data, and charts say 模拟数据."""
+        return (self.raw / "SIMULATED.txt").exists()
+
     def landed_month(self, period: str) -> Path:
         return self.landed / f"{period}.parquet"
 

@@ -1,0 +1,119 @@
+"""Thin assets: each calls one library function and reports what it did."""
+
+
+import duckdb
+import dagster as dg
+
+from sei_stats import charts, headline, warehouse
+from sei_stats.catalog import read_districts
+from sei_stats.land import land_month
+from schemas.returns import accepted_lines_schema
+
+from .partitions import monthly_partitions
+from .resources import SeiData
+
+# DuckDB files take one writer at a time: every asset that writes one runs in this pool (limit 1).
+DUCKDB_POOL = "sei_duckdb"
+
+MART_KEYS = {
+    "mart/indicators_monthly": "SEI indicators for each report period (1–X月), 亿元",
+    "mart/output_by_area": "SEI output by the plan's six areas for each report period, 亿元",
+    "mart/data_quality": "Lines received and the bucket each landed in, per report period",
+    "mart/indicators_annual": "SEI indicators for each complete year, 亿元",
+    "mart/target_progress": "The plan's three targets against the last complete year",
+    "qa/rejects": "Rejected lines, one row per rule failed",
+}
+
+
+@dg.asset(
+    partitions_def=monthly_partitions,
+    group_name="returns",
+    pool=DUCKDB_POOL,
+    kinds={"pandas", "parquet"},
+    description="A month's returns read, validated (pandera), corrected and classified, landed as one Parquet file.",
+    check_specs=[
+        dg.AssetCheckSpec("accepted_lines_match_contract", asset="monthly_returns",
+                          description="Every landed accepted line passes the pandera contract of accepted lines."),
+        dg.AssetCheckSpec("every_line_in_one_bucket", asset="monthly_returns",
+                          description="Received = accepted + rejected + superseded, read back from the landed file."),
+    ],
+)
+def monthly_returns(context: dg.AssetExecutionContext, sei_data: SeiData):
+    paths = sei_data.paths()
+    landed = land_month(paths, context.partition_key)
+    context.log.info(f"{landed.period}: {landed.rows_received} lines received, {landed.buckets}")
+    yield dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(landed.path)),
+            "files": dg.MetadataValue.json(landed.files),
+            "rows_received": landed.rows_received,
+            **{f"rows_{bucket}": n for bucket, n in landed.buckets.items()},
+            "rows_unclassified": landed.rows_unclassified,
+            "rules_failed": dg.MetadataValue.json(landed.rules_failed),
+            "catalog_version": landed.catalog_version,
+        }
+    )
+    frame = duckdb.sql(f"SELECT * FROM read_parquet('{landed.path}')").df()
+    accepted = frame[frame["status"] == "accepted"]
+    schema = accepted_lines_schema(set(read_districts(paths.catalog)["code"]))
+    try:
+        schema.validate(accepted, lazy=True)
+        contract = dg.AssetCheckResult(check_name="accepted_lines_match_contract", passed=True,
+                                       metadata={"rows_checked": len(accepted)})
+    except Exception as error:  # pandera SchemaErrors: report, do not raise, so the check shows why
+        contract = dg.AssetCheckResult(check_name="accepted_lines_match_contract", passed=False,
+                                       metadata={"rows_checked": len(accepted), "error": str(error)[:2000]})
+    yield contract
+    counts = frame["status"].value_counts().to_dict()
+    yield dg.AssetCheckResult(
+        check_name="every_line_in_one_bucket",
+        passed=len(frame) == landed.rows_received == sum(counts.values()) and set(counts) <= {"accepted", "rejected", "superseded"},
+        metadata={"received": landed.rows_received, **{k: int(v) for k, v in counts.items()}},
+    )
+
+
+def _preview(con: duckdb.DuckDBPyConnection, table: str, limit: int = 10) -> str:
+    """The table's latest rows as markdown, for the asset's page in the UI."""
+    return con.execute(f"SELECT * FROM {table} ORDER BY 1 DESC LIMIT {limit}").df().to_markdown(index=False)
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(dg.AssetKey(key.split("/")), description=text, deps=["monthly_returns"], group_name="warehouse", kinds={"duckdb"})
+           for key, text in MART_KEYS.items()],
+    pool=DUCKDB_POOL,
+)
+def warehouse_marts(context: dg.AssetExecutionContext, sei_data: SeiData):
+    """Publish the warehouse (a new file moved onto the published path) and report each mart."""
+    published = warehouse.publish(sei_data.paths())
+    context.log.info(f"published {published.path} over {len(published.periods)} landed months")
+    with duckdb.connect(str(published.path), read_only=True) as con:
+        for key in MART_KEYS:
+            table = key.replace("/", ".")
+            yield dg.MaterializeResult(
+                asset_key=dg.AssetKey(key.split("/")),
+                metadata={
+                    "warehouse": dg.MetadataValue.path(str(published.path)),
+                    "dagster/row_count": published.tables[table],
+                    "landed_periods": f"{published.periods[0]}..{published.periods[-1]} ({len(published.periods)})",
+                    "preview": dg.MetadataValue.md(_preview(con, table)),
+                },
+            )
+
+
+@dg.asset(
+    deps=[dg.AssetKey(["mart", name]) for name in ("indicators_annual", "target_progress", "output_by_area")],
+    group_name="briefing",
+    kinds={"matplotlib"},
+    description="Briefing charts (PNG 300 dpi and SVG) under output/charts/, with a CJK font.",
+)
+def briefing_charts(context: dg.AssetExecutionContext, sei_data: SeiData):
+    paths = sei_data.paths()
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        written = charts.render_charts(con, paths.charts, simulated=paths.simulated)
+        table = headline.headline_table(con)
+    context.log.info(f"{len(written)} chart files in {paths.charts}")
+    return dg.MaterializeResult(metadata={
+        "charts": dg.MetadataValue.json([str(p) for p in written]),
+        "headline": dg.MetadataValue.md(table.to_markdown(index=False)),
+        "simulated": paths.simulated,
+    })

@@ -1,0 +1,203 @@
+"""The `sei-stats` command: what the statistics bureau runs each month, through the same Dagster assets as the UI."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+from sei_stats.config import DataPaths, data_paths
+
+
+def _say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def _failure_message(result) -> str:
+    """The first step failure of a Dagster run, as the library raised it."""
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            error = event.step_failure_data.error
+            while error.cause is not None and "dagster" in error.cls_name.lower():
+                error = error.cause
+            return error.message.strip()
+    return "the run failed (see the Dagster UI for its events)"
+
+
+def _run(job_name: str, instance, partition_key: str | None = None):
+    from .definitions import defs
+
+    job = defs.resolve_job_def(job_name)
+    # Progress is printed here; Dagster's own event log stays in the instance (and the UI), not the terminal.
+    quiet = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+    return job.execute_in_process(instance=instance, partition_key=partition_key, raise_on_error=False, run_config=quiet)
+
+
+def materialize(paths: DataPaths, periods: list[str]) -> int:
+    """Land each period, then publish once; print progress; 0 when every period landed and the publish succeeded."""
+    import dagster as dg
+
+    from .instance import ensure_dagster_home
+
+    home = ensure_dagster_home(paths)
+    _say(f"SEI_DATA_DIR={paths.root}  DAGSTER_HOME={home}")
+    failed: dict[str, str] = {}
+    with dg.DagsterInstance.get() as instance:
+        for i, period in enumerate(periods, 1):
+            started = time.perf_counter()
+            result = _run("sei_land_month", instance, partition_key=period)
+            seconds = time.perf_counter() - started
+            if result.success:
+                meta = _landing_metadata(result)
+                _say(f"[{i}/{len(periods)}] {period}: landed {meta} ({seconds:.1f} s)")
+            else:
+                failed[period] = _failure_message(result)
+                _say(f"[{i}/{len(periods)}] {period}: FAILED — {failed[period]}")
+        landed_any = len(failed) < len(periods)
+        if landed_any:
+            started = time.perf_counter()
+            result = _run("sei_publish", instance)
+            if result.success:
+                _say(f"published {paths.warehouse} and charts in {paths.charts} ({time.perf_counter() - started:.1f} s)")
+            else:
+                failed["publish"] = _failure_message(result)
+                _say(f"publish FAILED — {failed['publish']}")
+    if failed:
+        _say(f"\n{len(failed)} failure(s); nothing of a failed month was published (its previous landing, if any, stands):")
+        for what, message in failed.items():
+            _say(f"  {what}: {message}")
+        return 1
+    return 0
+
+
+def _landing_metadata(result) -> str:
+    for event in result.get_asset_materialization_events():
+        meta = event.materialization.metadata
+        buckets = ", ".join(f"{b} {meta[f'rows_{b}'].value}" for b in ("accepted", "rejected", "superseded"))
+        return f"{meta['rows_received'].value} lines ({buckets})"
+    return ""
+
+
+def _periods(paths: DataPaths, args: argparse.Namespace) -> list[str]:
+    from sei_stats.read import available_periods
+
+    if args.all:
+        periods = available_periods(paths.returns)
+        if not periods:
+            raise SystemExit(f"sei-stats: no period folders under {paths.returns} (run `sei-stats demo-data` for the demo city)")
+        return periods
+    for period in args.period:
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+            raise SystemExit(f"sei-stats: --period {period!r} is not YYYY-MM")
+    return sorted(set(args.period))
+
+
+def cmd_materialize(args: argparse.Namespace) -> int:
+    paths = data_paths()
+    return materialize(paths, _periods(paths, args))
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from sei_stats import demo
+
+    paths = data_paths()
+    started = time.perf_counter()
+    summary = demo.generate(paths.root, seed=args.seed, n_enterprises=args.enterprises)
+    _say(f"demo city: {summary.n_enterprises} enterprises, {len(summary.months)} months, "
+         f"{summary.lines_written} lines in {paths.returns} ({time.perf_counter() - started:.1f} s); simulated data (模拟数据)")
+    return 0
+
+
+def cmd_headline(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from sei_stats.headline import format_headline
+
+    paths = data_paths()
+    if not paths.warehouse.exists():
+        raise SystemExit(f"sei-stats: no warehouse at {paths.warehouse}; run `sei-stats materialize --all` first")
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        _say(format_headline(con, simulated=paths.simulated))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The demo city end to end: generate, materialize every month, print the headline."""
+    paths = data_paths()
+    started = time.perf_counter()
+    cmd_demo_data(args)
+    code = materialize(paths, _periods(paths, argparse.Namespace(all=True, period=[])))
+    if code:
+        return code
+    _say()
+    cmd_headline(args)
+    _say(f"\nwarehouse: {paths.warehouse}  (open read-only: duckdb.connect(path, read_only=True))")
+    _say(f"charts:    {paths.charts}")
+    _say(f"Dagster UI over the same runs: make dev")
+    _say(f"make demo took {time.perf_counter() - started:.1f} s after set-up")
+    return 0
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    from .instance import ensure_dagster_home
+
+    home = ensure_dagster_home(data_paths())
+    dagster = Path(sys.executable).with_name("dagster")
+    argv = [str(dagster), "dev", "-m", "pipelines.definitions", *args.dagster_args]
+    _say(f"DAGSTER_HOME={home}; starting: {' '.join(argv[1:])}")
+    os.execv(str(dagster), argv)
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    paths = data_paths()
+    if args.action == "report":
+        from sei_stats.catalog_report import coverage_report
+
+        _say(coverage_report(paths.catalog))
+    else:
+        from schemas.catalog import validate_catalog
+
+        validate_catalog(paths.catalog)
+        _say(f"{paths.catalog}: catalog passes every check")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="sei-stats", description="Statistics of Dalian's strategic emerging industries (战略性新兴产业).")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    m = sub.add_parser("materialize", help="land report periods and publish the warehouse, through Dagster")
+    which = m.add_mutually_exclusive_group(required=True)
+    which.add_argument("--period", action="append", default=[], metavar="YYYY-MM", help="a report period (repeatable)")
+    which.add_argument("--all", action="store_true", help="every period with a folder under raw/returns/")
+    m.set_defaults(func=cmd_materialize)
+
+    for name, func, text in (("demo-data", cmd_demo_data, "write the simulated demo city into raw/"),
+                             ("demo", cmd_demo, "demo-data, materialize --all, then the headline table")):
+        d = sub.add_parser(name, help=text)
+        d.add_argument("--seed", type=int, default=20171109)
+        d.add_argument("--enterprises", type=int, default=2000)
+        d.set_defaults(func=func)
+
+    sub.add_parser("headline", help="print the headline table from the warehouse").set_defaults(func=cmd_headline)
+
+    dev = sub.add_parser("dev", help="start the Dagster UI on the same code location and DAGSTER_HOME")
+    dev.add_argument("dagster_args", nargs=argparse.REMAINDER, help="passed on to `dagster dev`")
+    dev.set_defaults(func=cmd_dev)
+
+    cat = sub.add_parser("catalog", help="the guidance catalog: coverage report or validation")
+    cat.add_argument("action", choices=("report", "validate"))
+    cat.set_defaults(func=cmd_catalog)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

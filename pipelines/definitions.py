@@ -1,0 +1,19 @@
+"""The sei-stats code location: `dagster dev` and the CLI load these definitions."""
+
+import dagster as dg
+
+from . import assets, checks
+from .jobs import land_job, monthly_job, publish_job
+from .resources import SeiData
+from .schedules import monthly_schedule
+from .sensors import new_return_files
+
+defs = dg.Definitions(
+    assets=[assets.monthly_returns, assets.warehouse_marts, assets.briefing_charts],
+    asset_checks=[checks.conservation_identity, checks.value_added_rates_complete],
+    jobs=[monthly_job, land_job, publish_job],
+    schedules=[monthly_schedule],
+    sensors=[new_return_files],
+    # SeiData reads SEI_DATA_DIR when a run starts (default: the repo's data/).
+    resources={"sei_data": SeiData()},
+)

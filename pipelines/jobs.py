@@ -1,0 +1,32 @@
+"""Jobs: a month end to end (the schedule and sensor run it), and landing and publishing alone (the CLI)."""
+
+import dagster as dg
+
+from .partitions import monthly_partitions
+
+ALL_MARTS = dg.AssetSelection.groups("warehouse")
+PUBLISH = ALL_MARTS | dg.AssetSelection.groups("briefing")
+
+# One report period: land it, then republish the warehouse and charts over every landed month.
+monthly_job = dg.define_asset_job(
+    "sei_monthly",
+    selection=dg.AssetSelection.assets("monthly_returns") | PUBLISH,
+    partitions_def=monthly_partitions,
+    description="Land one report period, then publish the warehouse and the briefing charts.",
+    executor_def=dg.in_process_executor,
+)
+
+land_job = dg.define_asset_job(
+    "sei_land_month",
+    selection=dg.AssetSelection.assets("monthly_returns"),
+    partitions_def=monthly_partitions,
+    description="Land one report period only (the CLI lands every month, then publishes once).",
+    executor_def=dg.in_process_executor,
+)
+
+publish_job = dg.define_asset_job(
+    "sei_publish",
+    selection=PUBLISH,
+    description="Publish the warehouse over the landed months and draw the briefing charts.",
+    executor_def=dg.in_process_executor,
+)

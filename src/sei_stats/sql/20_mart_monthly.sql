@@ -1,0 +1,102 @@
+-- Monthly marts: one row per report period (cumulative 1–X月). Money in 亿元 = 千元 / 100000.
+CREATE VIEW mart.indicators_monthly AS
+WITH m AS (
+    SELECT period,
+           sum(output_ytd)                                              AS output_k,
+           sum(output_ytd) FILTER (WHERE output_ytd_prior IS NOT NULL)  AS output_comparable_k,
+           sum(output_ytd_prior)                                        AS prior_k,
+           sum(output_ytd * va_rate)                                    AS value_added_k,
+           count(DISTINCT credit_code)                                  AS n_enterprises
+    FROM fact.sei_lines
+    GROUP BY period
+)
+SELECT m.period,
+       m.output_k / 100000                                  AS output_value,
+       m.prior_k / 100000                                   AS output_ytd_prior,
+       m.output_comparable_k / nullif(m.prior_k, 0) - 1     AS output_growth,
+       m.value_added_k / 100000                             AS value_added,
+       g.gdp_ytd,
+       (m.value_added_k / 100000) / g.gdp_ytd               AS gdp_share,
+       m.n_enterprises
+FROM m
+LEFT JOIN ref.gdp AS g ON g.year = year(m.period) AND g.quarter * 3 = month(m.period);
+
+COMMENT ON VIEW mart.indicators_monthly IS 'SEI indicators for each report period, cumulative 1–X月. Money in 亿元.';
+COMMENT ON COLUMN mart.indicators_monthly.period IS 'Report period: first day of the month; figures cumulative from January';
+COMMENT ON COLUMN mart.indicators_monthly.output_value IS 'SEI output value this year to date, 亿元';
+COMMENT ON COLUMN mart.indicators_monthly.output_ytd_prior IS 'Same period last year, over the lines that report it, 亿元';
+COMMENT ON COLUMN mart.indicators_monthly.output_growth IS 'Comparable-basis growth (同比): output / prior − 1 over lines reporting a prior, fraction';
+COMMENT ON COLUMN mart.indicators_monthly.value_added IS 'SEI value added this year to date (output × value-added rate), 亿元';
+COMMENT ON COLUMN mart.indicators_monthly.gdp_ytd IS 'City GDP cumulative to this quarter end, 亿元; NULL except in months 3, 6, 9, 12';
+COMMENT ON COLUMN mart.indicators_monthly.gdp_share IS 'SEI value added / GDP to the same quarter end, fraction; NULL except at quarter ends';
+COMMENT ON COLUMN mart.indicators_monthly.n_enterprises IS 'Enterprises behind the figures (单位数)';
+
+CREATE VIEW mart.output_by_area AS
+SELECT period,
+       area,
+       sum(output_ytd) / 100000                                                           AS output_ytd,
+       sum(output_ytd_prior) / 100000                                                     AS output_ytd_prior,
+       sum(output_ytd) FILTER (WHERE output_ytd_prior IS NOT NULL) / nullif(sum(output_ytd_prior), 0) - 1 AS growth,
+       count(DISTINCT credit_code)                                                        AS n_enterprises
+FROM fact.sei_lines
+GROUP BY period, area;
+
+COMMENT ON VIEW mart.output_by_area IS 'SEI output by the plan''s six areas for each report period, cumulative 1–X月. Money in 亿元.';
+COMMENT ON COLUMN mart.output_by_area.period IS 'Report period: first day of the month; figures cumulative from January';
+COMMENT ON COLUMN mart.output_by_area.area IS 'The plan''s area (领域), in its own Chinese name';
+COMMENT ON COLUMN mart.output_by_area.output_ytd IS 'Output value this year to date, 亿元';
+COMMENT ON COLUMN mart.output_by_area.output_ytd_prior IS 'Same period last year, over the lines that report it, 亿元';
+COMMENT ON COLUMN mart.output_by_area.growth IS 'Comparable-basis growth (同比) over lines reporting a prior, fraction';
+COMMENT ON COLUMN mart.output_by_area.n_enterprises IS 'Enterprises behind the figure (单位数); an enterprise in two areas counts in both';
+
+CREATE VIEW mart.data_quality AS
+SELECT l.period,
+       count(*)                                                                  AS rows_received,
+       count(*) FILTER (WHERE status = 'accepted')                               AS rows_accepted,
+       count(*) FILTER (WHERE status = 'rejected')                               AS rows_rejected,
+       count(*) FILTER (WHERE status = 'superseded')                             AS rows_superseded,
+       count(*) FILTER (WHERE status = 'accepted' AND output_ytd_prior IS NULL)  AS rows_blank_prior,
+       count(*) FILTER (WHERE status = 'accepted' AND NOT is_sei)                AS rows_unclassified,
+       coalesce(sum(output_ytd) FILTER (WHERE status = 'accepted' AND NOT is_sei), 0) / 100000 AS output_unclassified,
+       coalesce(max(v.output_no_va_rate_k), 0) / 100000                          AS output_no_va_rate
+FROM fact.received_lines AS l
+LEFT JOIN (
+    SELECT period, sum(output_ytd) AS output_no_va_rate_k
+    FROM fact.sei_lines WHERE va_rate IS NULL GROUP BY period
+) AS v USING (period)
+GROUP BY l.period;
+
+COMMENT ON VIEW mart.data_quality IS 'Lines received in each report period and the bucket each landed in: received = accepted + rejected + superseded.';
+COMMENT ON COLUMN mart.data_quality.period IS 'Report period: first day of the month';
+COMMENT ON COLUMN mart.data_quality.rows_received IS 'Non-blank lines below the header in the period''s files';
+COMMENT ON COLUMN mart.data_quality.rows_accepted IS 'Lines that passed every rule';
+COMMENT ON COLUMN mart.data_quality.rows_rejected IS 'Lines that failed at least one rule (qa.rejects)';
+COMMENT ON COLUMN mart.data_quality.rows_superseded IS 'Lines replaced by a correction in a later file';
+COMMENT ON COLUMN mart.data_quality.rows_blank_prior IS 'Accepted lines without a same-period-last-year value: in the level, not in growth';
+COMMENT ON COLUMN mart.data_quality.rows_unclassified IS 'Accepted lines that no catalog entry matches (not SEI)';
+COMMENT ON COLUMN mart.data_quality.output_unclassified IS 'Output value of the unclassified lines this year to date, 亿元';
+COMMENT ON COLUMN mart.data_quality.output_no_va_rate IS 'SEI output whose year and division have no value-added rate (left out of value added), 亿元';
+
+CREATE VIEW qa.rejects AS
+SELECT l.period, l.source_file, l.line_number, f.failure.rule AS rule, f.failure.field AS field, f.failure.message AS message,
+       l.period_reported, l.credit_code, l.enterprise_name, l.district_code, l.industry_code,
+       l.product_code, l.product_name, l.output_ytd_text, l.output_ytd_prior_text
+FROM fact.received_lines AS l, LATERAL (SELECT unnest(l.failures) AS failure) AS f
+WHERE l.status = 'rejected';
+
+COMMENT ON VIEW qa.rejects IS 'Rejected lines, one row per rule failed, with the line''s fields as received. Money as text in 千元.';
+COMMENT ON COLUMN qa.rejects.period IS 'Report period (folder): first day of the month';
+COMMENT ON COLUMN qa.rejects.source_file IS 'Return file, as YYYY-MM/name';
+COMMENT ON COLUMN qa.rejects.line_number IS 'Line in the file (the header is line 1)';
+COMMENT ON COLUMN qa.rejects.rule IS 'Name of the rule failed (docs/data-contract.md)';
+COMMENT ON COLUMN qa.rejects.field IS 'Field the rule judges';
+COMMENT ON COLUMN qa.rejects.message IS 'What is wrong, with the value received';
+COMMENT ON COLUMN qa.rejects.period_reported IS 'The period field as written on the line (报告期)';
+COMMENT ON COLUMN qa.rejects.credit_code IS 'Credit code as received (统一社会信用代码)';
+COMMENT ON COLUMN qa.rejects.enterprise_name IS 'Enterprise name as received';
+COMMENT ON COLUMN qa.rejects.district_code IS 'District code as received (GB/T 2260)';
+COMMENT ON COLUMN qa.rejects.industry_code IS 'Industry code as received (GB/T 4754-2017)';
+COMMENT ON COLUMN qa.rejects.product_code IS 'Product code as received';
+COMMENT ON COLUMN qa.rejects.product_name IS 'Product name as received';
+COMMENT ON COLUMN qa.rejects.output_ytd_text IS 'Output value this year to date as received, 千元 (text)';
+COMMENT ON COLUMN qa.rejects.output_ytd_prior_text IS 'Output value same period last year as received, 千元 (text)';

@@ -1,0 +1,176 @@
+"""Publish the analysts' warehouse: a small DuckDB file of reference tables and views over the landed months.
+
+The file is built beside the published path and moved onto it with os.replace: an analyst with
+the old file open keeps reading it and never blocks the run. Its size and the time to build it
+do not grow with history, because the facts stay in the landed Parquet files.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from schemas.reference import check, gdp_schema, va_rates_schema
+
+from .catalog import read_districts, read_products, read_targets
+from .config import DataPaths
+
+SCHEMAS = ("ref", "fact", "mart", "qa")
+
+
+class PublishError(RuntimeError):
+    """The warehouse cannot be published (nothing landed, a reference input broken, a column without a comment)."""
+
+
+@dataclass(frozen=True)
+class Published:
+    path: Path
+    periods: list[str]
+    tables: dict[str, int]  # name -> row count
+
+
+def _sql_files() -> list[tuple[str, str]]:
+    folder = resources.files("sei_stats") / "sql"
+    return sorted((f.name, f.read_text(encoding="utf-8")) for f in folder.iterdir() if f.name.endswith(".sql"))
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _reference_tables(paths: DataPaths) -> dict[str, tuple[pd.DataFrame, str, dict[str, str]]]:
+    """Each ref table: its frame, its comment and its columns' comments."""
+    targets = read_targets(paths.catalog)
+    plan = pd.DataFrame([{"plan_id": targets.plan_id, "title": targets.title,
+                          "baseline_year": targets.baseline_year, "target_year": targets.target_year}])
+    target_rows = pd.DataFrame([
+        {"plan_id": targets.plan_id, "title": targets.title, "indicator": t["indicator"], "label": t.get("label", t["indicator"]),
+         "target_value": float(t["value"]), "unit": t["unit"], "baseline_year": targets.baseline_year,
+         "target_year": int(t.get("target_year", targets.target_year))}
+        for t in targets.targets
+    ])
+    for name, path in (("gdp", paths.gdp_csv), ("va_rates", paths.va_rates_csv)):
+        if not path.exists():
+            raise PublishError(f"{path}: missing ({'city GDP by quarter' if name == 'gdp' else 'value-added rates'})")
+    gdp = check(pd.read_csv(paths.gdp_csv), gdp_schema, paths.gdp_csv)
+    va = check(pd.read_csv(paths.va_rates_csv, dtype={"industry_division": str}), va_rates_schema, paths.va_rates_csv)
+    catalog = read_products(paths.catalog)
+    return {
+        "plan": (plan, "The plan tracked (catalog/targets.yaml)", {
+            "plan_id": "Plan identifier", "title": "The plan's title",
+            "baseline_year": "Year average annual growth is measured from", "target_year": "Year the targets are set for"}),
+        "targets": (target_rows, "The plan's targets (catalog/targets.yaml)", {
+            "plan_id": "Plan identifier", "title": "The plan's title", "indicator": "Indicator the target is set on",
+            "label": "The target in the plan's words", "target_value": "Target value, in unit",
+            "unit": "亿元 for output value; fraction for rates", "baseline_year": "Baseline year of the plan",
+            "target_year": "Year the target is set for"}),
+        "gdp": (gdp, "City GDP cumulative from Q1 (raw/gdp.csv), 亿元", {
+            "year": "Calendar year", "quarter": "Quarter 1–4", "gdp_ytd": "GDP cumulative from Q1 to the quarter end, 亿元"}),
+        "va_rates": (va, "Value-added rates by year and GB/T 4754 division (raw/va_rates.csv)", {
+            "year": "Calendar year", "industry_division": "GB/T 4754-2017 division (2 digits)",
+            "va_rate": "Value added / output value, fraction"}),
+        "catalog": (catalog, "The guidance catalog (catalog/products.csv) that classifies lines", {
+            c: d for c, d in {
+                "code": "Product code (统计用产品分类目录) or industry code (GB/T 4754-2017), a prefix",
+                "kind": "product or industry", "name": "Entry name", "area": "The plan's area (领域)",
+                "field": "The plan's field (产业)", "key_field": "One of the plan's six key fields",
+                "nbs_code": "Code in NBS 战略性新兴产业分类(2018)", "valid_from": "First month the entry applies (YYYY-MM)",
+                "valid_to": "Last month the entry applies (YYYY-MM), empty when open",
+                "source": "Where the code comes from", "verified": "Checked against a public copy of the national document",
+            }.items()} | {c: "Catalog column (see docs/catalog.md)" for c in catalog.columns if c not in {
+                "code", "kind", "name", "area", "field", "key_field", "nbs_code", "valid_from", "valid_to", "source", "verified"}}),
+        "districts": (read_districts(paths.catalog), "Dalian's county-level divisions (GB/T 2260)", {
+            "code": "GB/T 2260 code", "name": "Name", "kind": "Kind of division", "note": "Note"}),
+    }
+
+
+# Exact rates keep value added (千元 × rate) an exact DECIMAL sum, so reruns give identical totals.
+_REFERENCE_SELECT = {"va_rates": "SELECT year, industry_division, CAST(va_rate AS DECIMAL(9, 6)) AS va_rate FROM frame"}
+
+
+def _load_reference(con: duckdb.DuckDBPyConnection, paths: DataPaths) -> None:
+    for name, (frame, comment, columns) in _reference_tables(paths).items():
+        con.register("frame", frame)
+        con.execute(f"CREATE TABLE ref.{name} AS {_REFERENCE_SELECT.get(name, 'SELECT * FROM frame')}")
+        con.unregister("frame")
+        con.execute(f"COMMENT ON TABLE ref.{name} IS {_quote(comment)}")
+        for column, text in columns.items():
+            con.execute(f'COMMENT ON COLUMN ref.{name}."{column}" IS {_quote(text)}')
+
+
+def _inherit_fact_comments(con: duckdb.DuckDBPyConnection) -> None:
+    """A column of a fact view means what the same-named column of fact.received_lines means."""
+    con.execute("""
+        SELECT c.table_name, c.column_name, r.comment FROM duckdb_columns() c
+        JOIN duckdb_columns() r ON r.schema_name = 'fact' AND r.table_name = 'received_lines' AND r.column_name = c.column_name
+        WHERE c.schema_name = 'fact' AND c.table_name <> 'received_lines' AND c.comment IS NULL
+    """)
+    for table, column, comment in con.fetchall():
+        con.execute(f'COMMENT ON COLUMN fact.{table}."{column}" IS {_quote(comment)}')
+
+
+def uncommented_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Published tables, views and columns that lack a COMMENT (there must be none)."""
+    schemas = ", ".join(_quote(s) for s in SCHEMAS)
+    con.execute(f"""
+        SELECT schema_name || '.' || table_name || '.' || column_name FROM duckdb_columns()
+        WHERE schema_name IN ({schemas}) AND coalesce(comment, '') = ''
+        UNION ALL
+        SELECT schema_name || '.' || view_name FROM duckdb_views() WHERE schema_name IN ({schemas}) AND coalesce(comment, '') = ''
+        UNION ALL
+        SELECT schema_name || '.' || table_name FROM duckdb_tables() WHERE schema_name IN ({schemas}) AND coalesce(comment, '') = ''
+        ORDER BY 1
+    """)
+    return [row[0] for row in con.fetchall()]
+
+
+def landed_periods(paths: DataPaths) -> list[str]:
+    """The report periods landed so far (landed/returns/YYYY-MM.parquet)."""
+    if not paths.landed.is_dir():
+        return []
+    return sorted(p.stem for p in paths.landed.glob("*.parquet"))
+
+
+def publish(paths: DataPaths) -> Published:
+    """Build the warehouse from the landed months and reference data, then move it onto the published path."""
+    periods = landed_periods(paths)
+    if not periods:
+        raise PublishError(f"{paths.landed}: no landed month to publish; materialize a month first")
+    target = paths.warehouse
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = target.with_name(f".{target.name}.{os.getpid()}.building")
+    building.unlink(missing_ok=True)
+    con = duckdb.connect(str(building))
+    try:
+        for schema in SCHEMAS:
+            con.execute(f"CREATE SCHEMA {schema}")
+        _load_reference(con, paths)
+        glob = _quote(str(paths.landed / "*.parquet"))
+        for name, sql in _sql_files():
+            try:
+                con.execute(sql.replace("{landed_glob}", glob))
+            except duckdb.Error as err:
+                raise PublishError(f"sql/{name}: {err}") from err
+        _inherit_fact_comments(con)
+        missing = uncommented_columns(con)
+        if missing:
+            raise PublishError(f"no COMMENT on {', '.join(missing)}")
+        tables = {
+            f"{s}.{t}": con.execute(f"SELECT count(*) FROM {s}.{t}").fetchone()[0]
+            for s, t in con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE schema_name IN ('mart','qa','ref') "
+                                    "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE schema_name IN ('mart','qa')").fetchall()
+        }
+        con.execute("CHECKPOINT")
+    except BaseException:
+        con.close()
+        building.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(building, target)
+    Path(str(building) + ".wal").unlink(missing_ok=True)
+    return Published(path=target, periods=periods, tables=tables)
