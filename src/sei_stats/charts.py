@@ -1,0 +1,507 @@
+"""Briefing charts of the SEI indicators against the plan's targets, read from the warehouse.
+
+Four charts, each written as PNG (300 dpi) and SVG: output against the 5000亿元 trajectory,
+comparable growth against 18%, the GDP share against 15%, and output by the plan's six areas.
+Figures are built with ``matplotlib.figure.Figure`` on an Agg canvas, never through pyplot:
+the global backend of whoever imports this module (a notebook, Dagster) is left alone and no
+figure stays registered anywhere after a render.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import logging
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.container import BarContainer
+from matplotlib.figure import Figure
+from matplotlib.font_manager import fontManager
+from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from sei_stats.catalog import AREAS
+
+log = logging.getLogger(__name__)
+
+FONT_PACKAGE = "noto_cjk_sans_otc"
+FONT_FILE = "NotoSansCJK-Regular.ttc"
+# The .ttc holds JP, KR, SC, TC and HK faces; matplotlib registers each under its own name.
+FONT_FACE = "Noto Sans CJK SC"
+FALLBACK_FACE = "DejaVu Sans"
+
+DPI = 300
+STAMP_TEXT = "模拟数据"
+STAMP_GID = "sei-simulated-stamp"
+SOURCE = "来源: 企业战略性新兴产业产品产值月报, sei-stats"
+
+# Restrained colours that survive greyscale printing.
+BAR = "#3b6ea5"
+TARGET = "#c0392b"
+PATH = "#e67e22"
+AVERAGE = "#2c3e50"
+STAMP = "#d62728"
+YEAR_COLOURS = ("#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b", "#525252", "#969696", "#bdbdbd")
+
+
+# --- font ------------------------------------------------------------------------------------
+
+
+def cjk_font_path() -> Path:
+    """Where the packaged Noto Sans CJK collection lies (inside the noto_cjk_sans_otc package)."""
+    path = Path(str(importlib.resources.files(FONT_PACKAGE).joinpath(FONT_FILE)))
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: the {FONT_PACKAGE} package ships no {FONT_FILE}")
+    return path
+
+
+def use_cjk_font() -> str:
+    """Make matplotlib draw Chinese with the packaged Noto Sans CJK SC; returns the face name.
+
+    Idempotent: the font file is registered once, the rcParams are set to the same values.
+    """
+    path = cjk_font_path()
+    if not any(Path(entry.fname) == path for entry in fontManager.ttflist):
+        fontManager.addfont(path)
+    if not any(entry.name == FONT_FACE for entry in fontManager.ttflist):
+        raise RuntimeError(f"{path}: matplotlib found no face named {FONT_FACE!r} in it")
+    # Per-glyph fallback: anything Noto lacks is looked up in DejaVu Sans.
+    matplotlib.rcParams["font.family"] = [FONT_FACE, FALLBACK_FACE]
+    # U+2212 is not in every face; the ASCII hyphen is, and reads the same in tables.
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    return FONT_FACE
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+
+def fmt_amount(value: float) -> str:
+    """An amount the Chinese statistical way: thousands separated, one decimal (3,012.5)."""
+    return f"{value:,.1f}"
+
+
+def fmt_percent(value: float) -> str:
+    """A percentage already in percent, one decimal (18.0%)."""
+    return f"{value:.1f}%"
+
+
+def fmt_target(value: float, unit: str) -> str:
+    """A plan target as the plan writes it: 5,000亿元, 18%, 15% (no trailing .0)."""
+    text = f"{value:,.1f}".removesuffix(".0")
+    return f"{text}{unit}"
+
+
+def _present(value) -> bool:
+    """Whether a figure read from the warehouse is there (not NULL/NaN)."""
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """One of the plan's targets, its value in display units (亿元 or %)."""
+
+    label: str
+    value: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """Everything the charts draw: complete years, areas of those years, the plan's targets."""
+
+    annual: pd.DataFrame  # index year; money in 亿元, rates in %
+    areas: pd.DataFrame  # index year, columns the plan's areas in its order; 亿元
+    targets: dict[str, Target]
+    baseline_year: int | None
+    target_year: int | None
+
+    def years(self) -> list[int]:
+        """Every year the x axis spans: the data's years, the baseline and the target year."""
+        known = [int(y) for y in self.annual.index]
+        known += [y for y in (self.baseline_year, self.target_year) if y is not None]
+        return list(range(min(known), max(known) + 1))
+
+
+def read_annual(con) -> pd.DataFrame:
+    """mart.indicators_annual by year, money as float 亿元 and rates as percent."""
+    frame = con.sql(
+        """
+        select year::integer as year, output_value::double as output_value,
+               output_growth::double as output_growth, value_added::double as value_added,
+               gdp::double as gdp, gdp_share::double as gdp_share,
+               avg_growth_since_baseline::double as avg_growth_since_baseline
+        from mart.indicators_annual order by year
+        """
+    ).df()
+    frame = frame.set_index("year")
+    for column in ("output_growth", "gdp_share", "avg_growth_since_baseline"):
+        frame[column] = frame[column] * 100
+    return frame
+
+
+def read_areas(con) -> pd.DataFrame:
+    """December output by area (the annual totals) of complete years, areas in the plan's order."""
+    long = con.sql(
+        """
+        select year(period)::integer as year, area, output_ytd::double as output_ytd
+        from mart.output_by_area
+        where month(period) = 12 and year(period) in (select year from mart.indicators_annual)
+        """
+    ).df()
+    if long.empty:
+        return pd.DataFrame(columns=list(AREAS), dtype=float)
+    wide = long.pivot_table(index="year", columns="area", values="output_ytd", aggfunc="sum")
+    # An area the plan does not name would be a data error upstream; show it after the six.
+    extra = sorted(c for c in wide.columns if c not in AREAS)
+    return wide.reindex(columns=[*AREAS, *extra]).sort_index()
+
+
+def read_targets(con) -> tuple[dict[str, Target], int | None, int | None]:
+    """ref.targets by indicator (fractions turned into %), with the baseline and target years."""
+    rows = con.sql(
+        "select indicator, label, target_value::double as value, unit, baseline_year, target_year from ref.targets"
+    ).df()
+    targets = {}
+    for row in rows.itertuples():
+        percent = row.unit == "fraction"
+        targets[row.indicator] = Target(row.label, row.value * 100 if percent else row.value, "%" if percent else row.unit)
+    if rows.empty:
+        return targets, None, None
+    return targets, int(rows["baseline_year"].iloc[0]), int(rows["target_year"].iloc[0])
+
+
+def read_chart_data(con) -> ChartData | None:
+    """The three published tables the charts draw from, in display units; None without a complete year."""
+    annual = read_annual(con)
+    if annual.empty:
+        return None
+    targets, baseline_year, target_year = read_targets(con)
+    return ChartData(annual, read_areas(con), targets, baseline_year, target_year)
+
+
+# --- the common frame ------------------------------------------------------------------------
+
+
+def _new_figure(height: float = 5.0) -> tuple[Figure, Axes]:
+    """A figure on an Agg canvas with one axes, margins left for title, legend and source line."""
+    fig = Figure(figsize=(8.0, height), dpi=100)
+    FigureCanvasAgg(fig)
+    # Fixed margins (in inches) so the title, legend row and source line never collide.
+    top = 1 - 1.05 / height
+    bottom = 0.85 / height
+    ax = fig.add_axes((0.10, bottom, 0.86, top - bottom))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(labelsize=9)
+    return fig, ax
+
+
+def _frame(fig: Figure, title: str, *, simulated: bool) -> None:
+    """Title, source line and — for simulated data — the 模拟数据 stamp, the same on every chart."""
+    height = fig.get_figheight()
+    fig.suptitle(title, fontsize=14, y=1 - 0.18 / height, va="top")
+    source = f"{SOURCE}（{STAMP_TEXT}）" if simulated else SOURCE
+    fig.text(0.02, 0.12 / height, source, fontsize=8, color="#555555", ha="left", va="bottom")
+    if simulated:
+        _stamp(fig)
+
+
+def _stamp(fig: Figure) -> None:
+    """A red corner stamp plus a faint diagonal watermark: nobody takes these numbers as real."""
+    height = fig.get_figheight()
+    fig.text(
+        0.985, 1 - 0.12 / height, STAMP_TEXT, gid=STAMP_GID, fontsize=12, color=STAMP, ha="right", va="top",
+        bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": STAMP, "linewidth": 1.5},
+    )
+    fig.text(
+        0.53, 0.5, STAMP_TEXT, fontsize=64, color=STAMP, alpha=0.12, rotation=25,
+        ha="center", va="center", zorder=-1,
+    )
+    for ax in fig.axes:
+        ax.set_facecolor("none")
+
+
+def _legend(ax) -> None:
+    """The legend as one row between the title and the plot, clear of the data."""
+    handles, labels = ax.get_legend_handles_labels()
+    # matplotlib lists lines before bars; the actual figures (the bars) should lead.
+    pairs = sorted(zip(handles, labels), key=lambda pair: not isinstance(pair[0], BarContainer))
+    handles, labels = [h for h, _ in pairs], [label for _, label in pairs]
+    if handles:
+        ax.legend(
+            handles, labels, loc="lower center", bbox_to_anchor=(0.5, 1.01), ncol=min(len(handles), 4),
+            fontsize=8.5, frameon=False, handlelength=1.8, columnspacing=1.2,
+        )
+
+
+def _year_axis(ax, years: list[int]) -> None:
+    """Years along x, one tick each, labelled 2017 … with the axis named 年份."""
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
+    ax.set_xlabel("年份", fontsize=10)
+
+
+def _value_axis(ax, unit: str, values: Iterable[float]) -> None:
+    """The y axis in its unit, from zero (or below, for falls) with room above the highest value for labels."""
+    values = [v for v in values if _present(v)]
+    high = max(values, default=1.0)
+    low = min([0.0, *values])
+    span = (high - low) or 1.0
+    ax.set_ylim(low - (0.12 * span if low < 0 else 0), high + 0.15 * span)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
+    ax.yaxis.set_major_formatter(_tick_formatter(unit))
+    ax.set_ylabel(unit, fontsize=10)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def _tick_formatter(unit: str) -> FuncFormatter:
+    """Tick labels in the Chinese statistical style: 1,000 / 2,500.5 for 亿元, 15% / 2.5% for %."""
+
+    def label(value: float, _position) -> str:
+        # Round ticks read better without a trailing .0; others keep their one decimal.
+        whole = abs(value - round(value)) < 1e-9
+        if unit == "%":
+            return f"{value:.0f}%" if whole else fmt_percent(value)
+        return f"{value:,.0f}" if whole else fmt_amount(value)
+
+    return FuncFormatter(label)
+
+
+def _note(ax, text: str) -> None:
+    """A grey note in the plot where data is missing, instead of an empty frame without reason."""
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=11, color="#888888")
+
+
+def _save(fig: Figure, out_dir: Path, name: str) -> list[Path]:
+    """Write one figure as <name>.png (300 dpi) and <name>.svg; return both paths.
+
+    SVG text is drawn as paths: the chart then looks the same on a reader's machine without
+    Noto CJK. A fixed hash salt and no date keep reruns on the same data byte-identical.
+    """
+    png, svg = out_dir / f"{name}.png", out_dir / f"{name}.svg"
+    with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "sei-stats"}):
+        fig.savefig(png, dpi=DPI, facecolor="white")
+        fig.savefig(svg, dpi=DPI, facecolor="white", metadata={"Date": None})
+    return [png, svg]
+
+
+# --- the charts ------------------------------------------------------------------------------
+
+
+def _bar_labels(ax, xs, values, formatter: Callable[[float], str]) -> None:
+    """Each bar's value inside its end, or just past it when the bar is too short to hold it.
+
+    Inside, because the target lines cross the bars' tops and would strike labels out.
+    Call after the axis limits are set: "too short" is measured against them.
+    """
+    low, high = ax.get_ylim()
+    for x, v in zip(xs, values):
+        if not _present(v):
+            continue
+        sign = 1 if v >= 0 else -1
+        inside = abs(v) / (high - low) > 0.08
+        ax.annotate(
+            formatter(v), (x, v), xytext=(0, -4 * sign if inside else 3 * sign), textcoords="offset points",
+            ha="center", va=("top" if sign > 0 else "bottom") if inside else ("bottom" if sign > 0 else "top"),
+            fontsize=8, color="white" if inside else "black",
+        )
+
+
+def trajectories(base: float, baseline_year: int, target_year: int, target_value: float, rate: float | None):
+    """The compound path from the baseline's output to the target, and the path at the target rate.
+
+    Returns (years, required_path, required_rate, rate_path or None); rate is in %.
+    """
+    years = list(range(baseline_year, target_year + 1))
+    n = target_year - baseline_year
+    required = (target_value / base) ** (1 / n) - 1
+    required_path = [base * (1 + required) ** (y - baseline_year) for y in years]
+    rate_path = [base * (1 + rate / 100) ** (y - baseline_year) for y in years] if rate is not None else None
+    return years, required_path, required * 100, rate_path
+
+
+def chart_output_vs_target(data: ChartData) -> tuple[Figure, str]:
+    """Annual SEI output (bars) against the trajectories to the plan's output target."""
+    fig, ax = _new_figure()
+    years, annual = data.years(), data.annual
+    ax.bar(annual.index, annual["output_value"], width=0.6, color=BAR, label="战略性新兴产业产值")
+    shown = list(annual["output_value"])
+    target = data.targets.get("output_value")
+    growth = data.targets.get("avg_growth_since_baseline")
+    base = annual["output_value"].get(data.baseline_year)
+    if target and data.target_year and _present(base) and base > 0 and data.baseline_year < data.target_year:
+        path_years, required, required_rate, at_rate = trajectories(
+            base, data.baseline_year, data.target_year, target.value, growth.value if growth else None
+        )
+        ax.plot(path_years, required, color=TARGET, linestyle="--", marker="o", markersize=3.5,
+                label=f"实现目标所需路径（年均{fmt_percent(required_rate)}）")
+        if at_rate is not None:
+            ax.plot(path_years, at_rate, color=PATH, linestyle=":", marker="s", markersize=3.5,
+                    label=f"按年均增长{fmt_target(growth.value, '%')}测算")
+            shown += at_rate
+    if target and data.target_year:
+        ax.plot([data.target_year], [target.value], marker="*", markersize=14, color=TARGET, linestyle="none",
+                label=f"{data.target_year}年目标 {fmt_target(target.value, '亿元')}")
+        ax.annotate(f"目标 {fmt_target(target.value, '')}", (data.target_year, target.value),
+                    xytext=(0, 9), textcoords="offset points", ha="center", fontsize=8.5, color=TARGET)
+        shown.append(target.value)
+    _year_axis(ax, years)
+    _value_axis(ax, "亿元", shown)
+    _bar_labels(ax, annual.index, annual["output_value"], fmt_amount)
+    _legend(ax)
+    year = f"与{data.target_year}年目标" if target and data.target_year else ""
+    return fig, f"战略性新兴产业产值{year}（亿元）"
+
+
+def chart_growth_vs_target(data: ChartData) -> tuple[Figure, str]:
+    """Annual comparable-basis growth (bars) against the target rate and the average since the baseline."""
+    fig, ax = _new_figure()
+    years, annual = data.years(), data.annual
+    growth = annual["output_growth"]
+    ax.bar(growth.index, growth, width=0.6, color=BAR, label="产值同比增长（可比口径）")
+    shown = list(growth)
+    average = annual["avg_growth_since_baseline"].dropna()
+    if not average.empty:
+        since = f"{data.baseline_year}年以来" if data.baseline_year else "基期以来"
+        ax.plot(average.index, average, color=AVERAGE, marker="o", markersize=4, linewidth=1.4,
+                label=f"{since}年均增长")
+        for x, v in average.items():
+            # A white box keeps the label legible where it crosses a bar's top edge.
+            ax.annotate(fmt_percent(v), (x, v), xytext=(0, 7), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=8, color=AVERAGE,
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
+        shown += list(average)
+    target = data.targets.get("avg_growth_since_baseline")
+    if target:
+        ax.axhline(target.value, color=TARGET, linestyle="--", linewidth=1.2, label=f"目标：年均增长{fmt_target(target.value, '%')}")
+        shown.append(target.value)
+    for year in growth.index[growth.isna()]:
+        ax.annotate("无可比数据", (year, 0), xytext=(0, 4), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=8, color="#888888")
+    ax.axhline(0, color="#555555", linewidth=0.8)
+    _year_axis(ax, years)
+    _value_axis(ax, "%", shown)
+    _bar_labels(ax, growth.index, growth, fmt_percent)
+    _legend(ax)
+    return fig, "战略性新兴产业产值增长与目标（%）"
+
+
+def chart_gdp_share_vs_target(data: ChartData) -> tuple[Figure, str]:
+    """SEI value added as a share of GDP (line) against the target share."""
+    fig, ax = _new_figure()
+    years, series = data.years(), data.annual["gdp_share"]
+    share = series.dropna()
+    # The full series, NaN included, so a missing year breaks the line instead of bridging it.
+    ax.plot(series.index, series, color=BAR, marker="o", markersize=5, linewidth=1.8, label="增加值占全市GDP比重")
+    for x, v in share.items():
+        ax.annotate(fmt_percent(v), (x, v), xytext=(0, 7), textcoords="offset points", ha="center", fontsize=8)
+    shown = list(share)
+    target = data.targets.get("gdp_share")
+    if target:
+        when = f"{data.target_year}年" if data.target_year else ""
+        ax.axhline(target.value, color=TARGET, linestyle="--", linewidth=1.2, label=f"{when}目标 {fmt_target(target.value, '%')}")
+        shown.append(target.value)
+    if share.empty:
+        _note(ax, "暂无GDP比重数据")
+    _year_axis(ax, years)
+    _value_axis(ax, "%", shown)
+    _legend(ax)
+    return fig, "战略性新兴产业增加值占GDP比重与目标（%）"
+
+
+def chart_output_by_area(data: ChartData) -> tuple[Figure, str]:
+    """Output by the plan's six areas, one horizontal bar per complete year, areas in the plan's order."""
+    areas = data.areas
+    fig, ax = _new_figure(height=6.0)
+    # Long area names need the room on the left; the axes start further right than the others.
+    left = 0.21
+    box = ax.get_position()
+    ax.set_position((left, box.y0, 0.96 - left, box.height))
+    names = list(areas.columns) if not areas.empty else list(AREAS)
+    n_years = max(len(areas.index), 1)
+    height = 0.8 / n_years
+    for i, year in enumerate(areas.index):
+        ys = [k + (i - (n_years - 1) / 2) * height for k in range(len(names))]
+        values = areas.loc[year]
+        ax.barh(ys, values.fillna(0.0), height=height * 0.92, color=YEAR_COLOURS[i % len(YEAR_COLOURS)], label=f"{year}年")
+        # Beyond five years the bars grow thinner than the 7pt labels; the axis must do.
+        for y, v in zip(ys, values):
+            if n_years <= 5 and _present(v):
+                ax.annotate(fmt_amount(v), (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7)
+    ax.set_yticks(range(len(names)), names, fontsize=9.5)
+    ax.set_ylim(len(names) - 0.5, -0.5)  # the plan's first area on top
+    ax.spines[["top", "right"]].set_visible(False)
+    high = float(areas.max().max()) if not areas.empty else 1.0
+    ax.set_xlim(0, (high if _present(high) and high > 0 else 1.0) * 1.15)
+    ax.xaxis.set_major_formatter(_tick_formatter("亿元"))
+    ax.set_xlabel("亿元", fontsize=10)
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if areas.empty:
+        ax.set_xticks([])  # a 0-1 scale would suggest figures that are not there
+        _note(ax, "暂无分领域数据")
+    _legend(ax)
+    return fig, "战略性新兴产业分领域产值（亿元）"
+
+
+CHARTS: dict[str, Callable[[ChartData], tuple[Figure, str]]] = {
+    "output_vs_target": chart_output_vs_target,
+    "growth_vs_target": chart_growth_vs_target,
+    "gdp_share_vs_target": chart_gdp_share_vs_target,
+    "output_by_area": chart_output_by_area,
+}
+
+
+# --- entry points ----------------------------------------------------------------------------
+
+
+def build_figures(con, *, simulated: bool) -> dict[str, Figure]:
+    """The four framed figures by chart name, unsaved; {} when there is no complete year."""
+    use_cjk_font()
+    data = read_chart_data(con)
+    if data is None:
+        log.info("no complete year in mart.indicators_annual: no charts")
+        return {}
+    figures = {}
+    for name, draw in CHARTS.items():
+        fig, title = draw(data)
+        _frame(fig, title, simulated=simulated)
+        figures[name] = fig
+    return figures
+
+
+def render_charts(con, out_dir: Path, *, simulated: bool) -> list[Path]:
+    """Write every briefing chart as PNG (300 dpi) and SVG into out_dir; return the paths written.
+
+    `con` is a DuckDB connection to the warehouse. With no complete year nothing is written
+    (not even out_dir) and the answer is [].
+    """
+    figures = build_figures(con, simulated=simulated)
+    if not figures:
+        return []
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    try:
+        for name, fig in figures.items():
+            paths += _save(fig, out_dir, name)
+    finally:
+        # Not pyplot figures, so nothing to close; clearing frees their artists at once.
+        for fig in figures.values():
+            fig.clear()
+    return paths
+
+
+def figure_texts(fig: Figure) -> list[str]:
+    """Every text a figure shows (titles, labels, ticks, legend, stamp), to check what a chart says."""
+    fig.canvas.draw()  # tick labels exist only once drawn
+    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text()]

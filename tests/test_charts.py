@@ -1,0 +1,215 @@
+"""The briefing charts: files, resolution, Chinese glyphs, the 模拟数据 stamp, missing data."""
+
+from __future__ import annotations
+
+import io
+import math
+import warnings
+from pathlib import Path
+
+import duckdb
+import matplotlib
+import pytest
+from matplotlib._pylab_helpers import Gcf
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, findfont, fontManager
+from PIL import Image
+
+from sei_stats import charts
+from sei_stats.catalog import AREAS
+
+NAMES = ("output_vs_target", "growth_vs_target", "gdp_share_vs_target", "output_by_area")
+NaN = float("nan")
+
+# Hand-made complete years: output in 亿元, rates as fractions (as the marts publish them).
+ANNUAL = [
+    # year, output_value, output_growth, value_added, gdp, gdp_share, avg_growth_since_baseline, n
+    (2017, 3012.5, 0.098, 843.5, 7363.9, 0.1145, NaN, 612),
+    (2018, 3405.1, 0.131, 970.5, 7668.5, 0.1266, 0.131, 640),
+    (2019, 3862.4, 0.135, 1112.4, 7001.7, 0.1589, 0.133, 655),
+    (2020, 4188.0, 0.084, 1214.5, 7030.4, 0.1727, 0.116, 671),
+]
+AREA_SHARES = (0.24, 0.31, 0.12, 0.14, 0.11, 0.08)
+
+
+def make_warehouse(annual=ANNUAL, with_areas: bool = True) -> duckdb.DuckDBPyConnection:
+    """An in-memory warehouse with the three tables the charts read, filled by hand."""
+    con = duckdb.connect(":memory:")
+    con.execute("create schema mart; create schema ref")
+    # Money as DECIMAL here: the charts must cope with either DECIMAL or DOUBLE.
+    con.execute(
+        """create table mart.indicators_annual (year integer, output_value decimal(18,6), output_growth double,
+        value_added decimal(18,6), gdp decimal(18,6), gdp_share double, avg_growth_since_baseline double,
+        n_enterprises bigint)"""
+    )
+    for row in annual:
+        con.execute("insert into mart.indicators_annual values (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [None if isinstance(v, float) and math.isnan(v) else v for v in row])
+    con.execute(
+        """create table mart.output_by_area (period date, area varchar, output_ytd double,
+        output_ytd_prior double, growth double, n_enterprises bigint)"""
+    )
+    if with_areas:
+        for year, output, *_ in annual:
+            for area, share in zip(AREAS, AREA_SHARES):
+                # December is the annual total; June must be ignored.
+                con.execute("insert into mart.output_by_area values (make_date(?, 12, 1), ?, ?, null, null, 10)",
+                            [year, area, output * share])
+                con.execute("insert into mart.output_by_area values (make_date(?, 6, 1), ?, ?, null, null, 10)",
+                            [year, area, output * share / 2])
+    con.execute(
+        """create table ref.targets (plan_id varchar, title varchar, indicator varchar, label varchar,
+        target_value double, unit varchar, baseline_year integer, target_year integer)"""
+    )
+    for indicator, label, value, unit in (
+        ("output_value", "战略性新兴产业产值", 5000, "亿元"),
+        ("avg_growth_since_baseline", "年均增长", 0.18, "fraction"),
+        ("gdp_share", "增加值占全市GDP比重", 0.15, "fraction"),
+    ):
+        con.execute("insert into ref.targets values ('dalian-sei-2018-2020', '实施方案', ?, ?, ?, ?, 2017, 2020)",
+                    [indicator, label, value, unit])
+    return con
+
+
+def missing_glyph_warnings(action) -> list[str]:
+    """Run action and return the 'Glyph … missing from font(s)' warnings it raised."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        action()
+    return [str(w.message) for w in caught if "missing from font" in str(w.message)]
+
+
+def render(out: Path, *, simulated: bool) -> tuple[list[Path], list[str]]:
+    """Render the hand-made warehouse into out; the paths and the glyph warnings raised meanwhile."""
+    paths: list[Path] = []
+    caught = missing_glyph_warnings(lambda: paths.extend(charts.render_charts(make_warehouse(), out, simulated=simulated)))
+    return paths, caught
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> tuple[list[Path], list[str]]:
+    """The simulated charts, rendered once for the module."""
+    return render(tmp_path_factory.mktemp("simulated"), simulated=True)
+
+
+@pytest.fixture(scope="module")
+def rendered_real(tmp_path_factory) -> tuple[list[Path], list[str]]:
+    """The same charts as real data, rendered once for the module."""
+    return render(tmp_path_factory.mktemp("real"), simulated=False)
+
+
+def test_use_cjk_font_uses_the_packaged_sc_face_and_is_idempotent():
+    path = charts.cjk_font_path()
+    assert path.parent.name == "noto_cjk_sans_otc"
+    assert charts.use_cjk_font() == "Noto Sans CJK SC"
+    registered = sum(Path(f.fname) == path for f in fontManager.ttflist)
+    charts.use_cjk_font()
+    assert sum(Path(f.fname) == path for f in fontManager.ttflist) == registered
+    assert matplotlib.rcParams["font.family"] == ["Noto Sans CJK SC", "DejaVu Sans"]
+    assert matplotlib.rcParams["axes.unicode_minus"] is False
+    assert Path(findfont(FontProperties(family="Noto Sans CJK SC"), fallback_to_default=False)) == path
+
+
+def test_render_writes_png_and_svg_of_every_chart(rendered):
+    paths, _ = rendered
+    assert sorted(p.name for p in paths) == sorted(f"{n}.{ext}" for n in NAMES for ext in ("png", "svg"))
+    assert all(p.is_file() and p.stat().st_size > 0 for p in paths)
+    assert Gcf.get_num_fig_managers() == 0  # nothing left open in pyplot
+
+
+def test_png_is_300_dpi(rendered):
+    for path in (p for p in rendered[0] if p.suffix == ".png"):
+        with Image.open(path) as image:
+            assert image.info["dpi"] == pytest.approx((300, 300), abs=0.5)
+            assert image.size == (2400, 1500 if path.stem != "output_by_area" else 1800)
+
+
+def test_rendering_misses_no_glyph(rendered, rendered_real):
+    assert rendered[1] == [] and rendered_real[1] == []
+
+
+def test_control_dejavu_alone_does_miss_chinese_glyphs():
+    # Proves the glyph check above can fail: without the CJK face the same text warns.
+    def draw():
+        with matplotlib.rc_context({"font.family": ["DejaVu Sans"]}):
+            fig = Figure()
+            FigureCanvasAgg(fig)
+            fig.suptitle("战略性新兴产业产值")
+            fig.savefig(io.BytesIO(), format="png")
+
+    assert missing_glyph_warnings(draw)
+
+
+def test_simulated_charts_carry_the_stamp(rendered):
+    figures = charts.build_figures(make_warehouse(), simulated=True)
+    assert set(figures) == set(NAMES)
+    for fig in figures.values():
+        texts = charts.figure_texts(fig)
+        assert "模拟数据" in texts  # the corner stamp
+        assert any(t.startswith("来源") and "模拟数据" in t for t in texts)
+    # The saved SVG keeps the stamp as its own group (text is drawn as paths, see below).
+    for path in (p for p in rendered[0] if p.suffix == ".svg"):
+        assert f'id="{charts.STAMP_GID}"' in path.read_text(encoding="utf-8")
+
+
+def test_real_charts_carry_no_stamp(rendered_real):
+    figures = charts.build_figures(make_warehouse(), simulated=False)
+    for fig in figures.values():
+        texts = charts.figure_texts(fig)
+        assert not any("模拟数据" in t for t in texts)
+        assert any(t == charts.SOURCE for t in texts)
+    for path in (p for p in rendered_real[0] if p.suffix == ".svg"):
+        svg = path.read_text(encoding="utf-8")
+        assert charts.STAMP_GID not in svg and "模拟数据" not in svg
+
+
+def test_rerendering_the_same_data_gives_the_same_svg(rendered_real, tmp_path):
+    again = charts.render_charts(make_warehouse(), tmp_path, simulated=False)
+    first = {p.name: p.read_bytes() for p in rendered_real[0] if p.suffix == ".svg"}
+    assert {p.name: p.read_bytes() for p in again if p.suffix == ".svg"} == first
+
+
+def test_titles_and_axes_say_their_units():
+    figures = charts.build_figures(make_warehouse(), simulated=False)
+    assert figures["output_vs_target"].get_suptitle() == "战略性新兴产业产值与2020年目标（亿元）"
+    units = {name: fig.axes[0].get_ylabel() for name, fig in figures.items()}
+    assert units == {"output_vs_target": "亿元", "growth_vs_target": "%", "gdp_share_vs_target": "%", "output_by_area": ""}
+    assert figures["output_by_area"].axes[0].get_xlabel() == "亿元"
+    assert "3,012.5" in charts.figure_texts(figures["output_vs_target"])
+
+
+def test_areas_follow_the_plan_and_use_december():
+    data = charts.read_chart_data(make_warehouse())
+    assert list(data.areas.columns) == list(AREAS)
+    assert data.areas.loc[2017].sum() == pytest.approx(3012.5)
+    fig = charts.build_figures(make_warehouse(), simulated=False)["output_by_area"]
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == list(AREAS)
+
+
+def test_trajectories_run_from_the_baseline_to_the_target():
+    years, required, rate, at_rate = charts.trajectories(3012.5, 2017, 2020, 5000, 18.0)
+    assert years == [2017, 2018, 2019, 2020]
+    assert required[0] == pytest.approx(3012.5) and required[-1] == pytest.approx(5000)
+    assert rate == pytest.approx(((5000 / 3012.5) ** (1 / 3) - 1) * 100)
+    assert at_rate[-1] == pytest.approx(3012.5 * 1.18**3)
+
+
+def test_no_complete_year_writes_nothing(tmp_path):
+    out = tmp_path / "charts"
+    assert charts.render_charts(make_warehouse(annual=[]), out, simulated=True) == []
+    assert not out.exists()
+
+
+def test_sparse_data_still_renders_without_missing_glyphs(tmp_path):
+    # No baseline year, no growth, no GDP share, no areas; the target year lies beyond the data.
+    sparse = [(2018, 3405.1, NaN, NaN, NaN, NaN, NaN, 640), (2019, 3862.4, NaN, NaN, NaN, NaN, NaN, 655)]
+    paths: list[Path] = []
+    caught = missing_glyph_warnings(
+        lambda: paths.extend(charts.render_charts(make_warehouse(sparse, with_areas=False), tmp_path, simulated=False))
+    )
+    assert len(paths) == 8 and caught == []
+    figures = charts.build_figures(make_warehouse(sparse, with_areas=False), simulated=False)
+    assert [t.get_text() for t in figures["output_vs_target"].axes[0].get_xticklabels()] == ["2017", "2018", "2019", "2020"]
+    assert "暂无分领域数据" in charts.figure_texts(figures["output_by_area"])
+    assert "无可比数据" in charts.figure_texts(figures["growth_vs_target"])

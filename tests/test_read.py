@@ -1,0 +1,86 @@
+import openpyxl
+import pytest
+
+from sei_stats.read import COLUMNS, ReturnFileError, read_period, read_return_file
+
+from conftest import A, HEADER, write_csv
+
+ROW = ["2018-03", A, "大连芯片有限公司", "210213", "3973", "0397301", "芯片", "1000.5", ""]
+CHINESE_HEADER = ["报告期", "统一社会信用代码", "单位详细名称", "行政区划代码", "行业代码", "产品代码", "产品名称",
+                  "本年累计产值（千元）", "上年同期累计产值(千元)"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_every_admitted_encoding_reads_the_same_text(tmp_path, encoding):
+    path = write_csv(tmp_path / "r.csv", [ROW], encoding=encoding)
+    frame = read_return_file(path)
+    assert frame.loc[0, "enterprise_name"] == "大连芯片有限公司"
+    assert frame.loc[0, "credit_code"] == A
+    assert frame.loc[0, "product_code"] == "0397301"  # leading zero kept: codes are text
+
+
+def test_chinese_headers_name_the_same_columns(tmp_path):
+    path = write_csv(tmp_path / "r.csv", [ROW], header=CHINESE_HEADER, encoding="gb18030")
+    frame = read_return_file(path)
+    assert list(frame.columns) == ["source_file", "line_number", *COLUMNS]
+    assert frame.loc[0, "output_ytd"] == "1000.5"
+
+
+def test_blank_rows_are_not_received_and_line_numbers_follow_the_file(tmp_path):
+    path = write_csv(tmp_path / "r.csv", [ROW, ["", "", ""], ROW])
+    frame = read_return_file(path)
+    assert frame["line_number"].tolist() == [2, 4]
+
+
+def test_xlsx_first_sheet_numbers_and_dates_come_back_as_form_text(tmp_path):
+    import datetime as dt
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(CHINESE_HEADER)
+    sheet.append([dt.datetime(2018, 3, 1), A, "大连芯片有限公司", 210213, 3973, "0397301", "芯片", 1000.5, 800])
+    book.create_sheet("ignored").append(["nothing"])
+    book.save(tmp_path / "r.xlsx")
+    frame = read_return_file(tmp_path / "r.xlsx")
+    row = frame.iloc[0]
+    assert (row["period"], row["district_code"], row["industry_code"]) == ("2018-03", "210213", "3973")
+    assert (row["output_ytd"], row["output_ytd_prior"]) == ("1000.5", "800")
+    assert row["line_number"] == 2
+
+
+def test_undecodable_file_fails_naming_the_file(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(",".join(HEADER).encode() + b"\n\xff\xfe\xfa\x00\x81\n")
+    with pytest.raises(ReturnFileError, match=r"bad\.csv: cannot be decoded as UTF-8 or GB18030"):
+        read_return_file(path)
+
+
+def test_missing_columns_fail_naming_them(tmp_path):
+    path = write_csv(tmp_path / "r.csv", [ROW[:-1]], header=HEADER[:-1])
+    with pytest.raises(ReturnFileError, match=r"r\.csv: line 1: missing columns output_ytd_prior \[上年同期累计产值\(千元\)\]"):
+        read_return_file(path)
+
+
+def test_empty_files_fail(tmp_path):
+    (tmp_path / "empty.csv").write_text("", encoding="utf-8")
+    with pytest.raises(ReturnFileError, match="empty.csv: is empty"):
+        read_return_file(tmp_path / "empty.csv")
+    header_only = write_csv(tmp_path / "h.csv", [])
+    with pytest.raises(ReturnFileError, match="h.csv: has a header but no lines"):
+        read_return_file(header_only)
+
+
+def test_period_files_are_read_in_code_point_order(tmp_path):
+    folder = tmp_path / "2018-03"
+    for name in ("b.csv", "Z.csv", "a.csv"):
+        write_csv(folder / name, [ROW])
+    frame = read_period(tmp_path, "2018-03")
+    assert frame.drop_duplicates("source_file")[["source_file", "file_order"]].values.tolist() == [
+        ["2018-03/Z.csv", 0], ["2018-03/a.csv", 1], ["2018-03/b.csv", 2]]
+
+
+def test_a_foreign_file_in_a_period_folder_fails_the_month(tmp_path):
+    write_csv(tmp_path / "2018-03" / "a.csv", [ROW])
+    (tmp_path / "2018-03" / "notes.docx").write_bytes(b"x")
+    with pytest.raises(ReturnFileError, match="notes.docx: not a return file"):
+        read_period(tmp_path, "2018-03")
