@@ -2,8 +2,6 @@
 
 import dagster as dg
 
-from .partitions import monthly_partitions
-
 ALL_MARTS = dg.AssetSelection.groups("warehouse")
 PUBLISH = ALL_MARTS | dg.AssetSelection.groups("briefing")
 
@@ -11,7 +9,6 @@ PUBLISH = ALL_MARTS | dg.AssetSelection.groups("briefing")
 monthly_job = dg.define_asset_job(
     "sei_monthly",
     selection=dg.AssetSelection.assets("monthly_returns") | PUBLISH,
-    partitions_def=monthly_partitions,
     description="Land one report period, then publish the warehouse and the briefing charts.",
     executor_def=dg.in_process_executor,
 )
@@ -19,7 +16,6 @@ monthly_job = dg.define_asset_job(
 land_job = dg.define_asset_job(
     "sei_land_month",
     selection=dg.AssetSelection.assets("monthly_returns"),
-    partitions_def=monthly_partitions,
     description="Land one report period only (the CLI lands every month, then publishes once).",
     executor_def=dg.in_process_executor,
 )

@@ -1,0 +1,103 @@
+"""The Dagster code location: it loads, materializes a partition, and the CLI runs through it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines import assets, definitions
+from pipelines.resources import SeiData
+from pipelines.sensors import stale_periods
+
+from conftest import make_data_dir
+
+BIN = Path(sys.executable).parent
+
+
+def test_the_code_location_loads_as_dagster_dev_loads_it(tmp_path):
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
+    out = subprocess.run([str(BIN / "dagster"), "definitions", "validate", "-m", "pipelines.definitions"],
+                         capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]
+
+
+def test_asset_graph_is_as_designed():
+    graph = definitions.defs.resolve_asset_graph()
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert keys == {"monthly_returns", "mart/indicators_monthly", "mart/output_by_area", "mart/data_quality",
+                    "mart/indicators_annual", "mart/target_progress", "qa/rejects", "briefing_charts"}
+    assert graph.get(dg.AssetKey("monthly_returns")).partitions_def.get_first_partition_key() == "2017-01"
+    parents = {k.to_user_string() for k in graph.get(dg.AssetKey("briefing_charts")).parent_keys}
+    assert parents == {"mart/indicators_annual", "mart/target_progress", "mart/output_by_area"}
+    assert {s.name for s in definitions.defs.schedules} == {"sei_monthly_on_the_10th"}
+    assert {s.name for s in definitions.defs.sensors} == {"new_return_files"}
+
+
+def test_materialize_one_partition_into_a_temporary_folder(city):
+    result = dg.materialize(
+        [assets.monthly_returns],
+        partition_key="2018-12",
+        resources={"sei_data": SeiData(data_dir=str(city.root))},
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+    assert result.success
+    meta = result.asset_materializations_for_node("monthly_returns")[0].metadata
+    assert (meta["rows_received"].value, meta["rows_accepted"].value, meta["rows_unclassified"].value) == (4, 4, 1)
+    checks = {c.check_name: c.passed for c in result.get_asset_check_evaluations()}
+    assert checks == {"accepted_lines_match_contract": True, "every_line_in_one_bucket": True}
+    assert city.landed_month("2018-12").exists()
+
+
+def test_the_sensor_notices_new_and_corrected_files(city):
+    keys = {"2017-12", "2018-03", "2018-12"}
+    assert set(stale_periods(city, keys)) == keys
+    from sei_stats.land import land_month
+    for period in keys:
+        land_month(city, period)
+    assert stale_periods(city, keys) == {}
+    correction = city.returns / "2018-03" / "zz_correction.csv"
+    correction.write_text((city.returns / "2018-03" / "returns.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    later = city.landed_month("2018-03").stat().st_mtime_ns + 1_000_000_000
+    os.utime(correction, ns=(later, later))
+    assert list(stale_periods(city, keys)) == ["2018-03"]
+
+
+def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"} | {"SEI_DATA_DIR": str(data_dir)}
+    return subprocess.run([str(BIN / "sei-stats"), *args], capture_output=True, text=True, env=env, cwd=data_dir)
+
+
+@pytest.mark.slow
+def test_cli_materialize_all_then_read_the_marts_back(tmp_path):
+    paths = make_data_dir(tmp_path / "data")
+    out = run_cli(paths.root, "materialize", "--all")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "[3/3] 2018-12: landed 4 lines (accepted 4, rejected 0, superseded 0)" in out.stdout
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        assert con.execute("SELECT year, round(output_value, 6) FROM mart.indicators_annual ORDER BY year").fetchall() == [(2017, 400.0), (2018, 500.0)]
+    assert sorted(p.name for p in paths.charts.iterdir())[:2] == ["gdp_share_vs_target.png", "gdp_share_vs_target.svg"]
+    # the runs are in the Dagster home the UI uses
+    with dg.DagsterInstance.from_config(str(paths.dagster_home)) as instance:
+        assert len(instance.get_runs()) == 4  # three months landed, one publish
+
+
+@pytest.mark.slow
+def test_cli_failure_names_the_file_and_exits_non_zero(tmp_path):
+    paths = make_data_dir(tmp_path / "data")
+    (paths.returns / "2018-03" / "broken.csv").write_text("period,credit_code\n2018-03,x\n", encoding="utf-8")
+    out = run_cli(paths.root, "materialize", "--period", "2018-03", "--period", "2017-12")
+    assert out.returncode == 1
+    assert "2018-03: FAILED" in out.stdout and "broken.csv: line 1: missing columns" in out.stdout
+    assert not paths.landed_month("2018-03").exists() and paths.landed_month("2017-12").exists()
+
+
+def test_the_domain_library_never_imports_dagster():
+    code = ("import sys, pkgutil, importlib, sei_stats\n"
+            "[importlib.import_module('sei_stats.' + m.name) for m in pkgutil.iter_modules(sei_stats.__path__)]\n"
+            "print('dagster' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,81 @@
+import os
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from sei_stats.land import land_month
+from sei_stats.read import ReturnFileError
+from sei_stats.warehouse import PublishError, publish, uncommented_columns
+
+from conftest import A, write_csv
+
+
+def land_all(paths):
+    for period in ("2017-12", "2018-03", "2018-12"):
+        land_month(paths, period)
+
+
+def test_every_published_table_view_and_column_has_a_comment(city):
+    land_all(city)
+    with duckdb.connect(str(publish(city).path), read_only=True) as con:
+        assert uncommented_columns(con) == []
+        comments = dict(con.execute("SELECT column_name, comment FROM duckdb_columns() "
+                                    "WHERE schema_name = 'mart' AND table_name = 'indicators_annual'").fetchall())
+    assert "亿元" in comments["output_value"] and "fraction" in comments["gdp_share"]
+
+
+def test_publishing_with_nothing_landed_fails_clearly(city):
+    with pytest.raises(PublishError, match="no landed month to publish"):
+        publish(city)
+
+
+def test_an_analyst_holding_the_file_open_neither_blocks_nor_breaks_a_publish(city):
+    land_month(city, "2017-12")
+    path = publish(city).path
+    analyst = duckdb.connect(str(path), read_only=True)
+    before = analyst.execute("SELECT count(*) FROM mart.indicators_monthly").fetchone()
+    land_month(city, "2018-12")
+    publish(city)  # must not wait for the analyst's lock
+    assert analyst.execute("SELECT count(*) FROM ref.plan").fetchone() == (1,)  # the old file still answers
+    with duckdb.connect(str(path), read_only=True) as fresh:
+        assert fresh.execute("SELECT count(*) FROM mart.indicators_monthly").fetchone() == (2,)
+    assert before == (1,)
+    analyst.close()
+
+
+def test_the_published_file_answers_from_any_working_directory(city, tmp_path):
+    land_all(city)
+    path = publish(city).path
+    code = f"import duckdb; print(duckdb.connect({str(path)!r}, read_only=True).execute('SELECT count(*) FROM fact.received_lines').fetchone()[0])"
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "9"
+
+
+def test_a_failed_month_leaves_its_previous_landing_untouched(city):
+    landed = land_month(city, "2018-12").path
+    before = landed.read_bytes()
+    (city.returns / "2018-12" / "zz_broken.csv").write_bytes(b"\xff\xfe\xfa\x00\x81")
+    with pytest.raises(ReturnFileError, match="zz_broken.csv"):
+        land_month(city, "2018-12")
+    assert landed.read_bytes() == before
+    assert [p.name for p in landed.parent.iterdir()] == ["2018-12.parquet"]  # no partial file left
+
+
+def test_a_correction_file_replaces_a_month_without_double_counting(city):
+    land_all(city)
+    write_csv(city.returns / "2018-12" / "returns_2_correction.csv",
+              [["2018-12", A, "企业", "210213", "3973", "397301", "芯片", "40000000", "30000000"]])
+    land_month(city, "2018-12")
+    with duckdb.connect(str(publish(city).path), read_only=True) as con:
+        assert con.execute("SELECT output_value FROM mart.indicators_monthly WHERE period = DATE '2018-12-01'").fetchone() == (pytest.approx(540),)
+        assert con.execute("SELECT rows_received, rows_accepted, rows_superseded FROM mart.data_quality "
+                           "WHERE period = DATE '2018-12-01'").fetchone() == (5, 4, 1)
+
+
+def test_broken_reference_inputs_name_file_line_and_rule(city):
+    land_month(city, "2017-12")
+    city.va_rates_csv.write_text("year,industry_division,va_rate\n2017,39,1.5\n", encoding="utf-8")
+    with pytest.raises(Exception, match=r"va_rates.csv: line 2: va_rate fails"):
+        publish(city)
