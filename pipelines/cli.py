@@ -146,7 +146,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
     home = ensure_dagster_home(data_paths())
     dagster = Path(sys.executable).with_name("dagster")
-    argv = [str(dagster), "dev", "-m", "pipelines.definitions", *args.dagster_args]
+    extra = args.dagster_args[1:] if args.dagster_args[:1] == ["--"] else args.dagster_args
+    argv = [str(dagster), "dev", "-m", "pipelines.definitions", *extra]
     _say(f"DAGSTER_HOME={home}; starting: {' '.join(argv[1:])}")
     os.execv(str(dagster), argv)
 
