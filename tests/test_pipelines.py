@@ -39,7 +39,7 @@ def test_asset_graph_is_as_designed():
 
 def test_materialize_one_partition_into_a_temporary_folder(city):
     result = dg.materialize(
-        [assets.monthly_returns],
+        [assets.monthly_returns, assets.warehouse_marts],
         partition_key="2018-12",
         resources={"sei_data": SeiData(data_dir=str(city.root))},
         instance=dg.DagsterInstance.ephemeral(),
@@ -50,6 +50,11 @@ def test_materialize_one_partition_into_a_temporary_folder(city):
     checks = {c.check_name: c.passed for c in result.get_asset_check_evaluations()}
     assert checks == {"accepted_lines_match_contract": True, "every_line_in_one_bucket": True}
     assert city.landed_month("2018-12").exists()
+    marts = {m.asset_key.to_user_string(): m.metadata["dagster/row_count"].value
+             for m in (e.materialization for e in result.get_asset_materialization_events()) if m.asset_key.path[0] in ("mart", "qa")}
+    assert marts["mart/indicators_monthly"] == 1 and marts["qa/rejects"] == 0
+    with duckdb.connect(str(city.warehouse), read_only=True) as con:  # the DuckDB file under tmp_path
+        assert con.execute("SELECT output_value FROM mart.indicators_monthly").fetchone() == (pytest.approx(500),)
 
 
 def test_the_sensor_notices_new_and_corrected_files(city):
