@@ -79,3 +79,23 @@ def test_broken_reference_inputs_name_file_line_and_rule(city):
     city.va_rates_csv.write_text("year,industry_division,va_rate\n2017,39,1.5\n", encoding="utf-8")
     with pytest.raises(Exception, match=r"va_rates.csv: line 2: va_rate fails"):
         publish(city)
+
+
+def test_the_analysts_notebook_runs_against_a_published_warehouse(city, monkeypatch):
+    import ast
+    import json
+
+    from sei_stats.config import REPO_ROOT
+
+    land_all(city)
+    publish(city)
+    monkeypatch.setenv("SEI_DATA_DIR", str(city.root))
+    notebook = json.loads((REPO_ROOT / "notebooks" / "warehouse_tour.ipynb").read_text(encoding="utf-8"))
+    scope: dict = {}
+    for cell in (c for c in notebook["cells"] if c["cell_type"] == "code"):
+        tree = ast.parse("".join(cell["source"]))
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, "notebook", "exec"), scope)
+        if last is not None:
+            value = eval(compile(ast.Expression(last.value), "notebook", "eval"), scope)
+            value.fetchall()  # every query the notebook shows runs against the published contract
