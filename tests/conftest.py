@@ -84,7 +84,8 @@ def make_data_dir(root: Path, city: dict | None = None) -> DataPaths:
     paths.catalog.mkdir(parents=True)
     (paths.catalog / "products.csv").write_text(PRODUCTS_CSV, encoding="utf-8")
     (paths.catalog / "targets.yaml").write_text(TARGETS_YAML, encoding="utf-8")
-    shutil.copy(REPO_ROOT / "data" / "catalog" / "districts.csv", paths.catalog / "districts.csv")
+    for name in ("districts.csv", "nbs-sei-2018-categories.csv"):
+        shutil.copy(REPO_ROOT / "data" / "catalog" / name, paths.catalog / name)
     paths.raw.mkdir(parents=True)
     paths.gdp_csv.write_text(GDP_CSV, encoding="utf-8")
     paths.va_rates_csv.write_text(VA_CSV, encoding="utf-8")

@@ -64,8 +64,27 @@ def test_output_by_area_and_data_quality(city):
         ("新一代信息技术", approx(360), approx(300), approx(0.2), 1),
         ("高端装备与新材料", approx(140), approx(100), approx(0.2), 2),
     ]
-    assert rows(con, "SELECT * FROM mart.data_quality WHERE period = DATE '2018-12-01'") == [
-        (__import__("datetime").date(2018, 12, 1), 4, 4, 0, 0, 1, 1, approx(60), 0.0)]
+    assert rows(con, "SELECT rows_received, rows_accepted, rows_rejected, rows_superseded, rows_blank_prior, "
+                     "rows_unclassified, output_unclassified, output_no_va_rate FROM mart.data_quality WHERE period = DATE '2018-12-01'") == [
+        (4, 4, 0, 0, 1, 1, approx(60), 0.0)]
+
+
+def test_output_by_national_category_uses_each_entrys_own_code(city):
+    con = build(city)
+    assert rows(con, "SELECT nbs_level1_code, nbs_level1_name, nbs_code, nbs_name, output_ytd, growth, n_enterprises "
+                     "FROM mart.output_by_nbs_category WHERE period = DATE '2018-12-01' ORDER BY nbs_code") == [
+        ("1", "新一代信息技术产业", "1.2", "电子核心产业", approx(360), approx(0.2), 1),
+        ("2", "高端装备制造产业", "2.1", "智能制造装备产业", approx(140), approx(0.2), 2),
+    ]
+
+
+def test_marts_record_the_catalog_version(city):
+    from sei_stats.land import catalog_version
+
+    con = build(city)
+    version = catalog_version(city.catalog)
+    assert rows(con, "SELECT DISTINCT catalog_version FROM mart.indicators_monthly") == [(version,)]
+    assert rows(con, "SELECT DISTINCT catalog_version FROM mart.data_quality") == [(version,)]
 
 
 def test_target_progress_projects_from_the_last_complete_year(city):

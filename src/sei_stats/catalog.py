@@ -79,3 +79,8 @@ def read_targets(catalog_dir: Path) -> Targets:
 def read_districts(catalog_dir: Path) -> pd.DataFrame:
     """catalog/districts.csv: Dalian's ten county-level divisions (GB/T 2260)."""
     return pd.read_csv(Path(catalog_dir) / "districts.csv", dtype=str, keep_default_na=False)
+
+
+def read_nbs_categories(catalog_dir: Path) -> pd.DataFrame:
+    """catalog/nbs-sei-2018-categories.csv: the national classification's 9 + 40 categories."""
+    return pd.read_csv(Path(catalog_dir) / "nbs-sei-2018-categories.csv", dtype=str, keep_default_na=False)

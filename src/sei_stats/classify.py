@@ -6,7 +6,7 @@ import pandas as pd
 
 from .catalog import CatalogError
 
-CLASS_COLUMNS = ("is_sei", "match_kind", "catalog_code", "area", "field", "key_field", "nbs_code")
+CLASS_COLUMNS = ("is_sei", "match_kind", "catalog_code", "area", "field", "key_field", "nbs_code", "nbs_edition")
 
 
 def entries_valid_in(catalog: pd.DataFrame, period: str) -> pd.DataFrame:
@@ -49,7 +49,8 @@ def classify(lines: pd.DataFrame, catalog: pd.DataFrame, period: str) -> pd.Data
     out["is_sei"] = match.notna().to_numpy()
     out["match_kind"] = kind
     out["catalog_code"] = matched["code"].astype("string")
-    for column in ("area", "field", "nbs_code"):
-        out[column] = matched[column].astype("string")
+    for column in ("area", "field", "nbs_code", "nbs_edition"):
+        # nbs_edition is optional in the catalog: which national edition the entry's window follows
+        out[column] = matched[column].astype("string") if column in matched else pd.Series(pd.NA, index=out.index, dtype="string")
     out["key_field"] = matched["key_field"].astype("boolean")
     return out

@@ -34,7 +34,7 @@ SELECT
     TRY_CAST(l.output_ytd_prior AS DECIMAL(18,3)) AS output_ytd_prior,
     l.status, l.superseded_by,
     coalesce(f.failures, [])                      AS failures,
-    l.is_sei, l.match_kind, l.catalog_code, l.area, l.field, l.key_field, l.nbs_code,
+    l.is_sei, l.match_kind, l.catalog_code, l.area, l.field, l.key_field, l.nbs_code, l.nbs_edition,
     ?                                             AS catalog_version
 FROM lines AS l
 LEFT JOIN (

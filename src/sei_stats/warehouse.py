@@ -17,7 +17,7 @@ import pandas as pd
 
 from schemas.reference import check, gdp_schema, va_rates_schema
 
-from .catalog import read_districts, read_products, read_targets
+from .catalog import read_districts, read_nbs_categories, read_products, read_targets
 from .config import DataPaths
 
 SCHEMAS = ("ref", "fact", "mart", "qa")
@@ -86,6 +86,8 @@ def _reference_tables(paths: DataPaths) -> dict[str, tuple[pd.DataFrame, str, di
                 "code", "kind", "name", "area", "field", "key_field", "nbs_code", "valid_from", "valid_to", "source", "verified"}}),
         "districts": (read_districts(paths.catalog), "Dalian's county-level divisions (GB/T 2260)", {
             "code": "GB/T 2260 code", "name": "Name", "kind": "Kind of division", "note": "Note"}),
+        "nbs_categories": (read_nbs_categories(paths.catalog), "NBS 战略性新兴产业分类(2018): 9 level-1 and 40 level-2 categories", {
+            "code": "Category code (d or d.d)", "level": "1 or 2", "name": "Category name", "parent": "Level-1 code of a level-2 category"}),
     }
 
 

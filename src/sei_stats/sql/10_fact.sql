@@ -34,6 +34,7 @@ COMMENT ON COLUMN fact.received_lines.area IS 'The plan''s area (领域) of the 
 COMMENT ON COLUMN fact.received_lines.field IS 'The plan''s field (产业) of the matched entry';
 COMMENT ON COLUMN fact.received_lines.key_field IS 'True when the field is one of the plan''s six key fields (重点领域)';
 COMMENT ON COLUMN fact.received_lines.nbs_code IS 'Code in the NBS 战略性新兴产业分类(2018) of the matched entry';
+COMMENT ON COLUMN fact.received_lines.nbs_edition IS 'Edition of the national SEI classification the matched entry''s window follows (2012 trial or 2018)';
 COMMENT ON COLUMN fact.received_lines.catalog_version IS 'Content hash of catalog/products.csv that classified the month';
 
 COMMENT ON VIEW fact.sei_lines IS 'Accepted lines classified as strategic emerging, with the value-added rate of their year and division. Money in 千元.';

@@ -6,7 +6,8 @@ WITH m AS (
            sum(output_ytd) FILTER (WHERE output_ytd_prior IS NOT NULL)  AS output_comparable_k,
            sum(output_ytd_prior)                                        AS prior_k,
            sum(output_ytd * va_rate)                                    AS value_added_k,
-           count(DISTINCT credit_code)                                  AS n_enterprises
+           count(DISTINCT credit_code)                                  AS n_enterprises,
+           string_agg(DISTINCT catalog_version, ',')                    AS catalog_version
     FROM fact.sei_lines
     GROUP BY period
 )
@@ -17,7 +18,8 @@ SELECT m.period,
        m.value_added_k / 100000                             AS value_added,
        g.gdp_ytd,
        (m.value_added_k / 100000) / g.gdp_ytd               AS gdp_share,
-       m.n_enterprises
+       m.n_enterprises,
+       m.catalog_version
 FROM m
 LEFT JOIN ref.gdp AS g ON g.year = year(m.period) AND g.quarter * 3 = month(m.period);
 
@@ -30,6 +32,7 @@ COMMENT ON COLUMN mart.indicators_monthly.value_added IS 'SEI value added this y
 COMMENT ON COLUMN mart.indicators_monthly.gdp_ytd IS 'City GDP cumulative to this quarter end, 亿元; NULL except in months 3, 6, 9, 12';
 COMMENT ON COLUMN mart.indicators_monthly.gdp_share IS 'SEI value added / GDP to the same quarter end, fraction; NULL except at quarter ends';
 COMMENT ON COLUMN mart.indicators_monthly.n_enterprises IS 'Enterprises behind the figures (单位数)';
+COMMENT ON COLUMN mart.indicators_monthly.catalog_version IS 'Version (content hash of catalog/products.csv) of the guidance catalog that classified the period';
 
 CREATE VIEW mart.output_by_area AS
 SELECT period,
@@ -58,7 +61,8 @@ SELECT l.period,
        count(*) FILTER (WHERE status = 'accepted' AND output_ytd_prior IS NULL)  AS rows_blank_prior,
        count(*) FILTER (WHERE status = 'accepted' AND NOT is_sei)                AS rows_unclassified,
        coalesce(sum(output_ytd) FILTER (WHERE status = 'accepted' AND NOT is_sei), 0) / 100000 AS output_unclassified,
-       coalesce(max(v.output_no_va_rate_k), 0) / 100000                          AS output_no_va_rate
+       coalesce(max(v.output_no_va_rate_k), 0) / 100000                          AS output_no_va_rate,
+       string_agg(DISTINCT l.catalog_version, ',')                               AS catalog_version
 FROM fact.received_lines AS l
 LEFT JOIN (
     SELECT period, sum(output_ytd) AS output_no_va_rate_k
@@ -75,6 +79,7 @@ COMMENT ON COLUMN mart.data_quality.rows_superseded IS 'Lines replaced by a corr
 COMMENT ON COLUMN mart.data_quality.rows_blank_prior IS 'Accepted lines without a same-period-last-year value: in the level, not in growth';
 COMMENT ON COLUMN mart.data_quality.rows_unclassified IS 'Accepted lines that no catalog entry matches (not SEI)';
 COMMENT ON COLUMN mart.data_quality.output_unclassified IS 'Output value of the unclassified lines this year to date, 亿元';
+COMMENT ON COLUMN mart.data_quality.catalog_version IS 'Version (content hash of catalog/products.csv) of the guidance catalog that classified the period';
 COMMENT ON COLUMN mart.data_quality.output_no_va_rate IS 'SEI output whose year and division have no value-added rate (left out of value added), 亿元';
 
 CREATE VIEW qa.rejects AS

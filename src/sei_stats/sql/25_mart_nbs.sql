@@ -1,0 +1,29 @@
+-- National reporting: SEI output by the NBS 战略性新兴产业分类(2018) category of each matched entry's own nbs_code
+-- (never by an area-to-category mapping: the plan's areas do not map one to one).
+CREATE VIEW mart.output_by_nbs_category AS
+SELECT l.period,
+       split_part(l.nbs_code, '.', 1)                                                        AS nbs_level1_code,
+       c1.name                                                                               AS nbs_level1_name,
+       regexp_extract(l.nbs_code, '^\d+\.\d+')                                               AS nbs_code,
+       c2.name                                                                               AS nbs_name,
+       string_agg(DISTINCT l.nbs_edition, ',' ORDER BY l.nbs_edition)                        AS nbs_editions,
+       sum(l.output_ytd) / 100000                                                            AS output_ytd,
+       sum(l.output_ytd_prior) / 100000                                                      AS output_ytd_prior,
+       sum(l.output_ytd) FILTER (WHERE l.output_ytd_prior IS NOT NULL) / nullif(sum(l.output_ytd_prior), 0) - 1 AS growth,
+       count(DISTINCT l.credit_code)                                                         AS n_enterprises
+FROM fact.sei_lines AS l
+LEFT JOIN ref.nbs_categories AS c1 ON c1.code = split_part(l.nbs_code, '.', 1)
+LEFT JOIN ref.nbs_categories AS c2 ON c2.code = regexp_extract(l.nbs_code, '^\d+\.\d+')
+GROUP BY ALL;
+
+COMMENT ON VIEW mart.output_by_nbs_category IS 'SEI output by national category (NBS 战略性新兴产业分类(2018), level 2) for each report period, cumulative 1–X月. Money in 亿元.';
+COMMENT ON COLUMN mart.output_by_nbs_category.period IS 'Report period: first day of the month; figures cumulative from January';
+COMMENT ON COLUMN mart.output_by_nbs_category.nbs_level1_code IS 'National level-1 category code (1–9)';
+COMMENT ON COLUMN mart.output_by_nbs_category.nbs_level1_name IS 'National level-1 category name';
+COMMENT ON COLUMN mart.output_by_nbs_category.nbs_code IS 'National level-2 category code (d.d); level-3 entries roll up to it';
+COMMENT ON COLUMN mart.output_by_nbs_category.nbs_name IS 'National level-2 category name';
+COMMENT ON COLUMN mart.output_by_nbs_category.nbs_editions IS 'Editions the matched entries follow (2012 trial before 2019, 2018 after): a series break';
+COMMENT ON COLUMN mart.output_by_nbs_category.output_ytd IS 'Output value this year to date, 亿元';
+COMMENT ON COLUMN mart.output_by_nbs_category.output_ytd_prior IS 'Same period last year, over the lines that report it, 亿元';
+COMMENT ON COLUMN mart.output_by_nbs_category.growth IS 'Comparable-basis growth (同比) over lines reporting a prior, fraction';
+COMMENT ON COLUMN mart.output_by_nbs_category.n_enterprises IS 'Enterprises behind the figure (单位数)';
