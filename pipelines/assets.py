@@ -5,8 +5,11 @@ import duckdb
 import dagster as dg
 
 from sei_stats import charts, headline, warehouse
-from sei_stats.catalog import read_districts
-from sei_stats.land import land_month
+from sei_stats.catalog import read_districts, read_products
+from sei_stats.classify import entries_valid_in
+from sei_stats.land import catalog_version, land_month
+from sei_stats.reclassify import reclassify_history
+from schemas.catalog import validate_catalog
 from schemas.returns import accepted_lines_schema
 
 from .partitions import monthly_partitions
@@ -22,11 +25,38 @@ MART_KEYS = {
     "mart/indicators_annual": "SEI indicators for each complete year, 亿元",
     "mart/target_progress": "The plan's three targets against the last complete year",
     "qa/rejects": "Rejected lines, one row per rule failed",
+    "mart/output_by_nbs_category": "SEI output by national category (NBS 2018, level 2), 亿元",
 }
 
 
 @dg.asset(
+    group_name="reference",
+    kinds={"csv"},
+    description="The guidance catalog (data/catalog/), validated by schemas/catalog.py before any month is classified.",
+)
+def guidance_catalog(context: dg.AssetExecutionContext, sei_data: SeiData) -> dg.MaterializeResult:
+    paths = sei_data.paths()
+    # A full guidance catalog (with its field table and side tables) passes every rule of schemas/catalog.py;
+    # a minimal one (products.csv, targets, districts: the data contract) passes the loader's checks.
+    full = (paths.catalog / "fields.csv").exists()
+    if full:
+        validate_catalog(paths.catalog)
+    products = read_products(paths.catalog)
+    latest = products["valid_from"].max()
+    in_force = entries_valid_in(products, latest)
+    return dg.MaterializeResult(metadata={
+        "catalog_version": catalog_version(paths.catalog),
+        "entries_in_force": len(in_force),
+        "entries_by_area": dg.MetadataValue.json(in_force["area"].value_counts().to_dict()),
+        "entries_by_kind": dg.MetadataValue.json(in_force["kind"].value_counts().to_dict()),
+        "as_of": latest,
+        "validation": "every rule of schemas/catalog.py" if full else "products.csv contract only (minimal catalog)",
+    })
+
+
+@dg.asset(
     partitions_def=monthly_partitions,
+    deps=[guidance_catalog],
     group_name="returns",
     pool=DUCKDB_POOL,
     kinds={"pandas", "parquet"},
@@ -77,8 +107,23 @@ def _preview(con: duckdb.DuckDBPyConnection, table: str, limit: int = 10) -> str
     return con.execute(f"SELECT * FROM {table} ORDER BY 1 DESC LIMIT {limit}").df().to_markdown(index=False)
 
 
+@dg.asset(
+    deps=["monthly_returns", guidance_catalog],
+    group_name="warehouse",
+    kinds={"parquet"},
+    description="Every landed month classified again under the catalog in force at the latest month (like-for-like series).",
+)
+def reclassified_history(context: dg.AssetExecutionContext, sei_data: SeiData) -> dg.MaterializeResult:
+    done = reclassify_history(sei_data.paths())
+    return dg.MaterializeResult(metadata={
+        "as_of": done.as_of, "catalog_version": done.catalog_version,
+        "months": len(done.periods), "lines_classified_differently": done.changed_lines,
+    })
+
+
 @dg.multi_asset(
-    specs=[dg.AssetSpec(dg.AssetKey(key.split("/")), description=text, deps=["monthly_returns"], group_name="warehouse", kinds={"duckdb"})
+    specs=[dg.AssetSpec(dg.AssetKey(key.split("/")), description=text, deps=["monthly_returns", "reclassified_history"],
+                        group_name="warehouse", kinds={"duckdb"})
            for key, text in MART_KEYS.items()],
     pool=DUCKDB_POOL,
 )

@@ -46,6 +46,10 @@ def materialize(paths: DataPaths, periods: list[str]) -> int:
     _say(f"SEI_DATA_DIR={paths.root}  DAGSTER_HOME={home}")
     failed: dict[str, str] = {}
     with dg.DagsterInstance.get() as instance:
+        result = _run("sei_catalog", instance)
+        if not result.success:
+            _say(f"guidance catalog FAILED — {_failure_message(result)}\nnothing was landed or published")
+            return 1
         for i, period in enumerate(periods, 1):
             started = time.perf_counter()
             result = _run("sei_land_month", instance, partition_key=period)
@@ -154,6 +158,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
 def cmd_catalog(args: argparse.Namespace) -> int:
     paths = data_paths()
+    if args.action == "reclassify":
+        return _reclassify(paths)
     if args.action == "report":
         from sei_stats.catalog_report import coverage_report
 
@@ -163,6 +169,27 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
         validate_catalog(paths.catalog)
         _say(f"{paths.catalog}: catalog passes every check")
+    return 0
+
+
+def _reclassify(paths: DataPaths) -> int:
+    """Rebuild history under today's catalog and republish, through the same Dagster assets."""
+    import dagster as dg
+
+    from .instance import ensure_dagster_home
+
+    ensure_dagster_home(paths)
+    with dg.DagsterInstance.get() as instance:
+        result = _run("sei_publish", instance)
+        if not result.success:
+            _say(f"reclassify FAILED — {_failure_message(result)}")
+            return 1
+        for event in result.get_asset_materialization_events():
+            if event.materialization.asset_key.to_user_string() == "reclassified_history":
+                meta = {k: v.value for k, v in event.materialization.metadata.items()}
+                _say(f"{meta['months']} months reclassified under the catalog in force at {meta['as_of']} "
+                     f"(version {meta['catalog_version']}); {meta['lines_classified_differently']} lines classified differently")
+    _say(f"published as mart_current_catalog.* beside mart.* in {paths.warehouse}")
     return 0
 
 
@@ -189,8 +216,8 @@ def parser() -> argparse.ArgumentParser:
     dev.add_argument("dagster_args", nargs=argparse.REMAINDER, help="passed on to `dagster dev`")
     dev.set_defaults(func=cmd_dev)
 
-    cat = sub.add_parser("catalog", help="the guidance catalog: coverage report or validation")
-    cat.add_argument("action", choices=("report", "validate"))
+    cat = sub.add_parser("catalog", help="the guidance catalog: coverage report, validation, or history under today's catalog")
+    cat.add_argument("action", choices=("report", "validate", "reclassify"))
     cat.set_defaults(func=cmd_catalog)
     return top
 

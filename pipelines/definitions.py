@@ -3,15 +3,16 @@
 import dagster as dg
 
 from . import assets, checks
-from .jobs import land_job, monthly_job, publish_job
+from .jobs import catalog_job, land_job, monthly_job, publish_job
 from .resources import SeiData
 from .schedules import monthly_schedule
 from .sensors import new_return_files
 
 defs = dg.Definitions(
-    assets=[assets.monthly_returns, assets.warehouse_marts, assets.briefing_charts],
+    assets=[assets.guidance_catalog, assets.monthly_returns, assets.reclassified_history, assets.warehouse_marts,
+            assets.briefing_charts],
     asset_checks=[checks.conservation_identity, checks.value_added_rates_complete],
-    jobs=[monthly_job, land_job, publish_job],
+    jobs=[monthly_job, catalog_job, land_job, publish_job],
     schedules=[monthly_schedule],
     sensors=[new_return_files],
     # SeiData reads SEI_DATA_DIR when a run starts (default: the repo's data/).

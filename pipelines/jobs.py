@@ -8,7 +8,7 @@ PUBLISH = ALL_MARTS | dg.AssetSelection.groups("briefing")
 # One report period: land it, then republish the warehouse and charts over every landed month.
 monthly_job = dg.define_asset_job(
     "sei_monthly",
-    selection=dg.AssetSelection.assets("monthly_returns") | PUBLISH,
+    selection=dg.AssetSelection.assets("guidance_catalog", "monthly_returns") | PUBLISH,
     description="Land one report period, then publish the warehouse and the briefing charts.",
     executor_def=dg.in_process_executor,
 )
@@ -24,5 +24,12 @@ publish_job = dg.define_asset_job(
     "sei_publish",
     selection=PUBLISH,
     description="Publish the warehouse over the landed months and draw the briefing charts.",
+    executor_def=dg.in_process_executor,
+)
+
+catalog_job = dg.define_asset_job(
+    "sei_catalog",
+    selection=dg.AssetSelection.assets("guidance_catalog"),
+    description="Validate the guidance catalog (the CLI runs it before landing any month).",
     executor_def=dg.in_process_executor,
 )

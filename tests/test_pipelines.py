@@ -28,8 +28,10 @@ def test_the_code_location_loads_as_dagster_dev_loads_it(tmp_path):
 def test_asset_graph_is_as_designed():
     graph = definitions.defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    assert keys == {"monthly_returns", "mart/indicators_monthly", "mart/output_by_area", "mart/data_quality",
+    assert keys == {"guidance_catalog", "monthly_returns", "reclassified_history", "mart/indicators_monthly",
+                    "mart/output_by_area", "mart/output_by_nbs_category", "mart/data_quality",
                     "mart/indicators_annual", "mart/target_progress", "qa/rejects", "briefing_charts"}
+    assert {k.to_user_string() for k in graph.get(dg.AssetKey("monthly_returns")).parent_keys} == {"guidance_catalog"}
     assert graph.get(dg.AssetKey("monthly_returns")).partitions_def.get_first_partition_key() == "2017-01"
     parents = {k.to_user_string() for k in graph.get(dg.AssetKey("briefing_charts")).parent_keys}
     assert parents == {"mart/indicators_annual", "mart/target_progress", "mart/output_by_area"}
@@ -39,7 +41,7 @@ def test_asset_graph_is_as_designed():
 
 def test_materialize_one_partition_into_a_temporary_folder(city):
     result = dg.materialize(
-        [assets.monthly_returns, assets.warehouse_marts],
+        [assets.monthly_returns, assets.warehouse_marts],  # the catalog asset is an upstream it does not rerun
         partition_key="2018-12",
         resources={"sei_data": SeiData(data_dir=str(city.root))},
         instance=dg.DagsterInstance.ephemeral(),
@@ -87,7 +89,30 @@ def test_cli_materialize_all_then_read_the_marts_back(tmp_path):
     assert sorted(p.name for p in paths.charts.iterdir())[:2] == ["gdp_share_vs_target.png", "gdp_share_vs_target.svg"]
     # the runs are in the Dagster home the UI uses
     with dg.DagsterInstance.from_config(str(paths.dagster_home)) as instance:
-        assert len(instance.get_runs()) == 4  # three months landed, one publish
+        assert len(instance.get_runs()) == 5  # the catalog validated, three months landed, one publish
+    out = run_cli(paths.root, "catalog", "reclassify")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "3 months reclassified under the catalog in force at 2018-12" in out.stdout
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM mart_current_catalog.indicators_annual").fetchone() == (2,)
+
+
+@pytest.mark.slow
+def test_cli_refuses_to_land_anything_under_a_broken_catalog(tmp_path):
+    import shutil
+
+    from sei_stats.config import REPO_ROOT
+
+    paths = make_data_dir(tmp_path / "data")
+    shutil.rmtree(paths.catalog)
+    shutil.copytree(REPO_ROOT / "data" / "catalog", paths.catalog)
+    products = paths.catalog / "products.csv"
+    lines = products.read_text(encoding="utf-8").splitlines(keepends=True)
+    products.write_text("".join(lines + [lines[2]]), encoding="utf-8")  # a second primary entry for one code
+    out = run_cli(paths.root, "materialize", "--all")
+    assert out.returncode == 1
+    assert "guidance catalog FAILED" in out.stdout and "one_primary_entry" in out.stdout
+    assert not paths.landed.exists()
 
 
 @pytest.mark.slow

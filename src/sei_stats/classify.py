@@ -22,31 +22,39 @@ def entries_valid_in(catalog: pd.DataFrame, period: str) -> pd.DataFrame:
 
 
 def _longest_prefix_match(codes: pd.Series, entries: pd.DataFrame) -> pd.Series:
-    """For each code, the index of the entry whose code is its longest prefix (NA when none)."""
-    by_code = pd.Series(entries.index, index=entries["code"])
-    match = pd.Series(pd.NA, index=codes.index, dtype="object")
+    """For each code, the position in ``entries`` of its longest prefix among their codes (-1 when none)."""
+    position = pd.Series(range(len(entries)), index=entries["code"].to_numpy())
+    match = pd.Series(-1, index=codes.index, dtype="int64")
     for length in sorted(entries["code"].str.len().unique(), reverse=True):
         prefix = codes.str.slice(0, length).where(codes.str.len() >= length)
-        match = match.fillna(prefix.map(by_code))
+        hit = prefix.map(position)
+        match = match.where((match >= 0) | hit.isna(), hit.fillna(-1).astype("int64"))
     return match
 
 
 def classify(lines: pd.DataFrame, catalog: pd.DataFrame, period: str) -> pd.DataFrame:
     """Lines with the CLASS_COLUMNS of their catalog match; lines matching nothing get is_sei False."""
-    valid = entries_valid_in(catalog, period)
+    valid = entries_valid_in(catalog, period).reset_index(drop=True)
     products = valid[valid["kind"] == "product"]
     industries = valid[valid["kind"] == "industry"]
-    product_code = lines["product_code"].fillna("").astype("string")
-    match = _longest_prefix_match(product_code.where(product_code != ""), products)
-    kind = pd.Series("product", index=lines.index, dtype="string").where(match.notna())
-    industry_match = _longest_prefix_match(lines["industry_code"].astype("string"), industries)
-    kind = kind.where(match.notna(), pd.Series("industry", index=lines.index, dtype="string").where(industry_match.notna()))
-    match = match.fillna(industry_match)
+    product_code = lines["product_code"].astype("string").fillna("")
+    by_product = _longest_prefix_match(product_code.where(product_code != ""), products)
+    by_industry = _longest_prefix_match(lines["industry_code"].astype("string"), industries)
+    # positions within each kind's frame -> rows of ``valid``; a final all-empty row stands for "no match"
+    product_rows = pd.Series(products.index.to_numpy(), dtype="int64")
+    industry_rows = pd.Series(industries.index.to_numpy(), dtype="int64")
+    none = len(valid)
+    row = pd.Series(none, index=lines.index, dtype="int64")
+    for rows, by in ((industry_rows, by_industry), (product_rows, by_product)):  # product overrides industry
+        row = row.where(by < 0, rows.reindex(by.to_numpy()).fillna(none).astype("int64").to_numpy())
+    kind = pd.Series(pd.NA, index=lines.index, dtype="string")
+    kind = kind.mask(by_industry >= 0, "industry").mask(by_product >= 0, "product")
 
-    out = lines.copy()
-    matched = valid.reindex(match.astype("float").astype("Int64"))
+    padded = pd.concat([valid, pd.DataFrame(index=[none], columns=valid.columns)])
+    matched = padded.iloc[row.to_numpy()]
     matched.index = lines.index
-    out["is_sei"] = match.notna().to_numpy()
+    out = lines.copy()
+    out["is_sei"] = (row < none).to_numpy()
     out["match_kind"] = kind
     out["catalog_code"] = matched["code"].astype("string")
     for column in ("area", "field", "nbs_code", "nbs_edition"):

@@ -42,6 +42,11 @@ class DataPaths:
         return self.root / "landed" / "returns"
 
     @property
+    def reclassified(self) -> Path:
+        """landed/reclassified/YYYY-MM.parquet: the landed months under the catalog in force today."""
+        return self.root / "landed" / "reclassified"
+
+    @property
     def warehouse(self) -> Path:
         """The published DuckDB file analysts open."""
         return self.root / "warehouse" / "sei.duckdb"

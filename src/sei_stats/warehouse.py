@@ -8,6 +8,7 @@ do not grow with history, because the facts stay in the landed Parquet files.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -21,6 +22,9 @@ from .catalog import read_districts, read_nbs_categories, read_products, read_ta
 from .config import DataPaths
 
 SCHEMAS = ("ref", "fact", "mart", "qa")
+# The same views over the history reclassified under today's catalog (sei_stats.reclassify).
+CURRENT = "_current_catalog"
+VIEW_SCHEMAS = re.compile(r"\b(fact|mart|qa)\.")
 
 
 class PublishError(RuntimeError):
@@ -105,20 +109,33 @@ def _load_reference(con: duckdb.DuckDBPyConnection, paths: DataPaths) -> None:
             con.execute(f'COMMENT ON COLUMN ref.{name}."{column}" IS {_quote(text)}')
 
 
+def _create_views(con: duckdb.DuckDBPyConnection, landed_dir: Path, *, suffix: str) -> None:
+    """Run the SQL files over the months in ``landed_dir``, in schemas fact, mart, qa + ``suffix``."""
+    glob = _quote(str(landed_dir / "*.parquet"))
+    for name, sql in _sql_files():
+        sql = sql.replace("{landed_glob}", glob)
+        if suffix:
+            sql = VIEW_SCHEMAS.sub(lambda m: f"{m.group(1)}{suffix}.", sql)
+        try:
+            con.execute(sql)
+        except duckdb.Error as err:
+            raise PublishError(f"sql/{name}{' (' + suffix + ')' if suffix else ''}: {err}") from err
+
+
 def _inherit_fact_comments(con: duckdb.DuckDBPyConnection) -> None:
     """A column of a fact view means what the same-named column of fact.received_lines means."""
     con.execute("""
-        SELECT c.table_name, c.column_name, r.comment FROM duckdb_columns() c
-        JOIN duckdb_columns() r ON r.schema_name = 'fact' AND r.table_name = 'received_lines' AND r.column_name = c.column_name
-        WHERE c.schema_name = 'fact' AND c.table_name <> 'received_lines' AND c.comment IS NULL
+        SELECT c.schema_name, c.table_name, c.column_name, r.comment FROM duckdb_columns() c
+        JOIN duckdb_columns() r ON r.schema_name = c.schema_name AND r.table_name = 'received_lines' AND r.column_name = c.column_name
+        WHERE c.schema_name LIKE 'fact%' AND c.table_name <> 'received_lines' AND c.comment IS NULL
     """)
-    for table, column, comment in con.fetchall():
-        con.execute(f'COMMENT ON COLUMN fact.{table}."{column}" IS {_quote(comment)}')
+    for schema, table, column, comment in con.fetchall():
+        con.execute(f'COMMENT ON COLUMN {schema}.{table}."{column}" IS {_quote(comment)}')
 
 
 def uncommented_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Published tables, views and columns that lack a COMMENT (there must be none)."""
-    schemas = ", ".join(_quote(s) for s in SCHEMAS)
+    schemas = ", ".join(_quote(s) for s in (*SCHEMAS, *(f"{s}{CURRENT}" for s in SCHEMAS[1:])))
     con.execute(f"""
         SELECT schema_name || '.' || table_name || '.' || column_name FROM duckdb_columns()
         WHERE schema_name IN ({schemas}) AND coalesce(comment, '') = ''
@@ -152,12 +169,11 @@ def publish(paths: DataPaths) -> Published:
         for schema in SCHEMAS:
             con.execute(f"CREATE SCHEMA {schema}")
         _load_reference(con, paths)
-        glob = _quote(str(paths.landed / "*.parquet"))
-        for name, sql in _sql_files():
-            try:
-                con.execute(sql.replace("{landed_glob}", glob))
-            except duckdb.Error as err:
-                raise PublishError(f"sql/{name}: {err}") from err
+        _create_views(con, paths.landed, suffix="")
+        if any(paths.reclassified.glob("*.parquet")):
+            for schema in ("fact", "mart", "qa"):
+                con.execute(f"CREATE SCHEMA {schema}{CURRENT}")
+            _create_views(con, paths.reclassified, suffix=CURRENT)
         _inherit_fact_comments(con)
         missing = uncommented_columns(con)
         if missing:
