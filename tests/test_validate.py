@@ -2,11 +2,12 @@ import pandas as pd
 import pytest
 
 from sei_stats.read import read_period
-from sei_stats.validate import assign_buckets, find_failures
+from sei_stats.validate import find_failures, judge_period
 
 from conftest import A, B, C, write_csv
 
 DALIAN = {"210202", "210203", "210204", "210211", "210212", "210213", "210214", "210224", "210281", "210283"}
+ROSTER = frozenset()
 GOOD = ["2018-03", A, "大连芯片", "210213", "3973", "397301", "芯片", "100", "90"]
 
 
@@ -69,8 +70,7 @@ def buckets(tmp_path, files: dict[str, list[list[str]]]):
     for name, rows in files.items():
         write_csv(tmp_path / "2018-03" / name, rows)
     lines = read_period(tmp_path, "2018-03")
-    failed = find_failures(lines, "2018-03", DALIAN)
-    return assign_buckets(lines, set(failed["row"]))
+    return judge_period(lines, "2018-03", DALIAN, ROSTER)[0]
 
 
 def line(code, product, ytd, prior="1"):
@@ -117,3 +117,31 @@ def test_every_received_line_lands_in_exactly_one_bucket(tmp_path):
     counts = out["status"].value_counts().to_dict()
     assert counts == {"accepted": 2, "superseded": 1, "rejected": 3}
     assert sum(counts.values()) == len(out) == 6
+
+
+def test_total_rows_and_repeated_headers_are_no_returns(tmp_path):
+    from conftest import HEADER
+
+    out = buckets(tmp_path, {"01.csv": [line(A, "1", "100"), HEADER, line(B, "1", "50"),
+                                        ["", "", "合计", "", "", "", "", "150", "1"], ["小计", "", "", "", "", "", "", "150", ""]]})
+    assert out["status"].tolist() == ["accepted", "not_a_return", "accepted", "not_a_return", "not_a_return"]
+
+
+def test_exact_duplicates_collapse_and_conflicting_ones_are_held(tmp_path):
+    for name, rows in {"01.csv": [line(A, "1", "100"), line(A, "1", "100"), line(B, "1", "50"), line(B, "1", "55"),
+                                  line(C, "1", "7")]}.items():
+        write_csv(tmp_path / "2018-03" / name, rows)
+    judged, findings = judge_period(read_period(tmp_path, "2018-03"), "2018-03", DALIAN)
+    assert judged["status"].tolist() == ["accepted", "duplicate", "held", "held", "accepted"]
+    assert findings[["row", "rule", "severity"]].values.tolist() == [
+        [1, "exact_duplicate", "duplicate"], [2, "conflicting_duplicate", "hold"], [3, "conflicting_duplicate", "hold"]]
+
+
+def test_a_failing_check_character_is_a_warning_for_a_roster_enterprise(tmp_path):
+    pilot = A[:-1] + ("X" if A[-1] != "X" else "Y")
+    write_csv(tmp_path / "2018-03" / "01.csv", [line(pilot, "1", "100"), line(pilot[:-1] + "0", "1", "5")])
+    judged, findings = judge_period(read_period(tmp_path, "2018-03"), "2018-03", DALIAN, frozenset({pilot}))
+    assert judged["status"].tolist() == ["accepted", "rejected"]
+    assert findings[["row", "rule", "severity"]].values.tolist() == [
+        [0, "credit_code_check_roster", "warn"], [1, "credit_code_check", "reject"]]
+    assert "in the survey roster" in findings.loc[0, "message"]

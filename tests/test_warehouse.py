@@ -99,3 +99,14 @@ def test_the_analysts_notebook_runs_against_a_published_warehouse(city, monkeypa
         if last is not None:
             value = eval(compile(ast.Expression(last.value), "notebook", "eval"), scope)
             value.fetchall()  # every query the notebook shows runs against the published contract
+
+
+def test_months_landed_by_an_older_format_are_named_not_misread(city):
+    import duckdb as db
+
+    land_all(city)
+    old = city.landed_month("2018-03")
+    db.execute(f"COPY (SELECT * EXCLUDE (landing_format) FROM read_parquet('{old}')) TO '{old}.tmp' (FORMAT parquet)")
+    os.replace(f"{old}.tmp", old)
+    with pytest.raises(PublishError, match=r"2018-03 was landed by an older sei-stats .* sei-stats materialize --all"):
+        publish(city)

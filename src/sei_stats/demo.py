@@ -1,12 +1,16 @@
-"""The demo city: seeded, Dalian-like monthly SEI returns, GDP and value-added rates (模拟数据).
+"""The demo city: seeded, Dalian-like monthly SEI returns, roster, GDP and value-added rates (模拟数据).
 
-``generate`` writes ``raw/returns/YYYY-MM/*.csv|*.xlsx``, ``raw/gdp.csv``, ``raw/va_rates.csv`` and
-``raw/SIMULATED.txt`` into a data directory whose ``catalog/`` it reads. Everything except gdp.csv
-(the city's published GDP) is simulated. The same seed writes the same CSV bytes.
+``generate`` writes ``raw/returns/YYYY-MM/*.csv|*.xlsx``, ``raw/roster/YYYY.csv``, ``raw/gdp.csv``,
+``raw/va_rates.csv`` and ``raw/SIMULATED.txt`` into a data directory whose ``catalog/`` it reads.
+Everything except gdp.csv (the city's published GDP) is simulated. The same seed writes the same
+CSV bytes.
 
 The returns follow docs/data-contract.md and deliberately exercise it: mixed encodings and header
-languages, an .xlsx file now and then, a few bad lines (one fault each) and one corrected
-resubmission.
+languages, an .xlsx file now and then, a few bad lines (one reject fault each), one corrected
+resubmission, and the data-quality faults of schemas/rules.yaml at known rates (FAULTS: total and
+repeated header rows, duplicates, unit errors, cross-period slips, growth outliers, pilot credit
+codes) plus non-response of roster enterprises. No line carries two faults; DemoSummary counts them.
+Fault magnitudes follow the thresholds of config/quality.yaml.
 """
 
 from __future__ import annotations
@@ -15,14 +19,17 @@ import csv
 import datetime as dt
 import re
 import shutil
+from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from sei_stats.catalog import AREAS, read_districts, read_products
-from sei_stats.config import DataPaths
+from sei_stats.config import REPO_ROOT, DataPaths
 from sei_stats.credit_code import CHARSET, check_character
 
 # --- the city's published figures and the calibration targets -------------------------------
@@ -41,6 +48,8 @@ BAD_LINE_RATE = 0.003
 BORN_SHARE, DEATH_SHARE, DECIMAL_SHARE = 0.10, 0.03, 0.12
 NEW_PRODUCT_SHARE = 0.15
 PRIOR_NOISE_SHARE = 0.08
+PRIOR_NOISE_SD, PRIOR_NOISE_CAP = 0.015, 0.045  # reporting noise of a prior: ±1.5%, never beyond ±4.5%
+PRIOR_NOISE_FLOOR = 50  # 千元: smaller priors carry no noise (rounding to whole 千元 is noise enough)
 
 # Monthly shares of a year's output: January and February are small (Spring Festival), December
 # is large (year-end push). Sums to 1.
@@ -176,10 +185,39 @@ RULES = ("credit_code_check", "district_in_dalian", "output_ytd_non_negative", "
 CORRECTION_STEM = "99_更正"
 CORRECTION_PERIOD = "2019-06"
 
+# --- data-quality faults and non-response ---------------------------------------------------
+
+QUALITY_YAML = REPO_ROOT / "config" / "quality.yaml"
+# The data-quality rules of schemas/rules.yaml the demo plants, keys of DemoSummary.faults.
+FAULTS = ("total_row", "repeated_header", "exact_duplicate", "conflicting_duplicate", "unit_error_suspected",
+          "ytd_below_previous_month", "prior_differs_from_last_year", "growth_outlier", "credit_code_check_roster")
+TOTAL_NAMES = ("合计", "小计")  # enterprise_name of a total row; 小计 on about a quarter of them
+TOTAL_ROW_FILE_SHARE = 0.15  # regular files that end with a total row
+PAGED_FILE_SHARE = 0.10  # regular files exported page by page, the header repeated at every page
+PAGE_SIZES = (50, 100, 200)  # data rows per page of a paged export
+EXACT_DUPLICATE_RATE = 0.0005  # extra identical copies, per line
+CONFLICTING_DUPLICATE_RATE = 0.0002  # second lines with another value (two lines each), per line
+UNIT_ERROR_RATE = 0.0002  # enterprise-months in 元 instead of 千元, per line
+UNIT_FACTOR = 1000  # 元 entered as 千元
+YTD_BELOW_RATE = 0.0004  # lines below their own previous month, per line
+YTD_BELOW_DROP = (0.05, 0.20)  # … by this much
+PRIOR_DIFFERS_RATE = 0.0006  # lines whose prior is not what they reported a year earlier, per line
+GROWTH_OUTLIER_RATE = 0.0001  # big new contracts, per line; each lifts a line from its month to December
+PILOT_CODE_SHARE = 0.003  # roster enterprises whose 2015 pilot code fails the check character
+NONRESPONSE_RATE = 0.02  # roster enterprise-months without a return
+MIN_COMPARED = 100  # 千元: cross-period faults are planted on values at least this large (rounding stays noise)
+
 
 @dataclass(frozen=True)
 class DemoSummary:
-    """What generate() wrote: the city's size, months, line counts, bad lines and the correction."""
+    """What generate() wrote: the city's size, months, line counts, bad lines, the correction and the faults.
+
+    ``lines_written`` counts every row below a file's header (total rows and repeated headers too).
+    ``bad_lines`` counts the lines each reject rule (RULES) finds. ``faults`` counts, for each
+    data-quality rule (FAULTS), the lines it finds: for exact_duplicate the extra copies (the first
+    line counts), for conflicting_duplicate both lines. ``nonresponse`` maps every month 'YYYY-MM' to
+    the number of roster enterprises (raw/roster/YYYY.csv) without a return that month.
+    """
 
     n_enterprises: int
     months: list[str]
@@ -187,6 +225,8 @@ class DemoSummary:
     bad_lines: dict[str, int]
     correction: dict[str, object]
     files_by_encoding: dict[str, int]
+    faults: dict[str, int]
+    nonresponse: dict[str, int]
 
 
 def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
@@ -198,30 +238,48 @@ def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
     missing = [y for y in years if y not in PUBLISHED_GDP]
     if missing:
         raise ValueError(f"no published GDP for {missing}: the demo city covers {min(PUBLISHED_GDP) + 1}-{max(PUBLISHED_GDP)}")
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
+    quality = read_quality(QUALITY_YAML)
+    # The first six streams are the city's as before; the others draw the roster and the faults.
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(11)]
     catalog = read_products(paths.catalog)
     entries = _drawable_entries(catalog, months)
     districts = read_districts(paths.catalog)
-    enterprises = _enterprises(streams[0], entries, catalog, districts, n_enterprises, years, int(start[5:]))
+    enterprises = _enterprises(streams[0], entries, catalog, districts, n_enterprises, years)
+    enterprises = _roster_details(streams[6], enterprises, paths.catalog)
     lines = _product_lines(streams[1], enterprises, entries, catalog, years)
     sei = _sei_in_december(catalog, enterprises, lines, years, months)
     annual = _annual_output(streams[2], enterprises, lines, years, sei)
-    rows = _good_rows(streams[3], enterprises, lines, annual, years, months, districts)
+    absent = _nonresponse(streams[7], enterprises, years, months, quality)
+    rows = _good_rows(streams[3], streams[8], enterprises, lines, annual, sei, years, months, districts, absent, quality)
+    rows = _add_line_faults(streams[9], rows, lines, months, quality)
     rows, correction = _add_correction(streams[4], rows, months)
     rows, bad_lines = _add_bad_lines(streams[5], rows, months, set(districts["code"]))
+    tags = Counter(rows["tag"])
     paths.raw.mkdir(parents=True, exist_ok=True)
-    files_by_encoding = _write_returns(paths.returns, rows, months)
+    files_by_encoding, not_returns = _write_returns(paths.returns, rows, months, streams[10])
+    _write_roster(paths.raw / "roster", enterprises, years[1:])
     _write_gdp(paths.gdp_csv, years)
     _write_va_rates(paths.va_rates_csv, streams[2], enterprises, lines, annual * sei, years)
     _write_marker(paths.raw / "SIMULATED.txt", seed, len(enterprises), start, end)
     return DemoSummary(
         n_enterprises=len(enterprises),
         months=months,
-        lines_written=len(rows),
+        lines_written=len(rows) + sum(not_returns.values()),
         bad_lines=bad_lines,
         correction=correction,
         files_by_encoding=files_by_encoding,
+        faults={f: int(not_returns.get(f, 0) + tags.get(f, 0)) for f in FAULTS},
+        nonresponse={m: int(n) for m, n in zip(months, absent.sum(axis=0))},
     )
+
+
+def read_quality(path: Path = QUALITY_YAML) -> dict[str, float]:
+    """The thresholds of config/quality.yaml the demo's fault magnitudes follow, by key."""
+    spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    keys = {"cross_period": ("prior_tolerance", "unit_error_ratio"),
+            "growth_outlier": ("max_abs_growth", "material_output_qianyuan"),
+            "checks": ("max_rejected_output_share", "max_held_output_share", "max_nonresponse_rate")}
+    return {k: float(spec[section][k]) for section, names in keys.items() for k in names}
 
 
 # --- calendar ------------------------------------------------------------------------------
@@ -352,7 +410,7 @@ def _giants(entries: pd.DataFrame, district_codes: list[str]) -> list[dict]:
 
 
 def _enterprises(rng: np.random.Generator, entries: pd.DataFrame, catalog: pd.DataFrame, districts: pd.DataFrame,
-                 n: int, years: list[int], month_of_start: int) -> pd.DataFrame:
+                 n: int, years: list[int]) -> pd.DataFrame:
     """The enterprises on the form: district, area, catalog entry, class, name, credit code, size, life."""
     district_codes = sorted(districts["code"])
     giants = _giants(entries, district_codes)
@@ -381,7 +439,7 @@ def _enterprises(rng: np.random.Generator, entries: pd.DataFrame, catalog: pd.Da
     frame["name"] = _names(rng, frame)
     frame["credit_code"] = _credit_codes(rng, frame["district"])
     frame["size"] = _sizes(rng, frame)
-    frame["birth"], frame["death"] = _lives(rng, frame, years, start_key=years[1] * 12 + month_of_start)
+    frame["birth"], frame["death"] = _lives(rng, frame, years)
     frame["decimals"] = np.where(frame["giant"], 0, (rng.random(len(frame)) < DECIMAL_SHARE).astype(int))
     # Returns list enterprises by district, then credit code.
     return frame.sort_values(["district", "credit_code"], kind="stable").reset_index(drop=True)
@@ -450,19 +508,94 @@ def _sizes(rng: np.random.Generator, frame: pd.DataFrame) -> np.ndarray:
     return np.where(frame["giant"], shares / max(shares.sum(), 1e-9) * giant_total, size)
 
 
-def _lives(rng: np.random.Generator, frame: pd.DataFrame, years: list[int], start_key: int) -> tuple[np.ndarray, np.ndarray]:
-    """Birth year (first year on the form, from January) and death key (year*12+month of the first missing month)."""
+def _lives(rng: np.random.Generator, frame: pd.DataFrame, years: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Birth year (first year on the form, from January) and death key (year*12+1 of the first year off the form).
+
+    Enterprises leave the form at the turn of a year, as the survey frame is drawn up once a year:
+    the roster of a year lists exactly the enterprises on the form that year, so a roster
+    enterprise without a return in some month is a non-respondent, never a closed business.
+    """
     n, first, last = len(frame), years[1], years[-1]
     mortal = ~frame["giant"].to_numpy()
     born = mortal & (rng.random(n) < BORN_SHARE)
     birth = np.where(born, rng.integers(first, last + 1, n), first - 1)
     death_year = rng.integers(first, last + 1, n)
-    death_month = rng.integers(1, 13, n)
-    dies = mortal & (rng.random(n) < DEATH_SHARE) & (death_year > birth)
-    # An enterprise must report at least one month of the range to exist at all.
-    dies &= death_year * 12 + death_month > start_key
-    death = np.where(dies, death_year * 12 + death_month, 10**9)
+    # Off the form from death_year on; it must report in the range (the first year) to exist at all.
+    dies = mortal & (rng.random(n) < DEATH_SHARE) & (death_year > birth) & (death_year > first)
+    death = np.where(dies, death_year * 12 + 1, 10**9)
     return birth, death
+
+
+def _roster_details(rng: np.random.Generator, enterprises: pd.DataFrame, catalog_dir: Path) -> pd.DataFrame:
+    """The enterprises with their functional zone (``zone_id``) and ``pilot``: a 2015 pilot credit code.
+
+    The zone is one of catalog/zones.csv's functional zones whose districts include the
+    enterprise's (drawn when several do), else empty. A few long-standing enterprises kept the
+    code of the 2015 pilot, whose check character fails GB 32100-2015: they are on the roster.
+    """
+    frame = enterprises.copy()
+    zones = _functional_zones(catalog_dir)
+    frame["zone_id"] = [str(rng.choice(zones[d])) if len(zones.get(d, ())) > 1 else "".join(zones.get(d, ()))
+                        for d in frame["district"]]
+    eligible = np.flatnonzero(~frame["giant"].to_numpy() & (frame["birth"] == frame["birth"].min()).to_numpy())
+    n_pilot = min(len(eligible), max(1, round(len(frame) * PILOT_CODE_SHARE)))
+    frame["pilot"] = False
+    for e in sorted(rng.choice(eligible, size=n_pilot, replace=False)):
+        code = frame.at[e, "credit_code"]
+        wrong = CHARSET[(CHARSET.index(code[17]) + int(rng.integers(1, len(CHARSET)))) % len(CHARSET)]
+        frame.at[e, "credit_code"] = code[:17] + wrong
+        frame.at[e, "pilot"] = True
+    return frame
+
+
+def _functional_zones(catalog_dir: Path) -> dict[str, list[str]]:
+    """District code -> ids of the functional zones of catalog/zones.csv that cover it (none without the file)."""
+    path = Path(catalog_dir) / "zones.csv"
+    if not path.exists():
+        return {}
+    zones = pd.read_csv(path, dtype=str, keep_default_na=False)
+    covering: dict[str, list[str]] = {}
+    for zone in zones[zones["kind"] == "functional-zone"].itertuples():
+        for district in filter(None, zone.districts.split("|")):
+            covering.setdefault(district, []).append(zone.zone_id)
+    return {d: sorted(ids) for d, ids in covering.items()}
+
+
+def _on_the_form(enterprises: pd.DataFrame, months: list[str]) -> np.ndarray:
+    """Enterprises × months: True when the enterprise is on the form (and its year's roster) that month."""
+    year = np.array([int(m[:4]) for m in months])
+    key = year * 12 + np.array([int(m[5:]) for m in months])
+    return (enterprises["birth"].to_numpy()[:, None] <= year[None, :]) & (key[None, :] < enterprises["death"].to_numpy()[:, None])
+
+
+def _nonresponse(rng: np.random.Generator, enterprises: pd.DataFrame, years: list[int], months: list[str],
+                 quality: dict[str, float]) -> np.ndarray:
+    """Enterprises × months: True for a roster enterprise that sends no return that month (NONRESPONSE_RATE).
+
+    Whole enterprise-months, never a giant's, never two months running (an enterprise that misses
+    a month reports the next), never January of two years running for one enterprise, and in no
+    month more than half of quality.yaml's max_nonresponse_rate of the roster.
+    """
+    alive = _on_the_form(enterprises, months)
+    n_months = len(months)
+    absent = np.zeros_like(alive)
+    if n_months < 2:
+        return absent
+    candidates = alive[:, :-1] & alive[:, 1:] & ~enterprises["giant"].to_numpy()[:, None]
+    cap = np.floor(0.5 * quality["max_nonresponse_rate"] * alive.sum(axis=0)).astype(int)
+    january = np.array([m.endswith("-01") for m in months])
+    target, count = round(NONRESPONSE_RATE * alive.sum()), np.zeros(n_months, dtype=int)
+    for k in rng.permutation(np.flatnonzero(candidates)):
+        if count.sum() >= target:
+            break
+        e, m = divmod(int(k), n_months - 1)
+        if count[m] >= cap[m] or absent[e, m + 1] or (m > 0 and absent[e, m - 1]):
+            continue
+        if january[m] and ((m >= 12 and absent[e, m - 12]) or (m + 12 < n_months and absent[e, m + 12])):
+            continue
+        absent[e, m] = True
+        count[m] += 1
+    return absent
 
 
 # --- product lines -------------------------------------------------------------------------
@@ -577,23 +710,39 @@ def _target_path(rng: np.random.Generator, years: list[int]) -> np.ndarray:
     return np.array([total[y] for y in years])
 
 
-def _good_rows(rng: np.random.Generator, enterprises: pd.DataFrame, lines: pd.DataFrame, annual: np.ndarray,
-               years: list[int], months: list[str], districts: pd.DataFrame) -> pd.DataFrame:
-    """Every line every month it is on the form: cumulative output, prior-year cumulative, file and order."""
+def _good_rows(rng: np.random.Generator, contracts_rng: np.random.Generator, enterprises: pd.DataFrame,
+               lines: pd.DataFrame, annual: np.ndarray, sei: np.ndarray, years: list[int], months: list[str],
+               districts: pd.DataFrame, absent: np.ndarray, quality: dict[str, float]) -> pd.DataFrame:
+    """Every line every month its enterprise reports: cumulative output, prior-year cumulative, file and order.
+
+    Besides the form's fields, rows carry ``li`` (the product line), ``tag`` (the data-quality fault
+    the row carries, '' for none; here growth_outlier and credit_code_check_roster) and ``context``
+    (a clean row that another fault's detection compares with: no fault may land on it).
+    """
     n_lines = len(lines)
     cumulative = np.stack([np.cumsum(_season(rng, y, n_lines), axis=1) for y in years], axis=1)
     noisy = rng.random((n_lines, len(years))) < PRIOR_NOISE_SHARE
-    prior_noise = np.where(noisy, 1 + rng.normal(0.0, 0.015, (n_lines, len(years))), 1.0)
+    # Reporting noise stays well inside the prior tolerance, so no prior mismatch happens by chance.
+    cap = min(PRIOR_NOISE_CAP, quality["prior_tolerance"] / 4)
+    prior_noise = np.where(noisy, 1 + np.clip(rng.normal(0.0, PRIOR_NOISE_SD, (n_lines, len(years))), -cap, cap), 1.0)
+    ytd = annual[:, :, None] * cumulative  # lines × years × months, 千元
     yi = np.array([int(p[:4]) - years[0] for p in months])
     mo = np.array([int(p[5:]) for p in months])
     ent = lines["ent"].to_numpy()
     start = lines["start"].to_numpy()[:, None]
     year = np.array(years)[yi][None, :]
     alive = (start <= year) & ((year * 12 + mo[None, :]) < enterprises["death"].to_numpy()[ent][:, None])
+    present = alive & ~absent[ent]
+    tag = np.full(present.shape, "", dtype=object)
+    tag[enterprises["pilot"].to_numpy()[ent]] = "credit_code_check_roster"
+    context = np.zeros(present.shape, dtype=bool)
+    _add_contracts(contracts_rng, ytd, lines, enterprises, years, months, present, tag, context, quality)
+    ytd *= _recalibration(ytd, annual, sei, enterprises, lines, years, months, absent)[None, :, None]
     has_prior = start <= year - 1
-    output = annual[:, yi] * cumulative[:, yi, mo - 1]
-    prior = annual[:, yi - 1] * cumulative[:, yi - 1, mo - 1] * prior_noise[:, yi]
-    li, mi = np.nonzero(alive)
+    output = ytd[:, yi, mo - 1]
+    base = ytd[:, yi - 1, mo - 1]
+    prior = base * np.where(base >= PRIOR_NOISE_FLOOR, prior_noise[:, yi], 1.0)
+    li, mi = np.nonzero(present)
     e = ent[li]
     file_of = _file_plan(months, districts)
     batch = _district_batches(districts)
@@ -602,10 +751,13 @@ def _good_rows(rng: np.random.Generator, enterprises: pd.DataFrame, lines: pd.Da
         "file": [file_of[m][batch[d]] for m, d in zip(mi, enterprises["district"].to_numpy()[e])],
         "seq": e * 10.0 + lines["pos"].to_numpy()[li],
         "ent": e,
+        "li": li,
         "period": np.array(months, dtype=object)[mi],
         "output": output[li, mi],
         "prior": np.where(has_prior[li, mi], prior[li, mi], np.nan),
         "decimals": enterprises["decimals"].to_numpy()[e],
+        "tag": tag[li, mi],
+        "context": context[li, mi],
     })
     for column in ("credit_code", "enterprise_name", "district_code", "industry_code"):
         source = {"enterprise_name": "name", "district_code": "district"}.get(column, column)
@@ -613,6 +765,245 @@ def _good_rows(rng: np.random.Generator, enterprises: pd.DataFrame, lines: pd.Da
     frame["product_code"] = lines["product_code"].to_numpy(dtype=object)[li]
     frame["product_name"] = lines["product_name"].to_numpy(dtype=object)[li]
     return frame
+
+
+def _add_contracts(rng: np.random.Generator, ytd: np.ndarray, lines: pd.DataFrame, enterprises: pd.DataFrame,
+                   years: list[int], months: list[str], present: np.ndarray, tag: np.ndarray, context: np.ndarray,
+                   quality: dict[str, float]) -> None:
+    """growth_outlier: a few lines win a big new contract in some month and add its value to every YTD from then on.
+
+    The contract is worth (1 + max_abs_growth) × 1.3–2.0 times the line's output of last year, so
+    from its month to December the line grows by more than max_abs_growth on a material amount,
+    while its prior still matches last year's own YTD; next year's prior includes the contract.
+    Lines of giants and of pilot-code enterprises are left alone, and only the smaller half of the
+    lines that can carry one get a contract, so the city's totals hardly move (and are calibrated
+    again afterwards). ``ytd``, ``tag`` and ``context`` are changed in place.
+    """
+    growth, material, ratio = quality["max_abs_growth"], quality["material_output_qianyuan"], quality["unit_error_ratio"]
+    index = {(int(m[:4]), int(m[5:])): i for i, m in enumerate(months)}
+    ent = lines["ent"].to_numpy()
+    allowed = ~enterprises["giant"].to_numpy()[ent] & ~enterprises["pilot"].to_numpy()[ent]
+    lowest = 1.5 * material / ((1 + growth) * 1.3)  # the contract alone is then material
+    candidates = []
+    for y in range(1, len(years)):
+        in_year = [index[(years[y], m)] for m in range(1, 13) if (years[y], m) in index]
+        if in_year:
+            ok = allowed & (lines["start"].to_numpy() <= years[y] - 1) & (ytd[:, y - 1, 11] >= lowest)
+            ok &= present[:, in_year].any(axis=1)
+            candidates += [(int(line), y) for line in np.flatnonzero(ok)]
+    if not candidates:
+        return
+    size = np.array([ytd[line, y - 1, 11] for line, y in candidates])
+    candidates = [c for c, small in zip(candidates, size <= np.median(size)) if small]
+    target, used = max(1, round(GROWTH_OUTLIER_RATE * present.sum())), set()
+    for k in rng.permutation(len(candidates)):
+        if len(used) >= target:
+            break
+        line, y = candidates[k]
+        reported = [m for m in range(1, 13) if (years[y], m) in index and present[line, index[(years[y], m)]]]
+        if line in used or not reported:
+            continue
+        month = reported[int(rng.integers(len(reported)))]
+        value = (1 + growth) * (1.3 + 0.7 * rng.random()) * ytd[line, y - 1, 11]
+        # Not so steep a step that it looks like a unit error against the month before.
+        if month > 1 and ytd[line, y, month - 1] + value >= ratio / 2 * ytd[line, y, month - 2]:
+            continue
+        ytd[line, y, month - 1:] += value
+        used.add(line)
+        for yy in range(max(y - 1, 0), min(y + 2, len(years))):
+            for m in range(1, 13):
+                if (years[yy], m) in index:
+                    context[line, index[(years[yy], m)]] = True
+        for m in range(month, 13):
+            if (years[y], m) in index:
+                tag[line, index[(years[y], m)]] = "growth_outlier"
+                context[line, index[(years[y], m)]] = False
+
+
+def _recalibration(ytd: np.ndarray, annual: np.ndarray, sei: np.ndarray, enterprises: pd.DataFrame,
+                   lines: pd.DataFrame, years: list[int], months: list[str], absent: np.ndarray) -> np.ndarray:
+    """Factor per year that brings the December SEI output of the enterprises that report it back to the city's path.
+
+    ``annual`` is calibrated on every line alive in December; contracts add output and
+    non-respondents take theirs out of the returns, so the returns' December total is scaled
+    back to the same target (imputing the non-respondents adds their share on top).
+    """
+    ent = lines["ent"].to_numpy()
+    december = np.array(years)[None, :] * 12 + 12
+    in_december = (np.array(years)[None, :] >= lines["start"].to_numpy()[:, None]) \
+        & (december < enterprises["death"].to_numpy()[ent][:, None])
+    target = (annual * in_december * sei).sum(axis=0)
+    reporting = in_december.copy()
+    for y, year in enumerate(years):
+        if f"{year}-12" in months:
+            reporting[:, y] &= ~absent[ent, months.index(f"{year}-12")]
+    return target / (ytd[:, :, 11] * reporting * sei).sum(axis=0)
+
+
+# --- data-quality faults on lines ------------------------------------------------------------
+
+
+def _add_line_faults(rng: np.random.Generator, rows: pd.DataFrame, lines: pd.DataFrame, months: list[str],
+                     quality: dict[str, float]) -> pd.DataFrame:
+    """Plant the line faults at their rates, each on a clean row that no other fault's detection relies on.
+
+    In order: unit_error_suspected (an enterprise-month in 元), conflicting_duplicate,
+    ytd_below_previous_month, prior_differs_from_last_year and exact_duplicate. A fault's own rows
+    get its ``tag``; the rows its detection compares with (the month before and after, the same
+    month a year earlier) are marked ``context`` and stay clean. The rows of an exact duplicate's
+    first line are tagged 'dup_original': they count, but carry no other fault either. Held lines
+    (unit errors and conflicting pairs, as reported) stay under half of quality.yaml's
+    max_held_output_share of their month where the city is large enough for that.
+    """
+    rows = rows.reset_index(drop=True)
+    n, n_months = len(rows), len(months)
+    li, mi, ent = rows["li"].to_numpy(), rows["mi"].to_numpy(), rows["ent"].to_numpy()
+    out, prior = rows["output"].to_numpy(dtype=float).copy(), rows["prior"].to_numpy(dtype=float).copy()
+    tag, context = rows["tag"].to_numpy(dtype=object).copy(), rows["context"].to_numpy(dtype=bool).copy()
+    at = np.full((len(lines), n_months), -1)  # row of each line and month, -1 when not reported
+    at[li, mi] = np.arange(n)
+    year = np.array([int(m[:4]) for m in months])
+    month_no = np.array([int(m[5:]) for m in months])
+    growth, ratio, tolerance = quality["max_abs_growth"], quality["unit_error_ratio"], quality["prior_tolerance"]
+    held_left = 0.5 * quality["max_held_output_share"] * np.bincount(mi, weights=out, minlength=n_months)
+    copies: list[tuple[int, float, str, float]] = []  # (row copied, its output, its tag, its seq)
+
+    def free(r: int) -> bool:
+        return tag[r] == "" and not context[r]
+
+    def clean(r: int) -> bool:
+        return r >= 0 and tag[r] == ""
+
+    def beside(r: int, step: int) -> int:
+        """The same line's row ``step`` months away in the same year, or -1."""
+        m = mi[r] + step
+        return int(at[li[r], m]) if 0 <= m < n_months and year[m] == year[mi[r]] else -1
+
+    def modest(value: float, base: float) -> bool:
+        """True when ``value`` against ``base`` (a prior) is no growth outlier and no unit error."""
+        return base != base or base <= 0 or (abs(value / base - 1) <= 0.8 * growth and value * ratio > base)
+
+    # unit_error_suspected: every line of an enterprise-month 1000 times too large, in March–November,
+    # after at least two months of the year and with the month before and after reported normally.
+    ent_lines = lines.groupby("ent").indices
+    target, placed, cheapest = max(1, round(UNIT_ERROR_RATE * n)), 0, None
+    for k in rng.permutation(np.unique(ent * n_months + mi)):
+        if placed >= target:
+            break
+        e, m = divmod(int(k), n_months)
+        if not 3 <= month_no[m] <= 11 or m < 1 or m + 1 >= n_months:
+            continue
+        own = at[ent_lines[e]]
+        found = own[:, m][own[:, m] >= 0]
+        if not all(free(r) for r in found):
+            continue
+        around = [beside(r, s) for r in found for s in (-1, 1)]
+        if not all(clean(r) for r in around):
+            continue
+        earlier = (own[:, (year == year[m]) & (np.arange(n_months) < m)] >= 0).any(axis=0).sum()
+        if earlier < 2 or any(UNIT_FACTOR * out[r] < 1.2 * ratio * out[beside(r, -1)] for r in found):
+            continue
+        cost = UNIT_FACTOR * out[found].sum()
+        if cost > held_left[m]:
+            if cheapest is None or cost < cheapest[0]:
+                cheapest = (cost, m, found, around)
+            continue
+        both = rng.random() < 0.5  # the whole form in 元, or only this year's column
+        _unit_error(out, prior, tag, context, found, around, both)
+        held_left[m] -= cost
+        placed += 1
+    if placed == 0 and cheapest is not None:  # a city too small to keep a unit error under the check
+        _unit_error(out, prior, tag, context, cheapest[2], cheapest[3], True)
+        held_left[cheapest[1]] -= cheapest[0]
+
+    # conflicting_duplicate: a second line of the same product with a value 2–6% off, still between
+    # the line's previous and next month; both lines are held.
+    target, placed = max(1, round(CONFLICTING_DUPLICATE_RATE * n)), 0
+    for r in rng.permutation(n):
+        if placed >= target:
+            break
+        if not free(r) or out[r] < MIN_COMPARED:
+            continue
+        before, after = beside(r, -1), beside(r, 1)
+        if (before >= 0 and not clean(before)) or (after >= 0 and not clean(after)):
+            continue
+        value = out[r] * (1 + (1 if rng.random() < 0.5 else -1) * rng.uniform(0.02, 0.06))
+        if (before >= 0 and value <= out[before] + 1) or (after >= 0 and value >= out[after] - 1):
+            continue
+        if out[r] + value > held_left[mi[r]] or not modest(value, prior[r]):
+            continue
+        tag[r] = "conflicting_duplicate"
+        context[[x for x in (before, after) if x >= 0]] = True
+        copies.append((int(r), value, "conflicting_duplicate", ent[r] * 10.0 + 8))
+        held_left[mi[r]] -= out[r] + value
+        placed += 1
+
+    # ytd_below_previous_month: 5–20% below the line's own previous month, the next month normal
+    # again. Only where the same month of next year is beyond the range: next year's prior would
+    # otherwise differ from this lowered YTD.
+    target, placed = max(1, round(YTD_BELOW_RATE * n)), 0
+    for r in rng.permutation(n):
+        if placed >= target:
+            break
+        if not free(r) or mi[r] + 12 < n_months:
+            continue
+        before, after = beside(r, -1), beside(r, 1)
+        if before < 0 or not clean(before) or out[before] < MIN_COMPARED or (after >= 0 and not clean(after)):
+            continue
+        value = out[before] * (1 - rng.uniform(*YTD_BELOW_DROP))
+        if not modest(value, prior[r]):
+            continue
+        out[r], tag[r] = value, "ytd_below_previous_month"
+        context[[x for x in (before, after) if x >= 0]] = True
+        placed += 1
+
+    # prior_differs_from_last_year: a prior 10–60 points beyond the tolerance from what the line
+    # itself reported for the month a year earlier (and not so far that the growth is an outlier).
+    low = (max(0.3, 1 - tolerance - 0.35), 1 - tolerance - 0.1)
+    high = (1 + tolerance + 0.1, 1 + tolerance + 0.6)
+    target, placed = max(1, round(PRIOR_DIFFERS_RATE * n)), 0
+    for r in rng.permutation(n):
+        if placed >= target:
+            break
+        if not free(r) or mi[r] < 12 or prior[r] != prior[r]:
+            continue
+        last = int(at[li[r], mi[r] - 12])
+        if not clean(last) or out[last] < MIN_COMPARED:
+            continue
+        span = low if low[1] > low[0] and rng.random() < 0.5 else high
+        value = out[last] * rng.uniform(*span)
+        if not modest(out[r], value):
+            continue
+        prior[r], tag[r] = value, "prior_differs_from_last_year"
+        context[last] = True
+        placed += 1
+
+    # exact_duplicate: a line repeated identically right below itself.
+    target, placed = max(1, round(EXACT_DUPLICATE_RATE * n)), 0
+    for r in rng.permutation(n):
+        if placed >= target:
+            break
+        if free(r):
+            tag[r] = "dup_original"
+            copies.append((int(r), out[r], "exact_duplicate", rows.at[r, "seq"] + 0.5))
+            placed += 1
+
+    rows = rows.assign(output=out, prior=prior, tag=tag, context=context)
+    extra = rows.iloc[[c[0] for c in copies]].copy()
+    extra["output"] = [c[1] for c in copies]
+    extra["tag"] = [c[2] for c in copies]
+    extra["seq"] = [c[3] for c in copies]
+    return pd.concat([rows, extra], ignore_index=True)
+
+
+def _unit_error(out: np.ndarray, prior: np.ndarray, tag: np.ndarray, context: np.ndarray,
+                found: np.ndarray, around: list[int], both: bool) -> None:
+    """Make rows ``found`` an enterprise-month reported in 元 (both columns, or only this year's)."""
+    out[found] *= UNIT_FACTOR
+    if both:
+        prior[found] *= UNIT_FACTOR
+    tag[found] = "unit_error_suspected"
+    context[around] = True
 
 
 # --- files ---------------------------------------------------------------------------------
@@ -677,26 +1068,76 @@ def _money_text(values: np.ndarray, decimals: np.ndarray) -> list[str]:
     return ["" if v != v else (f"{v:.1f}" if d else f"{v:.0f}") for v, d in zip(values, decimals)]
 
 
-def _write_returns(returns_dir: Path, rows: pd.DataFrame, months: list[str]) -> dict[str, int]:
-    """Write raw/returns/YYYY-MM/ afresh: every month's lines, file by file, in their formats."""
+def _write_returns(returns_dir: Path, rows: pd.DataFrame, months: list[str],
+                   rng: np.random.Generator) -> tuple[dict[str, int], dict[str, int]]:
+    """Write raw/returns/YYYY-MM/ afresh: every month's lines, file by file, in their formats.
+
+    A few regular files (not the correction) end with a total row (TOTAL_ROW_FILE_SHARE) and a few
+    are paged exports that repeat their header at every page (PAGED_FILE_SHARE). Returns the files
+    written by kind, and the rows written that are no return: {'total_row': n, 'repeated_header': n}.
+    """
     if returns_dir.exists():
         shutil.rmtree(returns_dir)
     counts = {"utf-8": 0, "utf-8-sig": 0, "gb18030": 0, "xlsx": 0}
     for period in months:
         (returns_dir / period).mkdir(parents=True)
     rows = rows.sort_values(["mi", "file", "seq"], kind="stable")
+    files = []
     for mi, month in rows.groupby("mi", sort=True):
-        folder = returns_dir / months[mi]
         n_files = len(set(month["file"]) - {CORRECTION_STEM})
         for j, (stem, part) in enumerate(month.groupby("file", sort=True)):
             fmt = _correction_format() if stem == CORRECTION_STEM else _file_format(int(mi), j, n_files)
-            records = part[list(fmt["order"])].to_numpy(dtype=object).tolist()
-            if fmt["kind"] == "xlsx":
-                _write_xlsx(folder / f"{stem}.xlsx", _header(fmt), records, fmt)
-            else:
-                _write_csv(folder / f"{stem}.csv", _header(fmt), records, fmt)
-            counts[fmt["kind"]] += 1
-    return counts
+            files.append((returns_dir / months[mi] / stem, fmt, part[list(fmt["order"])].to_numpy(dtype=object).tolist()))
+    regular = [i for i, (path, _, _) in enumerate(files) if path.name != CORRECTION_STEM]
+
+    def some_files(share: float) -> set[int]:
+        n = min(len(regular), max(1, round(share * len(regular))))
+        return {int(i) for i in rng.choice(regular, size=n, replace=False)}
+
+    with_total, paged = some_files(TOTAL_ROW_FILE_SHARE), some_files(PAGED_FILE_SHARE)
+    not_returns = {"total_row": 0, "repeated_header": 0}
+    for i, (path, fmt, records) in enumerate(files):
+        header = _header(fmt)
+        table = [[str(n), *r] for n, r in enumerate(records, start=1)] if fmt["serial"] else [list(r) for r in records]
+        if i in paged:
+            table, repeats = _paged(rng, table, header)
+            not_returns["repeated_header"] += repeats
+        if i in with_total:
+            table.append(_total_row(rng, records, fmt))
+            not_returns["total_row"] += 1
+        if fmt["kind"] == "xlsx":
+            _write_xlsx(path.with_suffix(".xlsx"), header, table, fmt)
+        else:
+            _write_csv(path.with_suffix(".csv"), header, table, fmt)
+        counts[fmt["kind"]] += 1
+    return counts, not_returns
+
+
+def _paged(rng: np.random.Generator, table: list[list[str]], header: list[str]) -> tuple[list[list[str]], int]:
+    """The file as a paged export: the header repeated after every page of PAGE_SIZES rows (once, mid-file, if shorter)."""
+    page = int(rng.choice(PAGE_SIZES))
+    if len(table) < 2:
+        return table, 0
+    cuts = list(range(page, len(table), page)) or [int(rng.integers(1, len(table)))]
+    out, done = [], 0
+    for cut in cuts:
+        out += table[done:cut] + [list(header)]
+        done = cut
+    return out + table[done:], len(cuts)
+
+
+def _total_row(rng: np.random.Generator, records: list[list[str]], fmt: dict) -> list[str]:
+    """A 合计 (or 小计) row: every field empty but the name and the sums of the file's output columns."""
+    row = dict.fromkeys(fmt["order"], "")
+    row["enterprise_name"] = TOTAL_NAMES[1] if rng.random() < 0.25 else TOTAL_NAMES[0]
+    for column in ("output_ytd", "output_ytd_prior"):
+        row[column] = _column_sum([r[fmt["order"].index(column)] for r in records])
+    return ([""] if fmt["serial"] else []) + [row[c] for c in fmt["order"]]
+
+
+def _column_sum(texts: list[str]) -> str:
+    """The sum of the cells that are numbers, exactly, as a spreadsheet's SUM of the column (other text ignored)."""
+    return str(sum((Decimal(t) for t in texts if re.fullmatch(r"-?\d+(\.\d+)?", t)), Decimal(0)))
 
 
 def _correction_format() -> dict:
@@ -704,18 +1145,16 @@ def _correction_format() -> dict:
     return {"kind": "utf-8", "chinese": False, "unit": "", "order": COLUMNS, "serial": False, "date_period": False}
 
 
-def _write_csv(path: Path, header: list[str], records: list[list[str]], fmt: dict) -> None:
-    """One CSV return file in its encoding (GB18030 files come from Excel, with CRLF)."""
+def _write_csv(path: Path, header: list[str], table: list[list[str]], fmt: dict) -> None:
+    """One CSV return file in its encoding (GB18030 files come from Excel, with CRLF); ``table``: the rows below the header."""
     newline = "\r\n" if fmt["kind"] == "gb18030" else "\n"
-    if fmt["serial"]:
-        records = [[str(n), *r] for n, r in enumerate(records, start=1)]
     with path.open("w", encoding=fmt["kind"], newline="") as handle:
         writer = csv.writer(handle, lineterminator=newline)
         writer.writerow(header)
-        writer.writerows(records)
+        writer.writerows(table)
 
 
-def _write_xlsx(path: Path, header: list[str], records: list[list[str]], fmt: dict) -> None:
+def _write_xlsx(path: Path, header: list[str], table: list[list[str]], fmt: dict) -> None:
     """One .xlsx return file (first sheet): codes as text cells, money as number cells where it is a number."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -723,9 +1162,10 @@ def _write_xlsx(path: Path, header: list[str], records: list[list[str]], fmt: di
     book = Workbook(write_only=True)
     sheet = book.create_sheet("月报")
     sheet.append(header)
-    money = [i for i, c in enumerate(fmt["order"]) if c in ("output_ytd", "output_ytd_prior")]
-    period = fmt["order"].index("period")
-    for record in records:
+    shift = 1 if fmt["serial"] else 0
+    money = [i + shift for i, c in enumerate(fmt["order"]) if c in ("output_ytd", "output_ytd_prior")]
+    period = fmt["order"].index("period") + shift
+    for record in table:
         cells: list[object] = list(record)
         for i in money:
             cells[i] = _excel_number(record[i])
@@ -761,9 +1201,13 @@ def _format_money(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _add_correction(rng: np.random.Generator, rows: pd.DataFrame, months: list[str]) -> tuple[pd.DataFrame, dict]:
-    """One enterprise resubmits a month's whole return in 99_更正.csv; its first submission had a 万元 slip."""
+    """One enterprise resubmits a month's whole return in 99_更正.csv; its first submission had a 万元 slip.
+
+    The enterprise is one whose lines that month carry no data-quality fault.
+    """
     mi = months.index(CORRECTION_PERIOD) if CORRECTION_PERIOD in months else len(months) // 2
     in_month = rows[rows["mi"] == mi]
+    in_month = in_month[~in_month["ent"].isin(set(in_month.loc[in_month["tag"] != "", "ent"]))]
     lines_per_ent = in_month.groupby("ent").size()
     candidates = sorted(lines_per_ent.index[lines_per_ent >= 2]) or sorted(lines_per_ent.index)
     ent = int(rng.choice(candidates))
@@ -782,8 +1226,12 @@ def _add_correction(rng: np.random.Generator, rows: pd.DataFrame, months: list[s
 
 def _add_bad_lines(rng: np.random.Generator, rows: pd.DataFrame, months: list[str],
                    dalian: set[str]) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Add about 0.3% extra lines with exactly one fault each, for existing enterprises' distinct products."""
+    """Add about 0.3% extra lines with exactly one fault each, for existing enterprises' distinct products.
+
+    Hosts are enterprise-months without the correction and without data-quality faults.
+    """
     corrected = set(zip(rows.loc[rows["file"] == CORRECTION_STEM, "mi"], rows.loc[rows["file"] == CORRECTION_STEM, "ent"]))
+    corrected |= set(zip(rows.loc[rows["tag"] != "", "mi"], rows.loc[rows["tag"] != "", "ent"]))
     n_bad = max(len(RULES), round(len(rows) * BAD_LINE_RATE))
     rules = rng.permutation(np.resize(np.array(RULES, dtype=object), n_bad))
     used: set[tuple[int, int]] = set()
@@ -829,7 +1277,33 @@ def _bad_line(rng: np.random.Generator, host: pd.Series, rule: str, dalian: set[
     return line
 
 
-# --- GDP, value-added rates, marker ---------------------------------------------------------
+# --- roster, GDP, value-added rates, marker --------------------------------------------------
+
+ROSTER_COLUMNS = ("credit_code", "enterprise_name", "district_code", "zone_id", "industry_code", "area")
+
+
+def _write_roster(roster_dir: Path, enterprises: pd.DataFrame, years: list[int]) -> None:
+    """raw/roster/YYYY.csv afresh for each year: the survey frame (调查单位名录), every enterprise on the form that year.
+
+    UTF-8, English header ROSTER_COLUMNS, by district then credit code; ``area`` is empty for the
+    enterprises whose industry is not SEI. Pilot-code enterprises appear with their failing code.
+    """
+    if roster_dir.exists():
+        shutil.rmtree(roster_dir)
+    roster_dir.mkdir(parents=True)
+    frame = pd.DataFrame({
+        "credit_code": enterprises["credit_code"], "enterprise_name": enterprises["name"],
+        "district_code": enterprises["district"], "zone_id": enterprises["zone_id"],
+        "industry_code": enterprises["industry_code"], "area": enterprises["area"].fillna(""),
+    })
+    for year in years:
+        listed = (enterprises["birth"] <= year) & (year * 12 + 1 < enterprises["death"])
+        part = frame[listed.to_numpy()].sort_values(["district_code", "credit_code"], kind="stable")
+        with (roster_dir / f"{year}.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(ROSTER_COLUMNS)
+            writer.writerows(part[list(ROSTER_COLUMNS)].to_numpy(dtype=object).tolist())
+
 
 
 def _write_gdp(path: Path, years: list[int]) -> None:
@@ -872,10 +1346,10 @@ def _write_va_rates(path: Path, rng: np.random.Generator, enterprises: pd.DataFr
 def _write_marker(path: Path, seed: int, n: int, start: str, end: str) -> None:
     """raw/SIMULATED.txt: says in Chinese and English that raw/ holds simulated data (模拟数据)."""
     path.write_text(
-        f"模拟数据：本目录的月报（returns/）和增加值率（va_rates.csv）由 `sei-stats demo-data` 以随机种子 {seed} 生成"
+        f"模拟数据：本目录的月报（returns/）、调查单位名录（roster/）和增加值率（va_rates.csv）由 `sei-stats demo-data` 以随机种子 {seed} 生成"
         f"（{n} 家企业，{start} 至 {end}），不是真实统计数据。\n"
         "例外：gdp.csv 为大连市公开发布的地区生产总值（亿元），按季节比例拆分到季度。\n\n"
-        f"SIMULATED DATA: the monthly returns (returns/) and value-added rates (va_rates.csv) here were generated "
+        f"SIMULATED DATA: the monthly returns (returns/), the survey rosters (roster/) and value-added rates (va_rates.csv) here were generated "
         f"by `sei-stats demo-data` with seed {seed} ({n} enterprises, {start} to {end}); they are not real statistics.\n"
         "Exception: gdp.csv holds Dalian's published annual GDP (亿元), split into quarters by a seasonal profile.\n",
         encoding="utf-8",

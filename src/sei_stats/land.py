@@ -17,11 +17,16 @@ import pandas as pd
 from .catalog import read_districts, read_products
 from .classify import CLASS_COLUMNS, classify
 from .config import DataPaths
+from .normalize import normalize_lines
 from .read import FIELDS, read_period
-from .validate import ACCEPTED, BUCKETS, assign_buckets, find_failures
+from .roster import roster_codes
+from .validate import ACCEPTED, BUCKETS, judge_period
+
+# Bumped whenever the landed columns change: publishing refuses files of another format.
+LANDING_FORMAT = 3
 
 # The landed file's columns. Money stays exact: DECIMAL(18,3) in 千元.
-LANDED_SQL = """
+LANDED_SQL = f"""
 SELECT
     CAST(? AS DATE)                               AS period,
     l.source_file, CAST(l.line_number AS INTEGER) AS line_number, l.file_order,
@@ -32,13 +37,16 @@ SELECT
     l.output_ytd_prior                            AS output_ytd_prior_text,
     TRY_CAST(l.output_ytd AS DECIMAL(18,3))       AS output_ytd,
     TRY_CAST(l.output_ytd_prior AS DECIMAL(18,3)) AS output_ytd_prior,
+    nullif(l.normalized, '')                      AS normalized,
+    l.received_text,
     l.status, l.superseded_by,
     coalesce(f.failures, [])                      AS failures,
     l.is_sei, l.match_kind, l.catalog_code, l.area, l.field, l.key_field, l.nbs_code, l.nbs_edition,
-    ?                                             AS catalog_version
+    ?                                             AS catalog_version,
+    {LANDING_FORMAT}                              AS landing_format
 FROM lines AS l
 LEFT JOIN (
-    SELECT "row", list({'rule': rule, 'field': field, 'message': message} ORDER BY field, rule) AS failures
+    SELECT "row", list({{'rule': rule, 'field': field, 'severity': severity, 'message': message}} ORDER BY field, rule) AS failures
     FROM failed GROUP BY "row"
 ) AS f ON f."row" = l."row"
 ORDER BY l."row"
@@ -64,14 +72,24 @@ def catalog_version(catalog_dir: Path) -> str:
     return hashlib.sha256((Path(catalog_dir) / "products.csv").read_bytes()).hexdigest()[:12]
 
 
+def _received_text(received: pd.DataFrame, normalized: pd.DataFrame) -> pd.Series:
+    """For lines the normaliser touched, the fields as received (the audit trail of a format change)."""
+    def original(index) -> str:
+        fields = normalized.at[index, "normalized"]
+        return "; ".join(f"{f}={received.at[index, f]!r}" for f in fields.split(",")) if fields else ""
+    return pd.Series([original(i) for i in normalized.index], index=normalized.index, dtype="string").replace("", pd.NA)
+
+
 def prepare_month(paths: DataPaths, period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every received line of the period with its bucket and classification, and the failed rules."""
-    lines = read_period(paths.returns, period)
+    received = read_period(paths.returns, period)
+    lines = normalize_lines(received)
+    lines["received_text"] = _received_text(received, lines)
     districts = set(read_districts(paths.catalog)["code"])
-    failed = find_failures(lines, period, districts)
-    lines = assign_buckets(lines, set(failed["row"]))
+    lines, failed = judge_period(lines, period, districts, roster_codes(paths, int(period[:4])))
     accepted = lines["status"] == ACCEPTED
-    classified = classify(lines[accepted], read_products(paths.catalog), period)
+    # Held lines are classified too: a reviewer's accept puts them in the figures.
+    classified = classify(lines[accepted | (lines["status"] == "held")], read_products(paths.catalog), period)
     for column in CLASS_COLUMNS:
         lines[column] = classified[column].reindex(lines.index)
     lines[list(FIELDS)] = lines[list(FIELDS)].replace("", pd.NA)

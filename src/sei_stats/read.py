@@ -1,7 +1,11 @@
 """Read the monthly returns of one report period (raw/returns/YYYY-MM/) exactly as received.
 
 This stage only changes format: every cell stays text, nothing is judged here except whether
-a file can be read at all. Judging lines is validate.py's job.
+a file can be read at all. Judging lines is validate.py's job; making messy-but-valid text
+uniform (widths, separators, lost zeros, period formats) is normalize.py's.
+
+Files exported by the online reporting system carry title rows above the header and a units or
+column-numbering row below it; those rows belong to the header, not to the received lines.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -40,13 +45,23 @@ class ReturnFileError(ValueError):
 
 
 def _header_key(name: str) -> str:
-    """Header text reduced to what identifies a column: case, spaces, bracket widths and units aside."""
-    key = str(name).strip().lower().replace("（", "(").replace("）", ")")
+    """Header text reduced to what identifies a column: case, spaces, character widths and units aside."""
+    key = unicodedata.normalize("NFKC", str(name)).strip().lower()
     key = re.sub(r"\s+", "", key)
     return re.sub(r"\(千元\)$", "", key)
 
 
 _HEADER_ALIASES = {_header_key(k): k for k in COLUMNS} | {_header_key(v): k for k, v in COLUMNS.items()}
+
+# A row is the header when it names at least this many of the contract's columns; rows above
+# it (titles, "填报单位：…") are not lines. A header naming fewer is no header at all.
+HEADER_MIN_COLUMNS = 6
+
+# Cells of a header-continuation row: a unit ("千元") or a column label of the form's numbering
+# row ("甲", "乙", "1", "(2)", "①", "栏次"). A dash fills the cells of columns without a unit.
+_UNIT_CELL = re.compile(r"^[(\[]?(千元|万元|亿元|元|计量单位|单位)[)\]]?$")
+_LABEL_CELL = re.compile(r"^[(\[]?([甲乙丙丁戊己庚辛壬癸]|\d{1,2}|栏次|栏号)[)\]]?$")
+_FILLER_CELL = re.compile(r"^[-—–―]+$")
 
 
 def period_files(folder: Path) -> list[Path]:
@@ -105,17 +120,92 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
     return [[_cell_text(v) for v in row] for row in rows]
 
 
-def read_return_file(path: Path, label: str | None = None) -> pd.DataFrame:
-    """One return file as text columns FIELDS plus source_file and line_number (the header is line 1).
+def _is_blank(row: list[str]) -> bool:
+    return not any(str(c).strip() for c in row)
 
-    Blank rows are not received and are dropped; their line numbers are simply skipped.
+
+def _column_names(row: list[str]) -> list[str | None]:
+    """The contract column each cell of a header row names, None for cells naming none."""
+    return [_HEADER_ALIASES.get(_header_key(h)) for h in row]
+
+
+def _header_row(rows: list[list[str]]) -> int | None:
+    """Index of the header: the first row naming HEADER_MIN_COLUMNS contract columns.
+
+    The online reporting system puts title rows above the header. When no row names enough
+    columns, the first non-blank row is taken as the header, so the error names what it lacks.
+    """
+    first = None
+    for index, row in enumerate(rows):
+        if _is_blank(row):
+            continue
+        if first is None:
+            first = index
+        if len({name for name in _column_names(row) if name}) >= HEADER_MIN_COLUMNS:
+            return index
+    return first
+
+
+def _header_cell(cell: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(cell)))
+
+
+def _is_header_continuation(row: list[str], position: dict[str, int]) -> bool:
+    """A units row ("千元") or a column-numbering row ("甲 乙 … 1 2 3", "(1) (2) …") below the header.
+
+    Every non-blank cell is a unit, a column label or a dash filler; a numbering row counts its
+    columns upwards. So neither credit_code nor output_ytd can hold data: a line that only
+    reports a small output value is still a line (two labels at least, or a unit, are needed).
+    """
+    cells = [_header_cell(c) for c in row]
+    filled = [c for c in cells if c]
+    if not filled:
+        return False
+    units = [c for c in filled if _UNIT_CELL.match(c)]
+    labels = [c for c in filled if _LABEL_CELL.match(c)]
+    fillers = [c for c in filled if _FILLER_CELL.match(c)]
+    if len(units) + len(labels) + len(fillers) != len(filled) or not (units or len(labels) >= 2):
+        return False
+    numbers = [int(re.sub(r"\D", "", c)) for c in labels if re.search(r"\d", c)]
+    if any(b <= a for a, b in zip(numbers, numbers[1:])):
+        return False
+    for field in ("credit_code", "output_ytd"):
+        i = position[field]
+        value = cells[i] if i < len(cells) else ""
+        if value and not (_UNIT_CELL.match(value) or _LABEL_CELL.match(value) or _FILLER_CELL.match(value)):
+            return False
+    return True
+
+
+def _first_line_row(rows: list[list[str]], header: int, position: dict[str, int]) -> int:
+    """Index of the first row after the header and its continuation rows (blank rows between are skipped)."""
+    index = header + 1
+    start = index
+    while index < len(rows):
+        if _is_blank(rows[index]):
+            index += 1
+            continue
+        if not _is_header_continuation(rows[index], position):
+            break
+        index += 1
+        start = index
+    return start
+
+
+def read_return_file(path: Path, label: str | None = None) -> pd.DataFrame:
+    """One return file as text columns FIELDS plus source_file and line_number (the row's position in the file).
+
+    The header is the first row naming HEADER_MIN_COLUMNS contract columns (line 1 unless title
+    rows precede it); units and column-numbering rows directly below it belong to the header.
+    Blank rows are not received and are dropped; their line numbers are simply skipped. Repeated
+    header rows and 合计/小计 rows further down are read as ordinary lines.
     """
     path = Path(path)
     rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
-    first = next((i for i, row in enumerate(rows) if any(str(c).strip() for c in row)), None)
+    first = _header_row(rows)
     if first is None:
         raise ReturnFileError(path, "is empty: no header row")
-    header = [_HEADER_ALIASES.get(_header_key(h)) for h in rows[first]]
+    header = _column_names(rows[first])
     dupes = sorted({h for h in header if h and header.count(h) > 1})
     if dupes:
         raise ReturnFileError(path, f"names a column twice: {', '.join(dupes)}")
@@ -123,10 +213,11 @@ def read_return_file(path: Path, label: str | None = None) -> pd.DataFrame:
     if missing:
         raise ReturnFileError(path, f"line {first + 1}: missing columns {', '.join(missing)}")
     position = {name: i for i, name in enumerate(header) if name}
+    start = _first_line_row(rows, first, position)
     records = []
-    for index in range(first + 1, len(rows)):
+    for index in range(start, len(rows)):
         row = rows[index]
-        if not any(str(c).strip() for c in row):
+        if _is_blank(row):
             continue
         cells = [row[position[f]].strip() if position[f] < len(row) else "" for f in FIELDS]
         records.append([label or path.name, index + 1, *cells])

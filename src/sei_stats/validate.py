@@ -1,46 +1,127 @@
-"""Judge received lines against the reject rules and put every line in exactly one bucket."""
+"""Judge received lines against the rules of schemas/rules.yaml and put every line in exactly one bucket.
+
+Line-level rules run here, at landing: what is no return at all, the pandera reject rules, the
+roster's exception for early credit codes, corrections and duplicates. Rules that compare a line
+with other months run in SQL over the whole landed history (src/sei_stats/sql/), so they never
+go stale when an earlier month is landed again.
+"""
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 import pandera.pandas as pa
 
 from schemas.returns import failures as schema_failures
 from schemas.returns import received_lines_schema
+from schemas.rules import severity
 
-from .read import FIELDS
+from .read import COLUMNS, FIELDS
 
 ACCEPTED, REJECTED, SUPERSEDED = "accepted", "rejected", "superseded"
-BUCKETS = (ACCEPTED, REJECTED, SUPERSEDED)
+HELD, DUPLICATE, NOT_A_RETURN = "held", "duplicate", "not_a_return"
+# Every received line ends in exactly one of these.
+BUCKETS = (ACCEPTED, REJECTED, SUPERSEDED, DUPLICATE, NOT_A_RETURN, HELD)
+
+FAILURE_COLUMNS = ("row", "rule", "field", "severity", "message")
+TOTAL_WORDS = re.compile(r"^(合\s*计|小\s*计|总\s*计|共\s*计|total|subtotal|sum)\b", re.IGNORECASE)
+_HEADER_WORDS = {k.lower() for k in COLUMNS} | {v for v in COLUMNS.values()} | {v.removesuffix("(千元)") for v in COLUMNS.values()}
 
 
-def find_failures(lines: pd.DataFrame, period: str, district_codes: set[str]) -> pd.DataFrame:
-    """Every failed rule of every line: row (index into ``lines``), rule, field, message."""
+def _failures(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(FAILURE_COLUMNS))
+    return frame.astype({"row": "int64"} | {c: "string" for c in FAILURE_COLUMNS[1:]})
+
+
+def find_non_returns(lines: pd.DataFrame) -> pd.DataFrame:
+    """Rows that are no return: 合计/小计 total rows and repeated header rows."""
+    rows = []
+    for index, line in lines[list(FIELDS)].fillna("").iterrows():
+        cells = [str(v).strip() for v in line]
+        headerish = sum(c.replace("（", "(").replace("）", ")").lower() in _HEADER_WORDS for c in cells)
+        if headerish >= 6:
+            rows.append((index, "repeated_header", "", NOT_A_RETURN, "the header row repeated below the header"))
+        elif any(TOTAL_WORDS.match(line[f] or "") for f in ("credit_code", "enterprise_name", "period", "product_name")) \
+                and len(line["credit_code"]) != 18:
+            rows.append((index, "total_row", "", NOT_A_RETURN,
+                         f"a total row ({line['enterprise_name'] or line['credit_code']}), not a return"))
+    return _failures(rows)
+
+
+def find_failures(lines: pd.DataFrame, period: str, district_codes: set[str],
+                  roster_codes: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
+    """Every failed line-level rule: row (index into ``lines``), rule, field, severity, message."""
     schema = received_lines_schema(period, frozenset(district_codes))
     text = lines[list(FIELDS)].replace("", pd.NA)
     try:
         schema.validate(text, lazy=True)
+        found = _failures([])
     except pa.errors.SchemaErrors as error:
-        return schema_failures(error, schema)
-    return pd.DataFrame({"row": pd.Series(dtype="int64"), "rule": pd.Series(dtype="string"),
-                         "field": pd.Series(dtype="string"), "message": pd.Series(dtype="string")})
+        found = schema_failures(error, schema)
+        found.insert(3, "severity", "reject")
+        found = found.astype({"severity": "string"})
+    # An early pilot code that fails its check character but belongs to a roster enterprise is a warning.
+    pilot = (found["rule"] == "credit_code_check") & found["row"].map(lines["credit_code"]).isin(roster_codes)
+    found.loc[pilot, "rule"] = "credit_code_check_roster"
+    found.loc[pilot, "severity"] = severity("credit_code_check_roster")
+    found.loc[pilot, "message"] = found.loc[pilot, "message"] + "; the enterprise is in the survey roster"
+    return found.reset_index(drop=True)
 
 
-def assign_buckets(lines: pd.DataFrame, failed_rows: pd.Index | set[int]) -> pd.DataFrame:
-    """Add status (accepted, rejected or superseded) and superseded_by, applying corrections.
+def find_duplicates(lines: pd.DataFrame, candidates: pd.Series) -> pd.DataFrame:
+    """Among ``candidates`` (valid, not superseded): exact repeats (all but the first) and conflicting lines."""
+    pool = lines[candidates].fillna({f: "" for f in FIELDS})
+    exact = pool.duplicated(list(FIELDS), keep="first")
+    rows = [(i, "exact_duplicate", "", DUPLICATE, "an exact repeat of an earlier line of the period") for i in pool.index[exact]]
+    distinct = pool[~exact]
+    key = distinct["product_code"].where(distinct["product_code"] != "", "name:" + distinct["product_name"])
+    grouped = distinct.assign(key=key).groupby(["credit_code", "key"])
+    conflicting = grouped["output_ytd"].transform("size") > 1
+    for i in distinct.index[conflicting]:
+        rows.append((i, "conflicting_duplicate", "output_ytd", severity("conflicting_duplicate"),
+                     f"{distinct.at[i, 'credit_code']} reports product {key[i]} more than once with different values"))
+    return _failures(rows)
 
+
+def assign_buckets(lines: pd.DataFrame, failures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Lines with status (one of BUCKETS) and superseded_by, and the duplicate findings among them.
+
+    Non-returns come first, then rejects, corrections, and duplicates among what is left.
     An enterprise whose credit code appears on a valid line of a later file (``file_order``) has
     all its lines in earlier files superseded, rejected ones included: the latest file holding a
     valid line of the enterprise is its return for the period.
     """
     out = lines.copy()
-    valid = ~out.index.isin(list(failed_rows))
+    by_severity = failures.groupby("severity")["row"].apply(set).to_dict()
+    not_a_return = out.index.isin(list(by_severity.get(NOT_A_RETURN, set())))
+    rejected = out.index.isin(list(by_severity.get("reject", set())))
+    valid = ~not_a_return & ~rejected
     code = out["credit_code"].replace("", pd.NA)
     latest = out[valid & code.notna()].groupby("credit_code")["file_order"].max()
-    correcting = code.map(latest)
+    correcting = code.map(latest).where(~not_a_return)
     superseded = correcting.notna() & (out["file_order"] < correcting)
-    out["status"] = pd.Series(REJECTED, index=out.index, dtype="string").where(~valid, ACCEPTED)
-    out.loc[superseded, "status"] = SUPERSEDED
+
+    status = pd.Series(ACCEPTED, index=out.index, dtype="string")
+    status[rejected] = REJECTED
+    status[superseded] = SUPERSEDED
+    status[not_a_return] = NOT_A_RETURN
     source_by_order = out.drop_duplicates("file_order").set_index("file_order")["source_file"]
     out["superseded_by"] = correcting.where(superseded).map(source_by_order).astype("string")
-    return out
+
+    duplicates = find_duplicates(out, status == ACCEPTED)
+    status[duplicates.loc[duplicates["severity"] == DUPLICATE, "row"].to_numpy()] = DUPLICATE
+    status[duplicates.loc[duplicates["severity"] == "hold", "row"].to_numpy()] = HELD
+    out["status"] = status
+    return out, duplicates
+
+
+def judge_period(lines: pd.DataFrame, period: str, district_codes: set[str],
+                 roster_codes: frozenset[str] | set[str] = frozenset()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every line of a period in its bucket, and every finding (rule, field, severity, message) by row."""
+    non_returns = find_non_returns(lines)
+    returns = lines.drop(index=non_returns["row"])
+    findings = pd.concat([non_returns, find_failures(returns, period, district_codes, roster_codes)], ignore_index=True)
+    judged, duplicates = assign_buckets(lines, findings)
+    findings = pd.concat([findings, duplicates], ignore_index=True).sort_values(["row", "field", "rule"], ignore_index=True)
+    return judged, findings

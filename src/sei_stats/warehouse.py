@@ -17,9 +17,11 @@ import duckdb
 import pandas as pd
 
 from schemas.reference import check, gdp_schema, va_rates_schema
+from schemas.reviews import read_reviews
+from schemas.rules import load_rules
 
 from .catalog import read_districts, read_nbs_categories, read_products, read_targets
-from .config import DataPaths
+from .config import DataPaths, read_quality_config
 
 SCHEMAS = ("ref", "fact", "mart", "qa")
 # The same views over the history reclassified under today's catalog (sei_stats.reclassify).
@@ -64,7 +66,29 @@ def _reference_tables(paths: DataPaths) -> dict[str, tuple[pd.DataFrame, str, di
     gdp = check(pd.read_csv(paths.gdp_csv), gdp_schema, paths.gdp_csv)
     va = check(pd.read_csv(paths.va_rates_csv, dtype={"industry_division": str}), va_rates_schema, paths.va_rates_csv)
     catalog = read_products(paths.catalog)
+    quality = read_quality_config()
+    thresholds = pd.DataFrame([{**quality["cross_period"], **quality["growth_outlier"], **quality["imputation"], **quality["checks"]}])
+    reviews = read_reviews(paths.raw / "reviews")
     return {
+        "rules": (load_rules(), "Every validation rule (schemas/rules.yaml)", {
+            "name": "Rule name", "level": "field, record, cross-record, cross-period or cross-source",
+            "severity": "reject, hold, warn, not_a_return or duplicate", "engine": "Where it runs: pandera, python or sql",
+            "field": "Field judged (empty: the whole line)", "zh": "描述", "en": "Description"}),
+        "thresholds": (thresholds, "Data-quality thresholds (config/quality.yaml)", {
+            "prior_tolerance": "prior_differs_from_last_year: largest |prior − last year's own| / last year's own, fraction",
+            "unit_error_ratio": "unit_error_suspected: ratio to the enterprise's own prior or previous month",
+            "max_abs_growth": "growth_outlier: largest |growth|, fraction",
+            "material_output_qianyuan": "growth_outlier: smallest output judged, 千元",
+            "min_stratum_respondents": "Imputation: fewest respondents for a stratum's movement",
+            "max_rejected_output_share": "Check: largest rejected share of output",
+            "max_held_output_share": "Check: largest held share of output",
+            "max_nonresponse_rate": "Check: largest share of roster enterprises not reporting"}),
+        "reviews": (reviews, "Reviewers' decisions (raw/reviews/YYYY-MM.csv)", {
+            "credit_code": "Enterprise (统一社会信用代码)", "product": "Product code, or name where the line has none",
+            "rule": "Rule decided on", "decision": "accept, reject or correct",
+            "corrected_value": "For correct: the output value that replaces the reported one, 千元",
+            "reviewer": "Who decided", "note": "Note", "period": "Report period: first day of the month",
+            "review_file": "The review file"}),
         "plan": (plan, "The plan tracked (catalog/targets.yaml)", {
             "plan_id": "Plan identifier", "title": "The plan's title",
             "baseline_year": "Year average annual growth is measured from", "target_year": "Year the targets are set for"}),
@@ -96,7 +120,10 @@ def _reference_tables(paths: DataPaths) -> dict[str, tuple[pd.DataFrame, str, di
 
 
 # Exact rates keep value added (千元 × rate) an exact DECIMAL sum, so reruns give identical totals.
-_REFERENCE_SELECT = {"va_rates": "SELECT year, industry_division, CAST(va_rate AS DECIMAL(9, 6)) AS va_rate FROM frame"}
+_REFERENCE_SELECT = {
+    "va_rates": "SELECT year, industry_division, CAST(va_rate AS DECIMAL(9, 6)) AS va_rate FROM frame",
+    "reviews": "SELECT * REPLACE (CAST(nullif(corrected_value, '') AS DECIMAL(18, 3)) AS corrected_value, CAST(period AS DATE) AS period) FROM frame",
+}
 
 
 def _load_reference(con: duckdb.DuckDBPyConnection, paths: DataPaths) -> None:
@@ -123,14 +150,16 @@ def _create_views(con: duckdb.DuckDBPyConnection, landed_dir: Path, *, suffix: s
 
 
 def _inherit_fact_comments(con: duckdb.DuckDBPyConnection) -> None:
-    """A column of a fact view means what the same-named column of fact.received_lines means."""
-    con.execute("""
-        SELECT c.schema_name, c.table_name, c.column_name, r.comment FROM duckdb_columns() c
-        JOIN duckdb_columns() r ON r.schema_name = c.schema_name AND r.table_name = 'received_lines' AND r.column_name = c.column_name
-        WHERE c.schema_name LIKE 'fact%' AND c.table_name <> 'received_lines' AND c.comment IS NULL
-    """)
-    for schema, table, column, comment in con.fetchall():
-        con.execute(f'COMMENT ON COLUMN {schema}.{table}."{column}" IS {_quote(comment)}')
+    """A column of a fact view means what the same-named column of fact.lines (else fact.received_lines) means."""
+    for source in ("lines", "received_lines"):
+        con.execute(f"""
+            SELECT c.schema_name, c.table_name, c.column_name, r.comment FROM duckdb_columns() c
+            JOIN duckdb_columns() r ON r.schema_name = c.schema_name AND r.table_name = '{source}'
+                                   AND r.column_name = c.column_name AND r.comment IS NOT NULL
+            WHERE c.schema_name LIKE 'fact%' AND c.table_name <> '{source}' AND c.comment IS NULL
+        """)
+        for schema, table, column, comment in con.fetchall():
+            con.execute(f'COMMENT ON COLUMN {schema}.{table}."{column}" IS {_quote(comment)}')
 
 
 def uncommented_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -148,6 +177,26 @@ def uncommented_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [row[0] for row in con.fetchall()]
 
 
+def _check_landing_format(paths: DataPaths) -> None:
+    """Every landed month must be of the current landing format (an older sei-stats wrote other columns)."""
+    from .land import LANDING_FORMAT
+
+    glob = _quote(str(paths.landed / "*.parquet"))
+    stale = duckdb.execute(f"""
+        SELECT DISTINCT regexp_extract(filename, '([0-9]{{4}}-[0-9]{{2}})[.]parquet$', 1) FROM read_parquet({glob}, union_by_name = true, filename = true)
+        WHERE landing_format IS DISTINCT FROM {LANDING_FORMAT} ORDER BY 1
+    """).fetchall() if _has_column(glob, "landing_format") else [("every month",)]
+    if stale:
+        months = ", ".join(s[0] for s in stale)
+        raise PublishError(f"{paths.landed}: {months} was landed by an older sei-stats (landing format "
+                           f"≠ {LANDING_FORMAT}); land them again: sei-stats materialize --all")
+
+
+def _has_column(glob: str, column: str) -> bool:
+    names = duckdb.execute(f"SELECT name FROM parquet_schema({glob})").fetchall()
+    return (column,) in names
+
+
 def landed_periods(paths: DataPaths) -> list[str]:
     """The report periods landed so far (landed/returns/YYYY-MM.parquet)."""
     if not paths.landed.is_dir():
@@ -160,6 +209,7 @@ def publish(paths: DataPaths) -> Published:
     periods = landed_periods(paths)
     if not periods:
         raise PublishError(f"{paths.landed}: no landed month to publish; materialize a month first")
+    _check_landing_format(paths)
     target = paths.warehouse
     target.parent.mkdir(parents=True, exist_ok=True)
     building = target.with_name(f".{target.name}.{os.getpid()}.building")

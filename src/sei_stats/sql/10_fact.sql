@@ -2,13 +2,7 @@
 CREATE VIEW fact.received_lines AS
 SELECT * FROM read_parquet({landed_glob});
 
-CREATE VIEW fact.sei_lines AS
-SELECT l.*, year(l.period) AS year, left(l.industry_code, 2) AS industry_division, v.va_rate
-FROM fact.received_lines AS l
-LEFT JOIN ref.va_rates AS v ON v.year = year(l.period) AND v.industry_division = left(l.industry_code, 2)
-WHERE l.status = 'accepted' AND l.is_sei;
-
-COMMENT ON VIEW fact.received_lines IS 'Every received line of every landed month, in exactly one bucket (status). Money in 千元.';
+COMMENT ON VIEW fact.received_lines IS 'Every received line of every landed month as landed, in the bucket landing gave it (status). Money in 千元.';
 COMMENT ON COLUMN fact.received_lines.period IS 'Report period: first day of the month; figures are cumulative 1–X月';
 COMMENT ON COLUMN fact.received_lines.source_file IS 'Return file the line came from, as YYYY-MM/name';
 COMMENT ON COLUMN fact.received_lines.line_number IS 'Line in the file (the header is line 1)';
@@ -24,9 +18,11 @@ COMMENT ON COLUMN fact.received_lines.output_ytd_text IS 'Output value this year
 COMMENT ON COLUMN fact.received_lines.output_ytd_prior_text IS 'Output value same period last year as received (text, 千元)';
 COMMENT ON COLUMN fact.received_lines.output_ytd IS 'Output value this year to date (本年累计产值), 千元, exact DECIMAL; NULL when not a number';
 COMMENT ON COLUMN fact.received_lines.output_ytd_prior IS 'Output value same period last year (上年同期累计产值), 千元, exact DECIMAL; NULL when blank';
-COMMENT ON COLUMN fact.received_lines.status IS 'Bucket: accepted, rejected or superseded (by a correction)';
+COMMENT ON COLUMN fact.received_lines.normalized IS 'Fields whose text the reader normalised (full-width digits, separators, lost zeros, date forms …); NULL when none';
+COMMENT ON COLUMN fact.received_lines.received_text IS 'Those fields exactly as received, for the audit trail';
+COMMENT ON COLUMN fact.received_lines.status IS 'Bucket at landing: accepted, rejected, superseded (by a correction), duplicate, not_a_return or held';
 COMMENT ON COLUMN fact.received_lines.superseded_by IS 'For a superseded line: the file whose lines replaced it';
-COMMENT ON COLUMN fact.received_lines.failures IS 'For a rejected line: the rules it failed (rule, field, message)';
+COMMENT ON COLUMN fact.received_lines.failures IS 'Line-level rules the line failed (rule, field, severity, message); severities in schemas/rules.yaml';
 COMMENT ON COLUMN fact.received_lines.is_sei IS 'Accepted line classified as strategic emerging (matched by the guidance catalog); NULL when not accepted';
 COMMENT ON COLUMN fact.received_lines.match_kind IS 'How the line was classified: product (by product code) or industry (by industry code)';
 COMMENT ON COLUMN fact.received_lines.catalog_code IS 'The guidance catalog code that matched';
@@ -36,8 +32,5 @@ COMMENT ON COLUMN fact.received_lines.key_field IS 'True when the field is one o
 COMMENT ON COLUMN fact.received_lines.nbs_code IS 'Code in the NBS 战略性新兴产业分类(2018) of the matched entry';
 COMMENT ON COLUMN fact.received_lines.nbs_edition IS 'Edition of the national SEI classification the matched entry''s window follows (2012 trial or 2018)';
 COMMENT ON COLUMN fact.received_lines.catalog_version IS 'Content hash of catalog/products.csv that classified the month';
+COMMENT ON COLUMN fact.received_lines.landing_format IS 'Version of the landed file''s layout (publishing refuses other versions)';
 
-COMMENT ON VIEW fact.sei_lines IS 'Accepted lines classified as strategic emerging, with the value-added rate of their year and division. Money in 千元.';
-COMMENT ON COLUMN fact.sei_lines.year IS 'Calendar year of the report period';
-COMMENT ON COLUMN fact.sei_lines.industry_division IS 'GB/T 4754-2017 division (first two digits of the industry code)';
-COMMENT ON COLUMN fact.sei_lines.va_rate IS 'Value added / output value for the year and division (fraction); NULL when raw/va_rates.csv has none';

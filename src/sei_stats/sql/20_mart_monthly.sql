@@ -53,41 +53,94 @@ COMMENT ON COLUMN mart.output_by_area.growth IS 'Comparable-basis growth (同比
 COMMENT ON COLUMN mart.output_by_area.n_enterprises IS 'Enterprises behind the figure (单位数); an enterprise in two areas counts in both';
 
 CREATE VIEW mart.data_quality AS
+WITH flags AS (
+    SELECT period,
+           count(*) FILTER (WHERE severity = 'warn' AND decision IS NULL)        AS warnings_open,
+           count(*) FILTER (WHERE severity = 'warn' AND decision IS NOT NULL)    AS warnings_resolved,
+           count(*) FILTER (WHERE severity = 'hold' AND decision IS NOT NULL)    AS holds_resolved
+    FROM fact.flags GROUP BY period
+), value AS (  -- output as reported, by final bucket; lines whose text is no number add nothing
+    SELECT period,
+           sum(reported) FILTER (WHERE status = 'accepted')     AS accepted_k,
+           sum(reported) FILTER (WHERE status = 'rejected')     AS rejected_k,
+           sum(reported) FILTER (WHERE status = 'superseded')   AS superseded_k,
+           sum(reported) FILTER (WHERE status = 'duplicate')    AS duplicate_k,
+           sum(reported) FILTER (WHERE status = 'not_a_return') AS not_a_return_k,
+           sum(reported) FILTER (WHERE status = 'held')         AS held_k
+    FROM (SELECT period, status, TRY_CAST(output_ytd_text AS DECIMAL(18, 3)) AS reported FROM fact.lines)
+    GROUP BY period
+)
 SELECT l.period,
        count(*)                                                                  AS rows_received,
-       count(*) FILTER (WHERE status = 'accepted')                               AS rows_accepted,
-       count(*) FILTER (WHERE status = 'rejected')                               AS rows_rejected,
-       count(*) FILTER (WHERE status = 'superseded')                             AS rows_superseded,
-       count(*) FILTER (WHERE status = 'accepted' AND output_ytd_prior IS NULL)  AS rows_blank_prior,
-       count(*) FILTER (WHERE status = 'accepted' AND NOT is_sei)                AS rows_unclassified,
-       coalesce(sum(output_ytd) FILTER (WHERE status = 'accepted' AND NOT is_sei), 0) / 100000 AS output_unclassified,
+       count(*) FILTER (WHERE l.status = 'accepted')                               AS rows_accepted,
+       count(*) FILTER (WHERE l.status = 'rejected')                               AS rows_rejected,
+       count(*) FILTER (WHERE l.status = 'superseded')                             AS rows_superseded,
+       count(*) FILTER (WHERE l.status = 'duplicate')                              AS rows_duplicate,
+       count(*) FILTER (WHERE l.status = 'not_a_return')                           AS rows_not_a_return,
+       count(*) FILTER (WHERE l.status = 'held')                                   AS rows_held,
+       count(*) FILTER (WHERE l.status = 'accepted' AND l.output_ytd_prior IS NULL)  AS rows_blank_prior,
+       count(*) FILTER (WHERE l.status = 'accepted' AND NOT is_sei)                AS rows_unclassified,
+       coalesce(sum(l.output_ytd) FILTER (WHERE l.status = 'accepted' AND NOT is_sei), 0) / 100000 AS output_unclassified,
        coalesce(max(v.output_no_va_rate_k), 0) / 100000                          AS output_no_va_rate,
+       coalesce(sum(TRY_CAST(l.output_ytd_text AS DECIMAL(18, 3))), 0) / 100000    AS output_received,
+       coalesce(max(b.accepted_k), 0) / 100000   AS output_accepted,
+       coalesce(max(b.rejected_k), 0) / 100000   AS output_rejected,
+       coalesce(max(b.superseded_k), 0) / 100000 AS output_superseded,
+       coalesce(max(b.duplicate_k), 0) / 100000  AS output_duplicate,
+       coalesce(max(b.not_a_return_k), 0) / 100000 AS output_not_a_return,
+       coalesce(max(b.held_k), 0) / 100000       AS output_held,
+       coalesce(max(f.warnings_open), 0)                                         AS warnings_open,
+       coalesce(max(f.warnings_resolved), 0)                                     AS warnings_resolved,
+       coalesce(max(f.holds_resolved), 0)                                        AS holds_resolved,
        string_agg(DISTINCT l.catalog_version, ',')                               AS catalog_version
-FROM fact.received_lines AS l
+FROM fact.lines AS l
 LEFT JOIN (
     SELECT period, sum(output_ytd) AS output_no_va_rate_k
     FROM fact.sei_lines WHERE va_rate IS NULL GROUP BY period
 ) AS v USING (period)
+LEFT JOIN value AS b ON b.period = l.period
+LEFT JOIN flags AS f ON f.period = l.period
 GROUP BY l.period;
 
-COMMENT ON VIEW mart.data_quality IS 'Lines received in each report period and the bucket each landed in: received = accepted + rejected + superseded.';
+COMMENT ON VIEW mart.data_quality IS 'What each report period received and where it landed: received = accepted + rejected + superseded + duplicate + not_a_return + held, for lines and for output.';
 COMMENT ON COLUMN mart.data_quality.period IS 'Report period: first day of the month';
 COMMENT ON COLUMN mart.data_quality.rows_received IS 'Non-blank lines below the header in the period''s files';
-COMMENT ON COLUMN mart.data_quality.rows_accepted IS 'Lines that passed every rule';
-COMMENT ON COLUMN mart.data_quality.rows_rejected IS 'Lines that failed at least one rule (qa.rejects)';
+COMMENT ON COLUMN mart.data_quality.rows_accepted IS 'Lines in the figures';
+COMMENT ON COLUMN mart.data_quality.rows_rejected IS 'Lines that failed a reject rule or were rejected on review (qa.rejects)';
 COMMENT ON COLUMN mart.data_quality.rows_superseded IS 'Lines replaced by a correction in a later file';
+COMMENT ON COLUMN mart.data_quality.rows_duplicate IS 'Exact repeats of another line (the first one counts)';
+COMMENT ON COLUMN mart.data_quality.rows_not_a_return IS 'Total rows and repeated header rows: no return at all';
+COMMENT ON COLUMN mart.data_quality.rows_held IS 'Lines kept out of the figures until a reviewer decides (qa.review_queue)';
 COMMENT ON COLUMN mart.data_quality.rows_blank_prior IS 'Accepted lines without a same-period-last-year value: in the level, not in growth';
 COMMENT ON COLUMN mart.data_quality.rows_unclassified IS 'Accepted lines that no catalog entry matches (not SEI)';
 COMMENT ON COLUMN mart.data_quality.output_unclassified IS 'Output value of the unclassified lines this year to date, 亿元';
-COMMENT ON COLUMN mart.data_quality.catalog_version IS 'Version (content hash of catalog/products.csv) of the guidance catalog that classified the period';
 COMMENT ON COLUMN mart.data_quality.output_no_va_rate IS 'SEI output whose year and division have no value-added rate (left out of value added), 亿元';
+COMMENT ON COLUMN mart.data_quality.output_received IS 'Output as reported on every line whose value is a number, 亿元 (= the sum of the bucket outputs)';
+COMMENT ON COLUMN mart.data_quality.output_accepted IS 'Output as reported on accepted lines, 亿元 (before review corrections)';
+COMMENT ON COLUMN mart.data_quality.output_rejected IS 'Output as reported on rejected lines whose value is a number, 亿元';
+COMMENT ON COLUMN mart.data_quality.output_superseded IS 'Output as reported on superseded lines, 亿元';
+COMMENT ON COLUMN mart.data_quality.output_duplicate IS 'Output as reported on duplicate lines, 亿元';
+COMMENT ON COLUMN mart.data_quality.output_not_a_return IS 'Output written on total and header rows, 亿元 (never counted)';
+COMMENT ON COLUMN mart.data_quality.output_held IS 'Output as reported on held lines, 亿元';
+COMMENT ON COLUMN mart.data_quality.warnings_open IS 'Warnings on lines in the period no reviewer has decided';
+COMMENT ON COLUMN mart.data_quality.warnings_resolved IS 'Warnings a reviewer has decided';
+COMMENT ON COLUMN mart.data_quality.holds_resolved IS 'Holds a reviewer has decided';
+COMMENT ON COLUMN mart.data_quality.catalog_version IS 'Version (content hash of catalog/products.csv) of the guidance catalog that classified the period';
 
 CREATE VIEW qa.rejects AS
-SELECT l.period, l.source_file, l.line_number, f.failure.rule AS rule, f.failure.field AS field, f.failure.message AS message,
+WITH why AS (
+    SELECT l.period, l.source_file, l.line_number, f.failure.rule AS rule, f.failure.field AS field, f.failure.message AS message
+    FROM fact.received_lines AS l, LATERAL (SELECT unnest(l.failures) AS failure) AS f
+    WHERE l.status = 'rejected'
+    UNION ALL
+    SELECT period, source_file, line_number, rule, field,
+           format('rejected on review by {}: {} ({})', reviewer, note, message)
+    FROM fact.flags WHERE decision = 'reject'
+)
+SELECT w.period, w.source_file, w.line_number, w.rule, w.field, w.message,
        l.period_reported, l.credit_code, l.enterprise_name, l.district_code, l.industry_code,
        l.product_code, l.product_name, l.output_ytd_text, l.output_ytd_prior_text
-FROM fact.received_lines AS l, LATERAL (SELECT unnest(l.failures) AS failure) AS f
-WHERE l.status = 'rejected';
+FROM why AS w JOIN fact.received_lines AS l USING (period, source_file, line_number);
 
 COMMENT ON VIEW qa.rejects IS 'Rejected lines, one row per rule failed, with the line''s fields as received. Money as text in 千元.';
 COMMENT ON COLUMN qa.rejects.period IS 'Report period (folder): first day of the month';

@@ -1,0 +1,56 @@
+"""The rule registry (schemas/rules.yaml): every validation rule as data, itself checked by pandera."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+from pandera.pandas import Check, Column, DataFrameSchema
+
+RULES_YAML = Path(__file__).with_name("rules.yaml")
+LEVELS = ("field", "record", "cross-record", "cross-period", "cross-source")
+SEVERITIES = ("reject", "hold", "warn", "not_a_return", "duplicate")
+ENGINES = ("pandera", "python", "sql")
+
+registry_schema = DataFrameSchema(
+    {
+        "name": Column(str, Check.str_matches(r"^[a-z][a-z0-9_]*$"), unique=True),
+        "level": Column(str, Check.isin(LEVELS)),
+        "severity": Column(str, Check.isin(SEVERITIES)),
+        "engine": Column(str, Check.isin(ENGINES)),
+        "field": Column(str),
+        "zh": Column(str, Check.str_length(min_value=2)),
+        "en": Column(str, Check.str_length(min_value=2)),
+    },
+    strict=True,
+    name="schemas/rules.yaml",
+)
+
+
+@lru_cache(maxsize=1)
+def load_rules(path: Path = RULES_YAML) -> pd.DataFrame:
+    """The registry as a frame, one row per rule, validated."""
+    rules = pd.DataFrame(yaml.safe_load(Path(path).read_text(encoding="utf-8"))["rules"]).fillna("")
+    try:
+        return registry_schema.validate(rules, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        case = err.failure_cases.iloc[0]
+        raise ValueError(f"{path}: rule {case['index']}: {case['column']} fails {case['check']} ({case['failure_case']!r})") from err
+
+
+def severity(rule: str) -> str:
+    """The severity of a named rule (KeyError for a rule the registry does not list)."""
+    rules = load_rules()
+    match = rules.loc[rules["name"] == rule, "severity"]
+    if match.empty:
+        raise KeyError(f"rule {rule!r} is not in {RULES_YAML.name}")
+    return str(match.iloc[0])
+
+
+def format_rules() -> str:
+    """The registry as a table for the terminal (`sei-stats rules`)."""
+    rules = load_rules()
+    return rules[["name", "level", "severity", "engine", "zh", "en"]].to_markdown(index=False)

@@ -1,0 +1,219 @@
+"""Make messy-but-valid return text uniform before it is judged: a faithful change of format only.
+
+Returns come typed by hand, pasted from other sheets and exported by the online reporting
+system. The same valid value then arrives as full-width digits, with thousands separators or
+stray spaces, as a code that lost its leading zero because a spreadsheet stored it as a number,
+or as a period written as a date. Each rule below undoes one such change of form and nothing
+else: it never guesses a value, never fills a blank and never turns text into a number that was
+not one. Whatever is still wrong afterwards is left for validate.py to reject, as received.
+
+``normalize_lines`` applies the rules to the frame ``read.read_period`` returns and adds the
+column ``normalized``: the names of the fields whose text changed, so the audit trail shows
+what was touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+
+import pandas as pd
+
+from .read import FIELDS
+
+CODE_FIELDS = ("credit_code", "district_code", "industry_code", "product_code")
+MONEY_FIELDS = ("output_ytd", "output_ytd_prior")
+NAME_FIELDS = ("enterprise_name", "product_name")
+
+# Invisible characters a copy-paste leaves around a value, besides what str.strip() removes
+# (which already covers U+3000 ideographic space and U+00A0 no-break space).
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+# A value that is only dashes or an ellipsis: how forms write "not reported" (after NFKC, '－' is '-'
+# and '…' is '...').
+_NOT_REPORTED = re.compile(r"^(?:[-\u2010-\u2015\u2212\u2500\u2501\u30fc]+|\.{2,}|\u2026+|\u22ef+)$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_FLOAT_EXPORT = re.compile(r"^(\d+)\.0+$")
+# Excel's serial day numbers that can be a report period: 36526 is 2000-01-01, 60000 is 2064-04-08.
+EXCEL_SERIAL_RANGE = (36526, 60000)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_PERIOD_FORMS = (
+    re.compile(rf"^(?P<y>\d{{4}})[-/](?P<m>\d{{1,2}})(?:[-/](?P<d>\d{{1,2}}){_TIME})?$"),  # 2018-3, 2018/03/01
+    # A dot needs two month digits: 2018.1 may be October stored as the number 2018.10.
+    re.compile(rf"^(?P<y>\d{{4}})\.(?P<m>\d{{2}})(?:\.(?P<d>\d{{1,2}}))?$"),
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})$"),  # 201803
+    re.compile(r"^(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月份?(?:\s*(?P<d>\d{1,2})\s*日)?$"),  # 2018年3月
+)
+_EXCEL_SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")
+
+
+# --- the rules -----------------------------------------------------------------------------
+
+
+def strip_surrounding(text: str) -> str:
+    """Drop whitespace around a value (ASCII, U+3000 ideographic space, NBSP, zero-width marks).
+
+    Padding is how a cell was typed or aligned, never part of the value; a name keeps its inner spaces.
+    """
+    return text.strip().strip(_INVISIBLE).strip()
+
+
+def remove_inner_whitespace(text: str) -> str:
+    """Drop every whitespace character inside a code or a number ("210 213", "1 234 567").
+
+    Codes and numbers contain no spaces; a space inside one is a digit-grouping or typing habit.
+    """
+    return re.sub(r"\s+", "", text.translate({ord(c): None for c in _INVISIBLE}))
+
+
+def fold_width(text: str) -> str:
+    """NFKC-fold full-width characters ("２１０２１３", "ＭＡ", "１２３４．５", "－") to ASCII.
+
+    Chinese input methods type full-width digits and letters; they are the same characters in
+    another width. U+2212 (the typographic minus sign) becomes '-' too. Names are never folded.
+    """
+    return unicodedata.normalize("NFKC", text).replace("\u2212", "-")
+
+
+def blank_not_reported(text: str) -> str:
+    """A value that is only a dash or an ellipsis ('—', '——', '-', '--', '…', '...', '－') becomes ''.
+
+    On statistical forms these marks mean "not reported": the value is blank, never zero. A blank
+    required value is then rejected as missing; a blank prior means "no prior" as the contract says.
+    """
+    return "" if _NOT_REPORTED.match(text) else text
+
+
+def remove_thousands_separators(text: str) -> str:
+    """Drop thousands separators when they are well-formed groups of three ("1,234,567.5" -> "1234567.5").
+
+    Anything else with a comma ("1,23", "12,34,567", "1,2345") may be a decimal comma or a typo:
+    it stays as received and fails the numeric rule rather than being guessed at.
+    """
+    return text.replace(",", "") if _GROUPED.match(text) else text
+
+
+def uppercase(text: str) -> str:
+    """Uppercase a credit code made of ASCII letters and digits: 'ma' is 'MA' typed lowercase.
+
+    GB 32100-2015 codes use capital letters only. Text that is no such code (a repeated header's
+    "credit_code", a total row's words) is left as written.
+    """
+    return text.upper() if text.isascii() and text.isalnum() else text
+
+
+def drop_float_zero(text: str) -> str:
+    """A code written like a float export ("3973.0", "210213.0") loses its ".0".
+
+    A sheet that stored the code as a number exports it as a float; the ".0" is not part of the code.
+    """
+    match = _FLOAT_EXPORT.match(text)
+    return match.group(1) if match else text
+
+
+# A GB/T 4754 class is 4 digits and no division starts with "00": a class stored as a number can
+# only have lost one leading zero (0610 -> 610). One or two digits are no class that lost zeros
+# but another code (a division?) and are left to fail industry_code_format.
+INDUSTRY_DIGITS_PADDED = (3,)
+
+
+def pad_industry_code(text: str) -> str:
+    """An industry code of 3 ASCII digits gets its leading zero back ("610" -> "0610").
+
+    GB/T 4754-2017 classes are 4 digits; the classes of divisions 01-09 begin with a zero, which a
+    spreadsheet drops when it stores the code as a number.
+    """
+    if text.isascii() and text.isdigit() and len(text) in INDUSTRY_DIGITS_PADDED:
+        return text.zfill(4)
+    return text
+
+
+def pad_product_code(text: str) -> str:
+    """A product code of odd length made only of digits gets one leading zero ("10101" -> "010101").
+
+    统计用产品分类目录 codes have two digits per level (2-10 digits, always even); an odd length is
+    a first level 01-09 whose zero a spreadsheet dropped.
+    """
+    if text.isascii() and text.isdigit() and len(text) % 2 == 1:
+        return "0" + text
+    return text
+
+
+def period_to_yyyy_mm(text: str) -> str:
+    """A report period written another way becomes 'YYYY-MM'; anything unrecognised stays as is.
+
+    Accepted: YYYY-MM, YYYY-M, YYYY/MM, YYYY.MM, YYYYMM, YYYY年M月(份), a date YYYY-MM-DD or
+    YYYY/M/D (the day, and a time, ignored) and an Excel serial day number in EXCEL_SERIAL_RANGE
+    (days since 1899-12-30). A month or day that does not exist is no period: it stays, and the
+    period rule rejects it. 'YYYY.M' stays too: 2018.1 may be October stored as the number 2018.10.
+    """
+    serial = _EXCEL_SERIAL.match(text)
+    if serial:
+        days = int(serial.group(1))
+        if EXCEL_SERIAL_RANGE[0] <= days <= EXCEL_SERIAL_RANGE[1]:
+            return (_EXCEL_EPOCH + dt.timedelta(days=days)).strftime("%Y-%m")
+        return text
+    for form in _PERIOD_FORMS:
+        match = form.match(text)
+        if not match:
+            continue
+        year, month = int(match["y"]), int(match["m"])
+        day = int(match["d"]) if match.groupdict().get("d") else 1
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            return text
+        return f"{year:04d}-{month:02d}"
+    return text
+
+
+# --- per field -----------------------------------------------------------------------------
+
+Rule = Callable[[str], str]
+
+# The rules of each field, applied in order.
+FIELD_RULES: dict[str, tuple[Rule, ...]] = {
+    "period": (strip_surrounding, fold_width, blank_not_reported, period_to_yyyy_mm),
+    "credit_code": (strip_surrounding, fold_width, remove_inner_whitespace, blank_not_reported, uppercase),
+    "enterprise_name": (strip_surrounding,),
+    "district_code": (strip_surrounding, fold_width, remove_inner_whitespace, blank_not_reported, drop_float_zero),
+    "industry_code": (strip_surrounding, fold_width, remove_inner_whitespace, blank_not_reported, drop_float_zero,
+                      pad_industry_code),
+    "product_code": (strip_surrounding, fold_width, remove_inner_whitespace, blank_not_reported, drop_float_zero,
+                     pad_product_code),
+    "product_name": (strip_surrounding,),
+    "output_ytd": (strip_surrounding, fold_width, remove_inner_whitespace, blank_not_reported,
+                   remove_thousands_separators),
+    "output_ytd_prior": (strip_surrounding, fold_width, remove_inner_whitespace, blank_not_reported,
+                         remove_thousands_separators),
+}
+assert tuple(FIELD_RULES) == FIELDS
+
+
+def normalize_value(field: str, text: str) -> str:
+    """The text of one field after its rules (FIELD_RULES[field])."""
+    for rule in FIELD_RULES[field]:
+        text = rule(text)
+    return text
+
+
+def normalize_lines(frame: pd.DataFrame) -> pd.DataFrame:
+    """The lines with every field's text normalised, plus ``normalized``: the fields that changed.
+
+    ``frame`` is what read.read_period (or read_return_file) returns: text columns FIELDS ('' for
+    empty). Other columns pass through untouched. ``normalized`` is a string column holding the
+    comma-separated names of the fields whose text changed, in FIELDS order, '' when none.
+    """
+    out = frame.copy()
+    changed = pd.DataFrame(False, index=out.index, columns=list(FIELDS))
+    for field in FIELDS:
+        before = out[field]
+        after = before.map(lambda v, f=field: v if pd.isna(v) else normalize_value(f, str(v)), na_action=None)
+        after = after.astype("string")
+        changed[field] = (after.fillna("\0") != before.astype("string").fillna("\0")).to_numpy()
+        out[field] = after
+    names = changed.apply(lambda row: ",".join(f for f in FIELDS if row[f]), axis=1) if len(out) else []
+    out["normalized"] = pd.Series(names, index=out.index, dtype="string")
+    return out
