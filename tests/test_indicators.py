@@ -44,9 +44,9 @@ def test_monthly_indicators(city):
 def test_annual_indicators_only_for_complete_years_and_chain_linked_growth(city):
     con = build(city)
     got = rows(con, "SELECT * FROM mart.indicators_annual ORDER BY year")
-    assert got == [
-        (2017, approx(400), approx(40 / 33 - 1), approx(105), 4000, approx(0.02625), None, 2),
-        (2018, approx(500), approx(0.2), approx(132), 4400, approx(0.03), approx(0.2), 3),
+    assert got == [  # no roster: nothing imputed
+        (2017, approx(400), approx(40 / 33 - 1), approx(105), 4000, approx(0.02625), None, 2, 0.0),
+        (2018, approx(500), approx(0.2), approx(132), 4400, approx(0.03), approx(0.2), 3, 0.0),
     ]
 
 

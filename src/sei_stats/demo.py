@@ -249,7 +249,7 @@ def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
     lines = _product_lines(streams[1], enterprises, entries, catalog, years)
     sei = _sei_in_december(catalog, enterprises, lines, years, months)
     annual = _annual_output(streams[2], enterprises, lines, years, sei)
-    absent = _nonresponse(streams[7], enterprises, years, months, quality)
+    absent = _nonresponse(streams[7], enterprises, months, quality)
     rows = _good_rows(streams[3], streams[8], enterprises, lines, annual, sei, years, months, districts, absent, quality)
     rows = _add_line_faults(streams[9], rows, lines, months, quality)
     rows, correction = _add_correction(streams[4], rows, months)
@@ -568,7 +568,7 @@ def _on_the_form(enterprises: pd.DataFrame, months: list[str]) -> np.ndarray:
     return (enterprises["birth"].to_numpy()[:, None] <= year[None, :]) & (key[None, :] < enterprises["death"].to_numpy()[:, None])
 
 
-def _nonresponse(rng: np.random.Generator, enterprises: pd.DataFrame, years: list[int], months: list[str],
+def _nonresponse(rng: np.random.Generator, enterprises: pd.DataFrame, months: list[str],
                  quality: dict[str, float]) -> np.ndarray:
     """Enterprises × months: True for a roster enterprise that sends no return that month (NONRESPONSE_RATE).
 

@@ -38,3 +38,10 @@ def roster_codes(paths: DataPaths, year: int) -> frozenset[str]:
     """Credit codes of the year's roster (empty when there is none)."""
     roster = read_roster(paths, year)
     return frozenset() if roster is None else frozenset(roster["credit_code"])
+
+
+def read_rosters(paths: DataPaths) -> dict[int, pd.DataFrame]:
+    """Every year's roster found under raw/roster/, by year."""
+    folder = paths.raw / "roster"
+    years = sorted(int(p.stem) for p in folder.glob("*.csv") if p.stem.isdigit()) if folder.is_dir() else []
+    return {year: read_roster(paths, year) for year in years}

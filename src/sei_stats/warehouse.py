@@ -22,6 +22,8 @@ from schemas.rules import load_rules
 
 from .catalog import read_districts, read_nbs_categories, read_products, read_targets
 from .config import DataPaths, read_quality_config
+from .impute import CARRIED, impute
+from .roster import ROSTER_COLUMNS, read_rosters
 
 SCHEMAS = ("ref", "fact", "mart", "qa")
 # The same views over the history reclassified under today's catalog (sei_stats.reclassify).
@@ -69,7 +71,15 @@ def _reference_tables(paths: DataPaths) -> dict[str, tuple[pd.DataFrame, str, di
     quality = read_quality_config()
     thresholds = pd.DataFrame([{**quality["cross_period"], **quality["growth_outlier"], **quality["imputation"], **quality["checks"]}])
     reviews = read_reviews(paths.raw / "reviews")
+    rosters = read_rosters(paths)
+    roster = (pd.concat([r.assign(year=y) for y, r in rosters.items()], ignore_index=True) if rosters
+              else pd.DataFrame({c: pd.Series(dtype="str") for c in ROSTER_COLUMNS} | {"year": pd.Series(dtype="int64")}))
     return {
+        "roster": (roster, "The survey roster (调查单位名录): enterprises expected to report, by year (raw/roster/YYYY.csv)", {
+            "credit_code": "Enterprise (统一社会信用代码)", "enterprise_name": "Enterprise name",
+            "district_code": "District (GB/T 2260)", "zone_id": "Functional zone (catalog/zones.csv), empty when none",
+            "industry_code": "Industry class (GB/T 4754-2017)", "area": "The plan's area the enterprise mainly belongs to",
+            "year": "Year the roster applies to"}),
         "rules": (load_rules(), "Every validation rule (schemas/rules.yaml)", {
             "name": "Rule name", "level": "field, record, cross-record, cross-period or cross-source",
             "severity": "reject, hold, warn, not_a_return or duplicate", "engine": "Where it runs: pandera, python or sql",
@@ -149,6 +159,22 @@ def _create_views(con: duckdb.DuckDBPyConnection, landed_dir: Path, *, suffix: s
             raise PublishError(f"sql/{name}{' (' + suffix + ')' if suffix else ''}: {err}") from err
 
 
+def _fill_imputed(con: duckdb.DuckDBPyConnection, rosters: dict, min_respondents: int, *, suffix: str) -> None:
+    """Impute non-respondents from the final accepted lines (after holds and reviews) into fact.imputed_lines."""
+    if not rosters:
+        return
+    lines = con.execute(f"""
+        SELECT period, {", ".join(c for c in CARRIED)}, CAST(output_ytd AS DOUBLE) AS output_ytd,
+               CAST(output_ytd_prior AS DOUBLE) AS output_ytd_prior
+        FROM fact{suffix}.lines WHERE status = 'accepted'
+    """).df()
+    imputed = impute(lines, rosters, min_respondents)
+    if len(imputed):
+        con.register("imputed", imputed)
+        con.execute(f"INSERT INTO fact{suffix}.imputed_lines BY NAME SELECT * FROM imputed")
+        con.unregister("imputed")
+
+
 def _inherit_fact_comments(con: duckdb.DuckDBPyConnection) -> None:
     """A column of a fact view means what the same-named column of fact.lines (else fact.received_lines) means."""
     for source in ("lines", "received_lines"):
@@ -219,11 +245,15 @@ def publish(paths: DataPaths) -> Published:
         for schema in SCHEMAS:
             con.execute(f"CREATE SCHEMA {schema}")
         _load_reference(con, paths)
+        rosters = read_rosters(paths)
+        min_respondents = int(read_quality_config()["imputation"]["min_stratum_respondents"])
         _create_views(con, paths.landed, suffix="")
+        _fill_imputed(con, rosters, min_respondents, suffix="")
         if any(paths.reclassified.glob("*.parquet")):
             for schema in ("fact", "mart", "qa"):
                 con.execute(f"CREATE SCHEMA {schema}{CURRENT}")
             _create_views(con, paths.reclassified, suffix=CURRENT)
+            _fill_imputed(con, rosters, min_respondents, suffix=CURRENT)
         _inherit_fact_comments(con)
         missing = uncommented_columns(con)
         if missing:

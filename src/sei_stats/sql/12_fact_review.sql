@@ -128,12 +128,25 @@ COMMENT ON COLUMN fact.lines.warnings_open IS 'Warnings on the line no reviewer 
 COMMENT ON COLUMN fact.lines.decisions IS 'Reviewer decisions applied to the line';
 
 CREATE VIEW fact.sei_lines AS
+WITH lines AS (
+    SELECT period, source_file, line_number, credit_code, enterprise_name, district_code, industry_code,
+           product_code, product_name, output_ytd, output_ytd_prior, match_kind, catalog_code, area, field,
+           key_field, nbs_code, nbs_edition, catalog_version, false AS imputed
+    FROM fact.lines WHERE status = 'accepted' AND is_sei
+    UNION ALL
+    SELECT period, 'imputed', NULL, credit_code, enterprise_name, district_code, industry_code,
+           product_code, product_name, output_ytd, NULL, match_kind, catalog_code, area, field,
+           key_field, nbs_code, nbs_edition, catalog_version, true
+    FROM fact.imputed_lines WHERE is_sei
+)
 SELECT l.*, year(l.period) AS year, left(l.industry_code, 2) AS industry_division, v.va_rate
-FROM fact.lines AS l
-LEFT JOIN ref.va_rates AS v ON v.year = year(l.period) AND v.industry_division = left(l.industry_code, 2)
-WHERE l.status = 'accepted' AND l.is_sei;
+FROM lines AS l
+LEFT JOIN ref.va_rates AS v ON v.year = year(l.period) AND v.industry_division = left(l.industry_code, 2);
 
-COMMENT ON VIEW fact.sei_lines IS 'Accepted lines classified as strategic emerging (after review), with the value-added rate of their year and division. Money in 千元.';
+COMMENT ON VIEW fact.sei_lines IS 'The lines in the figures: accepted lines classified as strategic emerging (after review) and imputed lines of non-respondents, with the value-added rate of their year and division. Money in 千元.';
+COMMENT ON COLUMN fact.sei_lines.output_ytd IS 'Output value this year to date (after review, or imputed), 千元, exact DECIMAL';
+COMMENT ON COLUMN fact.sei_lines.output_ytd_prior IS 'Same period last year, 千元; NULL when blank and for imputed lines (they stay out of growth)';
+COMMENT ON COLUMN fact.sei_lines.imputed IS 'True for a line imputed for a non-responding roster enterprise (fact.imputed_lines)';
 COMMENT ON COLUMN fact.sei_lines.year IS 'Calendar year of the report period';
 COMMENT ON COLUMN fact.sei_lines.industry_division IS 'GB/T 4754-2017 division (first two digits of the industry code)';
 COMMENT ON COLUMN fact.sei_lines.va_rate IS 'Value added / output value for the year and division (fraction); NULL when raw/va_rates.csv has none';

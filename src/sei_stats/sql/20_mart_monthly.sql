@@ -7,7 +7,8 @@ WITH m AS (
            sum(output_ytd_prior)                                        AS prior_k,
            sum(output_ytd * va_rate)                                    AS value_added_k,
            count(DISTINCT credit_code)                                  AS n_enterprises,
-           string_agg(DISTINCT catalog_version, ',')                    AS catalog_version
+           string_agg(DISTINCT catalog_version, ',')                    AS catalog_version,
+           sum(output_ytd) FILTER (WHERE imputed)                       AS imputed_k
     FROM fact.sei_lines
     GROUP BY period
 )
@@ -19,6 +20,8 @@ SELECT m.period,
        g.gdp_ytd,
        (m.value_added_k / 100000) / g.gdp_ytd               AS gdp_share,
        m.n_enterprises,
+       coalesce(m.imputed_k, 0) / 100000                    AS output_imputed,
+       coalesce(m.imputed_k, 0) / m.output_k                AS imputed_share,
        m.catalog_version
 FROM m
 LEFT JOIN ref.gdp AS g ON g.year = year(m.period) AND g.quarter * 3 = month(m.period);
@@ -32,6 +35,8 @@ COMMENT ON COLUMN mart.indicators_monthly.value_added IS 'SEI value added this y
 COMMENT ON COLUMN mart.indicators_monthly.gdp_ytd IS 'City GDP cumulative to this quarter end, 亿元; NULL except in months 3, 6, 9, 12';
 COMMENT ON COLUMN mart.indicators_monthly.gdp_share IS 'SEI value added / GDP to the same quarter end, fraction; NULL except at quarter ends';
 COMMENT ON COLUMN mart.indicators_monthly.n_enterprises IS 'Enterprises behind the figures (单位数)';
+COMMENT ON COLUMN mart.indicators_monthly.output_imputed IS 'Part of output_value imputed for non-responding roster enterprises, 亿元';
+COMMENT ON COLUMN mart.indicators_monthly.imputed_share IS 'output_imputed / output_value, fraction';
 COMMENT ON COLUMN mart.indicators_monthly.catalog_version IS 'Version (content hash of catalog/products.csv) of the guidance catalog that classified the period';
 
 CREATE VIEW mart.output_by_area AS
@@ -40,7 +45,8 @@ SELECT period,
        sum(output_ytd) / 100000                                                           AS output_ytd,
        sum(output_ytd_prior) / 100000                                                     AS output_ytd_prior,
        sum(output_ytd) FILTER (WHERE output_ytd_prior IS NOT NULL) / nullif(sum(output_ytd_prior), 0) - 1 AS growth,
-       count(DISTINCT credit_code)                                                        AS n_enterprises
+       count(DISTINCT credit_code)                                                        AS n_enterprises,
+       coalesce(sum(output_ytd) FILTER (WHERE imputed), 0) / sum(output_ytd)              AS imputed_share
 FROM fact.sei_lines
 GROUP BY period, area;
 
@@ -50,7 +56,8 @@ COMMENT ON COLUMN mart.output_by_area.area IS 'The plan''s area (领域), in its
 COMMENT ON COLUMN mart.output_by_area.output_ytd IS 'Output value this year to date, 亿元';
 COMMENT ON COLUMN mart.output_by_area.output_ytd_prior IS 'Same period last year, over the lines that report it, 亿元';
 COMMENT ON COLUMN mart.output_by_area.growth IS 'Comparable-basis growth (同比) over lines reporting a prior, fraction';
-COMMENT ON COLUMN mart.output_by_area.n_enterprises IS 'Enterprises behind the figure (单位数); an enterprise in two areas counts in both';
+COMMENT ON COLUMN mart.output_by_area.n_enterprises IS 'Enterprises behind the figure (单位数), imputed ones included; an enterprise in two areas counts in both';
+COMMENT ON COLUMN mart.output_by_area.imputed_share IS 'Share of output_ytd imputed for non-respondents, fraction';
 
 CREATE VIEW mart.data_quality AS
 WITH flags AS (
@@ -59,6 +66,18 @@ WITH flags AS (
            count(*) FILTER (WHERE severity = 'warn' AND decision IS NOT NULL)    AS warnings_resolved,
            count(*) FILTER (WHERE severity = 'hold' AND decision IS NOT NULL)    AS holds_resolved
     FROM fact.flags GROUP BY period
+), response AS (  -- roster enterprises with and without an accepted line (a year without a roster: NULL)
+    SELECT p.period, count(*) AS roster_enterprises, count(a.credit_code) AS respondents
+    FROM (SELECT DISTINCT period FROM fact.lines) AS p
+    JOIN ref.roster AS r ON r.year = year(p.period)
+    LEFT JOIN (SELECT DISTINCT period, credit_code FROM fact.lines WHERE status = 'accepted') AS a
+           ON a.period = p.period AND a.credit_code = r.credit_code
+    GROUP BY p.period
+), imputed AS (
+    SELECT i.period, count(DISTINCT i.credit_code) AS imputed_enterprises,
+           sum(i.output_ytd) FILTER (WHERE i.is_sei) AS imputed_k,
+           (SELECT sum(output_ytd) FROM fact.sei_lines AS s WHERE s.period = i.period) AS sei_k
+    FROM fact.imputed_lines AS i GROUP BY i.period
 ), value AS (  -- output as reported, by final bucket; lines whose text is no number add nothing
     SELECT period,
            sum(reported) FILTER (WHERE status = 'accepted')     AS accepted_k,
@@ -92,6 +111,14 @@ SELECT l.period,
        coalesce(max(f.warnings_open), 0)                                         AS warnings_open,
        coalesce(max(f.warnings_resolved), 0)                                     AS warnings_resolved,
        coalesce(max(f.holds_resolved), 0)                                        AS holds_resolved,
+       max(r.roster_enterprises)                                                 AS roster_enterprises,
+       max(r.respondents)                                                        AS respondents,
+       max(r.respondents) / max(r.roster_enterprises)                            AS response_rate,
+       coalesce(max(i.imputed_enterprises), 0)                                   AS imputed_enterprises,
+       coalesce(max(i.imputed_k), 0) / 100000                                    AS output_imputed,
+       coalesce(max(i.imputed_k) / max(i.sei_k), 0)                              AS imputed_share,
+       coalesce(sum(l.output_ytd) FILTER (WHERE l.status = 'accepted' AND NOT l.is_sei), 0)
+           / nullif(sum(l.output_ytd) FILTER (WHERE l.status = 'accepted'), 0)   AS unclassified_share,
        string_agg(DISTINCT l.catalog_version, ',')                               AS catalog_version
 FROM fact.lines AS l
 LEFT JOIN (
@@ -100,6 +127,8 @@ LEFT JOIN (
 ) AS v USING (period)
 LEFT JOIN value AS b ON b.period = l.period
 LEFT JOIN flags AS f ON f.period = l.period
+LEFT JOIN response AS r ON r.period = l.period
+LEFT JOIN imputed AS i ON i.period = l.period
 GROUP BY l.period;
 
 COMMENT ON VIEW mart.data_quality IS 'What each report period received and where it landed: received = accepted + rejected + superseded + duplicate + not_a_return + held, for lines and for output.';
@@ -125,6 +154,13 @@ COMMENT ON COLUMN mart.data_quality.output_held IS 'Output as reported on held l
 COMMENT ON COLUMN mart.data_quality.warnings_open IS 'Warnings on lines in the period no reviewer has decided';
 COMMENT ON COLUMN mart.data_quality.warnings_resolved IS 'Warnings a reviewer has decided';
 COMMENT ON COLUMN mart.data_quality.holds_resolved IS 'Holds a reviewer has decided';
+COMMENT ON COLUMN mart.data_quality.roster_enterprises IS 'Enterprises the year''s roster (raw/roster/YYYY.csv) expects to report; NULL without a roster';
+COMMENT ON COLUMN mart.data_quality.respondents IS 'Roster enterprises with at least one accepted line';
+COMMENT ON COLUMN mart.data_quality.response_rate IS 'respondents / roster_enterprises, fraction';
+COMMENT ON COLUMN mart.data_quality.imputed_enterprises IS 'Non-respondents whose output was imputed';
+COMMENT ON COLUMN mart.data_quality.output_imputed IS 'Imputed SEI output, 亿元';
+COMMENT ON COLUMN mart.data_quality.imputed_share IS 'Imputed share of SEI output, fraction';
+COMMENT ON COLUMN mart.data_quality.unclassified_share IS 'Unclassified share of accepted output, fraction';
 COMMENT ON COLUMN mart.data_quality.catalog_version IS 'Version (content hash of catalog/products.csv) of the guidance catalog that classified the period';
 
 CREATE VIEW qa.rejects AS

@@ -10,7 +10,8 @@ SELECT l.period,
        sum(l.output_ytd) / 100000                                                            AS output_ytd,
        sum(l.output_ytd_prior) / 100000                                                      AS output_ytd_prior,
        sum(l.output_ytd) FILTER (WHERE l.output_ytd_prior IS NOT NULL) / nullif(sum(l.output_ytd_prior), 0) - 1 AS growth,
-       count(DISTINCT l.credit_code)                                                         AS n_enterprises
+       count(DISTINCT l.credit_code)                                                         AS n_enterprises,
+       coalesce(sum(l.output_ytd) FILTER (WHERE l.imputed), 0) / sum(l.output_ytd)           AS imputed_share
 FROM fact.sei_lines AS l
 LEFT JOIN ref.nbs_categories AS c1 ON c1.code = split_part(l.nbs_code, '.', 1)
 LEFT JOIN ref.nbs_categories AS c2 ON c2.code = regexp_extract(l.nbs_code, '^\d+\.\d+')
@@ -27,3 +28,4 @@ COMMENT ON COLUMN mart.output_by_nbs_category.output_ytd IS 'Output value this y
 COMMENT ON COLUMN mart.output_by_nbs_category.output_ytd_prior IS 'Same period last year, over the lines that report it, 亿元';
 COMMENT ON COLUMN mart.output_by_nbs_category.growth IS 'Comparable-basis growth (同比) over lines reporting a prior, fraction';
 COMMENT ON COLUMN mart.output_by_nbs_category.n_enterprises IS 'Enterprises behind the figure (单位数)';
+COMMENT ON COLUMN mart.output_by_nbs_category.imputed_share IS 'Share of output_ytd imputed for non-respondents, fraction';

@@ -1,7 +1,7 @@
 -- Annual marts: complete years only (December landed), from the December cumulative figures.
 CREATE VIEW mart.indicators_annual AS
 WITH y AS (
-    SELECT year(period) AS year, output_value, output_growth, value_added, gdp_ytd AS gdp, gdp_share, n_enterprises
+    SELECT year(period) AS year, output_value, output_growth, value_added, gdp_ytd AS gdp, gdp_share, n_enterprises, imputed_share
     FROM mart.indicators_monthly
     WHERE month(period) = 12
 ), chained AS (
@@ -17,7 +17,8 @@ WITH y AS (
 SELECT year, output_value, output_growth, value_added, gdp, gdp_share,
        CASE WHEN years_since_baseline > 0 AND years_linked = years_since_baseline
             THEN power(growth_index, 1.0 / years_since_baseline) - 1 END AS avg_growth_since_baseline,
-       n_enterprises
+       n_enterprises,
+       imputed_share
 FROM chained;
 
 COMMENT ON VIEW mart.indicators_annual IS 'SEI indicators for each complete year (1–12月). Money in 亿元, rates as fractions, unrounded.';
@@ -29,6 +30,7 @@ COMMENT ON COLUMN mart.indicators_annual.gdp IS 'City GDP for the year (Q4 cumul
 COMMENT ON COLUMN mart.indicators_annual.gdp_share IS 'SEI value added / GDP, fraction';
 COMMENT ON COLUMN mart.indicators_annual.avg_growth_since_baseline IS 'Average annual growth since the plan''s baseline year: (Π(1 + growth))^(1/n) − 1, chain-linked, fraction; NULL when a year is missing';
 COMMENT ON COLUMN mart.indicators_annual.n_enterprises IS 'Enterprises behind the figures (单位数)';
+COMMENT ON COLUMN mart.indicators_annual.imputed_share IS 'Share of output_value imputed for non-respondents, fraction';
 
 -- Progress on the plan's targets from the last complete year; a compound projection to the target year.
 CREATE VIEW mart.target_progress AS
