@@ -4,7 +4,8 @@ CREATE VIEW qa.review_queue AS
 SELECT f.period, f.severity, f.rule, f.credit_code, f.enterprise_name, f.product, f.output_ytd, f.message,
        f.source_file, f.line_number
 FROM fact.flags AS f
-WHERE f.decision IS NULL
+JOIN fact.lines AS l USING (period, source_file, line_number)
+WHERE f.decision IS NULL AND l.status IN ('accepted', 'held')
 ORDER BY f.period, f.severity, f.rule, f.credit_code;
 
 COMMENT ON VIEW qa.review_queue IS 'Findings that wait for a reviewer: holds keep their lines out of the figures. Decide in raw/reviews/YYYY-MM.csv. Money in 千元.';
@@ -81,17 +82,15 @@ line_rules AS (
     WHERE r.engine IN ('pandera', 'python')
 ),
 cross_period AS (
-    UNPIVOT (SELECT period, unit_error_suspected, ytd_below_previous_month, prior_differs_from_last_year, growth_outlier
-             FROM fact.cross_period_checks)
-    ON unit_error_suspected, ytd_below_previous_month, prior_differs_from_last_year, growth_outlier
-    INTO NAME rule VALUE failed
+    SELECT period, 'unit_error_suspected' AS rule, unit_error_suspected AS failed FROM fact.cross_period_checks
+    UNION ALL SELECT period, 'ytd_below_previous_month', ytd_below_previous_month FROM fact.cross_period_checks
+    UNION ALL SELECT period, 'prior_differs_from_last_year', prior_differs_from_last_year FROM fact.cross_period_checks
+    UNION ALL SELECT period, 'growth_outlier', growth_outlier FROM fact.cross_period_checks
 ),
-period_rules AS (  -- UNPIVOT drops NULLs: missing = accepted lines − evaluated
-    SELECT c.period, c.rule, a.accepted AS items, count(*) FILTER (WHERE c.failed) AS fails,
-           a.accepted - count(*) AS missing
-    FROM cross_period AS c
-    JOIN (SELECT period, count(*) AS accepted FROM lines WHERE status = 'accepted' GROUP BY period) AS a USING (period)
-    GROUP BY c.period, c.rule, a.accepted
+period_rules AS (  -- one row per accepted line and rule: NULL is missing
+    SELECT period, rule, count(*) AS items, count(*) FILTER (WHERE failed) AS fails,
+           count(*) FILTER (WHERE failed IS NULL) AS missing
+    FROM cross_period GROUP BY period, rule
 )
 SELECT x.period, x.rule, r.level, r.severity, x.items, x.items - x.fails - x.missing AS passes, x.fails, x.missing
 FROM (SELECT * FROM line_rules UNION ALL SELECT * FROM period_rules) AS x
@@ -107,3 +106,35 @@ COMMENT ON COLUMN mart.rule_results.items IS 'Lines the rule judged';
 COMMENT ON COLUMN mart.rule_results.passes IS 'Lines that passed';
 COMMENT ON COLUMN mart.rule_results.fails IS 'Lines that failed';
 COMMENT ON COLUMN mart.rule_results.missing IS 'Lines the rule could not judge (the field empty, or nothing to compare with)';
+
+-- Internal: the enterprises that moved the month's SEI output most (enterprise-level data: never published).
+CREATE VIEW qa.largest_contributors AS
+WITH e AS (
+    SELECT period, credit_code, any_value(enterprise_name) AS enterprise_name,
+           string_agg(DISTINCT area, ',' ORDER BY area) AS area, sum(output_ytd) AS ytd
+    FROM fact.sei_lines GROUP BY period, credit_code
+), c AS (
+    -- a month's own output is the change of the year to date; January starts the year afresh
+    SELECT e.*, coalesce(p.ytd, 0) AS previous_ytd, e.ytd - coalesce(p.ytd, 0) AS change
+    FROM e LEFT JOIN e AS p
+      ON p.credit_code = e.credit_code AND p.period = CAST(e.period - INTERVAL 1 MONTH AS DATE) AND month(e.period) > 1
+), ranked AS (
+    SELECT c.*, row_number() OVER (PARTITION BY period ORDER BY abs(change) DESC, credit_code) AS rank,
+           sum(change) OVER (PARTITION BY period) AS total_change
+    FROM c
+)
+SELECT period, rank, credit_code, enterprise_name, area, ytd / 100000 AS output_ytd, previous_ytd / 100000 AS previous_output_ytd,
+       change / 100000 AS change, change / nullif(total_change, 0) AS share_of_change
+FROM ranked WHERE rank <= 10
+ORDER BY period, rank;
+
+COMMENT ON VIEW qa.largest_contributors IS 'INTERNAL (enterprise-level): the ten enterprises that moved each month''s SEI output most. Money in 亿元.';
+COMMENT ON COLUMN qa.largest_contributors.period IS 'Report period: first day of the month';
+COMMENT ON COLUMN qa.largest_contributors.rank IS '1 = largest absolute change';
+COMMENT ON COLUMN qa.largest_contributors.credit_code IS 'Enterprise (统一社会信用代码)';
+COMMENT ON COLUMN qa.largest_contributors.enterprise_name IS 'Enterprise name';
+COMMENT ON COLUMN qa.largest_contributors.area IS 'The plan''s areas of its SEI lines';
+COMMENT ON COLUMN qa.largest_contributors.output_ytd IS 'Its SEI output this year to date (imputed included), 亿元';
+COMMENT ON COLUMN qa.largest_contributors.previous_output_ytd IS 'The same a month earlier (0 in January), 亿元';
+COMMENT ON COLUMN qa.largest_contributors.change IS 'output_ytd − previous_output_ytd: its output in the month, 亿元';
+COMMENT ON COLUMN qa.largest_contributors.share_of_change IS 'change / the city''s change in the month, fraction';
