@@ -193,6 +193,41 @@ def _reclassify(paths: DataPaths) -> int:
     return 0
 
 
+def cmd_rules(args: argparse.Namespace) -> int:
+    from schemas.rules import format_rules
+
+    _say(format_rules())
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """What waits for a reviewer in a period: holds first, then warnings."""
+    import duckdb
+
+    from schemas.reviews import REVIEW_COLUMNS
+
+    paths = data_paths()
+    if not paths.warehouse.exists():
+        raise SystemExit(f"sei-stats: no warehouse at {paths.warehouse}; run `sei-stats materialize` first")
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        queue = con.execute("SELECT * FROM qa.review_queue WHERE strftime(period, '%Y-%m') = ? "
+                            "ORDER BY severity = 'warn', rule, credit_code", [args.period]).df()
+    target = paths.raw / "reviews" / f"{args.period}.csv"
+    if args.csv:
+        template = queue.assign(decision="", corrected_value="", reviewer="", note="")[list(REVIEW_COLUMNS)]
+        sys.stdout.write(template.to_csv(index=False))
+        return 0
+    if queue.empty:
+        _say(f"{args.period}: nothing waits for a decision")
+        return 0
+    counts = queue["severity"].value_counts().to_dict()
+    _say(f"{args.period}: {counts.get('hold', 0)} held (out of the figures until decided), {counts.get('warn', 0)} warnings")
+    _say(queue.drop(columns=["period"]).to_markdown(index=False, floatfmt=",.1f"))
+    _say(f"\nDecide in {target} (columns: {', '.join(REVIEW_COLUMNS)}; decision accept, reject or correct).")
+    _say(f"`sei-stats review --period {args.period} --csv > {target}` writes the open items as a template.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="sei-stats", description="Statistics of Dalian's strategic emerging industries (战略性新兴产业).")
     sub = top.add_subparsers(dest="command", required=True)
@@ -215,6 +250,13 @@ def parser() -> argparse.ArgumentParser:
     dev = sub.add_parser("dev", help="start the Dagster UI on the same code location and DAGSTER_HOME")
     dev.add_argument("dagster_args", nargs=argparse.REMAINDER, help="passed on to `dagster dev`")
     dev.set_defaults(func=cmd_dev)
+
+    sub.add_parser("rules", help="every validation rule (schemas/rules.yaml)").set_defaults(func=cmd_rules)
+
+    rv = sub.add_parser("review", help="what waits for a reviewer's decision in a period")
+    rv.add_argument("--period", required=True, metavar="YYYY-MM")
+    rv.add_argument("--csv", action="store_true", help="print the open items as a review-file template")
+    rv.set_defaults(func=cmd_review)
 
     cat = sub.add_parser("catalog", help="the guidance catalog: coverage report, validation, or history under today's catalog")
     cat.add_argument("action", choices=("report", "validate", "reclassify"))

@@ -31,7 +31,7 @@ last_year AS (
     SELECT CAST(period + INTERVAL 1 YEAR AS DATE) AS period, credit_code, product_key, sum(output_ytd) AS last_year_ytd
     FROM clean GROUP BY ALL
 )
-SELECT u.period, u.source_file, u.line_number, u.output_ytd, u.output_ytd_prior, p.previous_ytd, y.last_year_ytd,
+SELECT u.period, u.source_file, u.line_number, u.output_ytd, u.output_ytd_prior, u.previous_ytd_as_reported, p.previous_ytd, y.last_year_ytd,
        u.unit_error_suspected,
        CASE WHEN NOT coalesce(u.unit_error_suspected, false) AND p.previous_ytd IS NOT NULL
             THEN u.output_ytd < p.previous_ytd END                                             AS ytd_below_previous_month,
@@ -45,6 +45,7 @@ LEFT JOIN previous AS p USING (period, source_file, line_number)
 LEFT JOIN last_year AS y ON y.period = u.period AND y.credit_code = u.credit_code AND y.product_key = u.product_key;
 
 COMMENT ON VIEW fact.cross_period_checks IS 'Each accepted line confronted with other months (TRUE fails, FALSE passes, NULL not evaluable). Money in 千元.';
+COMMENT ON COLUMN fact.cross_period_checks.previous_ytd_as_reported IS 'The same enterprise and product''s output in its previous reported month of the year, as reported, 千元';
 COMMENT ON COLUMN fact.cross_period_checks.previous_ytd IS 'The same enterprise and product''s output in its previous reported month of the year (unit errors skipped), 千元';
 COMMENT ON COLUMN fact.cross_period_checks.last_year_ytd IS 'What the same enterprise and product reported as output for this month a year earlier, 千元';
 COMMENT ON COLUMN fact.cross_period_checks.unit_error_suspected IS 'Rule unit_error_suspected (hold): about 1000× (config) its own prior or previous month, or 1/1000 of its prior';
@@ -61,7 +62,7 @@ WITH found AS (
     WHERE l.status IN ('accepted', 'held') AND f.failure.severity IN ('hold', 'warn')
     UNION ALL
     SELECT period, source_file, line_number, 'unit_error_suspected', 'output_ytd', 'hold',
-           format('output_ytd {} 千元 against prior {} and previous month {}', output_ytd, output_ytd_prior, previous_ytd)
+           format('output_ytd {} 千元 against its prior {} and its previous month {}', output_ytd, coalesce(CAST(output_ytd_prior AS VARCHAR), '—'), coalesce(CAST(previous_ytd_as_reported AS VARCHAR), '—'))
     FROM fact.cross_period_checks WHERE unit_error_suspected
     UNION ALL
     SELECT period, source_file, line_number, 'ytd_below_previous_month', 'output_ytd', 'warn',
