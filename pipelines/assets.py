@@ -26,6 +26,8 @@ MART_KEYS = {
     "mart/target_progress": "The plan's three targets against the last complete year",
     "qa/rejects": "Rejected lines, one row per rule failed",
     "mart/output_by_nbs_category": "SEI output by national category (NBS 2018, level 2), 亿元",
+    "mart/rule_results": "Each validation rule confronted with each month: items, passes, fails, missing",
+    "qa/review_queue": "Holds and warnings waiting for a reviewer's decision",
 }
 
 

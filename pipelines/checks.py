@@ -4,15 +4,21 @@
 import duckdb
 import dagster as dg
 
+from sei_stats.config import read_quality_config
+
 from .resources import SeiData
 
 
-@dg.asset_check(asset=dg.AssetKey(["mart", "data_quality"]), description="For every period: received = accepted + rejected + superseded.")
+@dg.asset_check(asset=dg.AssetKey(["mart", "data_quality"]),
+                description="For every period: received = the sum of all buckets, for lines and for output.")
 def conservation_identity(sei_data: SeiData) -> dg.AssetCheckResult:
     with duckdb.connect(str(sei_data.paths().warehouse), read_only=True) as con:
         broken = con.execute("""
             SELECT strftime(period, '%Y-%m') FROM mart.data_quality
-            WHERE rows_received <> rows_accepted + rows_rejected + rows_superseded ORDER BY 1
+            WHERE rows_received <> rows_accepted + rows_rejected + rows_superseded + rows_duplicate + rows_not_a_return + rows_held
+               OR abs(output_received - (output_accepted + output_rejected + output_superseded + output_duplicate
+                                         + output_not_a_return + output_held)) > 1e-9
+            ORDER BY 1
         """).fetchall()
         periods = con.execute("SELECT count(*) FROM mart.data_quality").fetchone()[0]
     return dg.AssetCheckResult(passed=not broken, metadata={"periods": periods, "broken": [b[0] for b in broken]})
@@ -25,3 +31,31 @@ def value_added_rates_complete(sei_data: SeiData) -> dg.AssetCheckResult:
         missing = con.execute("SELECT coalesce(sum(output_no_va_rate), 0) FROM mart.data_quality").fetchone()[0]
     return dg.AssetCheckResult(passed=missing == 0, severity=dg.AssetCheckSeverity.WARN,
                                metadata={"output_without_rate_亿元": float(missing)})
+
+
+def _months_over(sql: str, limit: float, sei_data: SeiData) -> dict[str, float]:
+    with duckdb.connect(str(sei_data.paths().warehouse), read_only=True) as con:
+        rows = con.execute(f"SELECT strftime(period, '%Y-%m'), value FROM ({sql}) WHERE value > ? ORDER BY 1", [limit]).fetchall()
+    return {period: float(value) for period, value in rows}
+
+
+def _threshold_check(name: str, description: str, sql: str, key: str):
+    @dg.asset_check(name=name, asset=dg.AssetKey(["mart", "data_quality"]), description=description)
+    def _check(sei_data: SeiData) -> dg.AssetCheckResult:
+        limit = float(read_quality_config()["checks"][key])
+        over = _months_over(sql, limit, sei_data)
+        return dg.AssetCheckResult(passed=not over, metadata={"limit (config/quality.yaml)": limit,
+                                                             "months_over": dg.MetadataValue.json(over)})
+    return _check
+
+
+# Thresholds live in config/quality.yaml: a month over one fails its check, named in the metadata.
+rejected_output_share = _threshold_check(
+    "rejected_output_share", "No month rejects more than checks.max_rejected_output_share of the output received.",
+    "SELECT period, output_rejected / nullif(output_received, 0) AS value FROM mart.data_quality", "max_rejected_output_share")
+held_output_share = _threshold_check(
+    "held_output_share", "No month holds more than checks.max_held_output_share of the output received.",
+    "SELECT period, output_held / nullif(output_received, 0) AS value FROM mart.data_quality", "max_held_output_share")
+nonresponse_rate = _threshold_check(
+    "nonresponse_rate", "No month misses more than checks.max_nonresponse_rate of the roster.",
+    "SELECT period, 1 - response_rate AS value FROM mart.data_quality WHERE response_rate IS NOT NULL", "max_nonresponse_rate")

@@ -29,13 +29,17 @@ def test_asset_graph_is_as_designed():
     graph = definitions.defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert keys == {"guidance_catalog", "monthly_returns", "reclassified_history", "mart/indicators_monthly",
-                    "mart/output_by_area", "mart/output_by_nbs_category", "mart/data_quality",
+                    "mart/output_by_area", "mart/output_by_nbs_category", "mart/data_quality", "mart/rule_results",
+                    "qa/review_queue",
                     "mart/indicators_annual", "mart/target_progress", "qa/rejects", "briefing_charts"}
     assert {k.to_user_string() for k in graph.get(dg.AssetKey("monthly_returns")).parent_keys} == {"guidance_catalog"}
     assert graph.get(dg.AssetKey("monthly_returns")).partitions_def.get_first_partition_key() == "2017-01"
     parents = {k.to_user_string() for k in graph.get(dg.AssetKey("briefing_charts")).parent_keys}
     assert parents == {"mart/indicators_annual", "mart/target_progress", "mart/output_by_area"}
     assert {s.name for s in definitions.defs.schedules} == {"sei_monthly_on_the_10th"}
+    assert {c.name for c in graph.asset_check_keys} == {
+        "accepted_lines_match_contract", "every_line_in_one_bucket", "conservation_identity", "value_added_rates_complete",
+        "rejected_output_share", "held_output_share", "nonresponse_rate"}
     assert {s.name for s in definitions.defs.sensors} == {"new_return_files"}
 
 
