@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from sei_stats.config import DataPaths, data_paths
+from sei_stats.validate import BUCKETS
 
 
 def _say(text: str = "") -> None:
@@ -80,7 +81,7 @@ def materialize(paths: DataPaths, periods: list[str]) -> int:
 def _landing_metadata(result) -> str:
     for event in result.get_asset_materialization_events():
         meta = event.materialization.metadata
-        buckets = ", ".join(f"{b} {meta[f'rows_{b}'].value}" for b in ("accepted", "rejected", "superseded"))
+        buckets = ", ".join(f"{b} {meta[f'rows_{b}'].value}" for b in BUCKETS if meta[f"rows_{b}"].value or b == "accepted")
         return f"{meta['rows_received'].value} lines ({buckets})"
     return ""
 
