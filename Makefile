@@ -27,4 +27,4 @@ dev: setup
 
 # Removes generated data (raw demo files, landed months, warehouse, charts, Dagster runs).
 clean-data:
-	rm -rf data/raw/returns data/raw/*.csv data/landed data/warehouse data/output data/dagster_home
+	rm -rf data/raw/returns data/raw/roster data/raw/*.csv data/raw/SIMULATED.txt data/landed data/warehouse data/output data/dagster_home

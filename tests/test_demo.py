@@ -1,4 +1,8 @@
-"""The seeded demo city (sei_stats.demo): deterministic, valid where meant, wrong where meant, Dalian-sized."""
+"""The seeded demo city (sei_stats.demo): deterministic, valid where meant, wrong where meant, Dalian-sized.
+
+The files are read back and judged here independently of the pipeline and of the generator's
+internals: every planted fault must be found in the files exactly as often as DemoSummary says.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,15 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
+from decimal import Decimal
+
 import openpyxl
 import pytest
+import yaml
 
 from sei_stats import demo
 from sei_stats.catalog import AREAS, read_districts, read_products
+from sei_stats.config import REPO_ROOT
 from sei_stats.credit_code import is_valid
 
 REPO_CATALOG = Path(__file__).resolve().parents[1] / "data" / "catalog"
@@ -22,6 +30,9 @@ SMALL = {"seed": 7, "n_enterprises": 80, "start": "2017-01", "end": "2018-02"}
 CHINESE = {v: k for k, v in demo.CHINESE.items()}
 RULES = ("credit_code_check", "district_in_dalian", "output_ytd_non_negative", "output_ytd_numeric",
          "output_ytd_missing", "required", "period_matches_folder")
+FAULTS = ("total_row", "repeated_header", "exact_duplicate", "conflicting_duplicate", "unit_error_suspected",
+          "ytd_below_previous_month", "prior_differs_from_last_year", "growth_outlier", "credit_code_check_roster")
+ROSTER_COLUMNS = ["credit_code", "enterprise_name", "district_code", "zone_id", "industry_code", "area"]
 
 
 def _data_dir(tmp: Path) -> Path:
@@ -39,9 +50,9 @@ def small(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def lines(small):
-    """Every data row of the small city, read back independently of the pipeline's reader."""
+    """Every row below a header in the small city, read back and judged independently of the pipeline."""
     root, _ = small
-    return _read_returns(root / "raw" / "returns")
+    return _returns(root)
 
 
 # --- an independent reader -----------------------------------------------------------------
@@ -94,14 +105,25 @@ def _read_returns(returns: Path) -> list[dict]:
                 row = row + [""] * (len(names) - len(row))  # a sheet may end a row at its last filled cell
                 line = {n: v for n, v in zip(names, row) if n}
                 out.append(line | {"folder": folder.name, "file": path.name, "file_order": order,
-                                   "kind": kind, "line_number": number})
+                                   "kind": kind, "line_number": number, "is_header": row == header})
     return out
 
 
-def _faults(line: dict, dalian: set[str]) -> list[str]:
-    """The contract's rules this line breaks (only those the demo is meant to break)."""
+def _read_rosters(root: Path) -> dict[int, list[dict]]:
+    rosters = {}
+    for path in sorted((root / "raw" / "roster").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            rosters[int(path.stem)] = list(csv.DictReader(handle))
+    return rosters
+
+
+def _faults(line: dict, dalian: set[str], roster: set[str] = frozenset()) -> list[str]:
+    """The contract's reject rules this line breaks (only those the demo is meant to break).
+
+    A credit code that fails its check character but is on the year's roster is no reject (an early pilot code).
+    """
     faults = []
-    if not is_valid(line["credit_code"]):
+    if not is_valid(line["credit_code"]) and line["credit_code"] not in roster:
         faults.append("credit_code_check")
     if line["district_code"] not in dalian:
         faults.append("district_in_dalian")
@@ -119,14 +141,111 @@ def _faults(line: dict, dalian: set[str]) -> list[str]:
     return faults
 
 
-def _effective(lines: list[dict], dalian: set[str]) -> list[dict]:
-    """Good lines that count: without bad lines and without lines a later file's correction superseded."""
-    good = [l for l in lines if not _faults(l, dalian)]
-    last = {}
-    for l in good:
-        key = (l["folder"], l["credit_code"])
-        last[key] = max(last.get(key, -1), l["file_order"])
-    return [l for l in good if l["file_order"] == last[(l["folder"], l["credit_code"])]]
+QUALITY_YAML = REPO_ROOT / "config" / "quality.yaml"
+
+
+def _quality(path: Path = QUALITY_YAML) -> dict:
+    """config/quality.yaml, read independently of the generator."""
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return spec["cross_period"] | spec["growth_outlier"] | spec["checks"]
+
+
+def _product(line: dict) -> str:
+    return line["product_code"] or "name:" + line["product_name"]
+
+
+def _judge(lines: list[dict], rosters: dict[int, list[dict]], dalian: set[str], q: dict | None = None) -> list[dict]:
+    """Put every line in a bucket and list the rules it fails, as the data contract and schemas/rules.yaml say.
+
+    bucket: not_a_return, rejected, superseded, duplicate, held or accepted; rules: the reject rules
+    (line["rejects"]) and the data-quality rules (line["rules"]) the line fails. Cross-period rules
+    judge accepted lines: a unit error is YTD ≥ ratio × the line's own prior or previous month as
+    reported (or ≤ 1/ratio of its prior); the others skip unit errors. ``q``: the thresholds
+    (default config/quality.yaml).
+    """
+    q = q or _quality()
+    codes = {year: {r["credit_code"] for r in roster} for year, roster in rosters.items()}
+    for l in lines:
+        l["rules"], l["rejects"], l["bucket"] = set(), [], "accepted"
+        if l["is_header"]:
+            l["rules"].add("repeated_header")
+            l["bucket"] = "not_a_return"
+        elif l["enterprise_name"] in ("合计", "小计"):
+            l["rules"].add("total_row")
+            l["bucket"] = "not_a_return"
+        else:
+            l["rejects"] = _faults(l, dalian, codes.get(int(l["folder"][:4]), set()))
+            if l["rejects"]:
+                l["bucket"] = "rejected"
+            elif not is_valid(l["credit_code"]):
+                l["rules"].add("credit_code_check_roster")
+    # Corrections: the latest file with a valid line of the enterprise is its return for the period.
+    latest = {}
+    for l in lines:
+        if l["bucket"] == "accepted":
+            key = (l["folder"], l["credit_code"])
+            latest[key] = max(latest.get(key, -1), l["file_order"])
+    for l in lines:
+        if l["bucket"] in ("accepted", "rejected") and l["file_order"] < latest.get((l["folder"], l["credit_code"]), -1):
+            l["bucket"] = "superseded"
+    # Duplicates within a period: exact repeats (the first counts), then one product with several values.
+    seen, groups = set(), {}
+    for l in lines:
+        if l["bucket"] != "accepted":
+            continue
+        key = (l["folder"],) + tuple(l[c] for c in demo.COLUMNS)
+        if key in seen:
+            l["bucket"] = "duplicate"
+            l["rules"].add("exact_duplicate")
+        else:
+            seen.add(key)
+            groups.setdefault((l["folder"], l["credit_code"], _product(l)), []).append(l)
+    for group in groups.values():
+        if len(group) > 1:
+            for l in group:
+                l["bucket"] = "held"
+                l["rules"].add("conflicting_duplicate")
+    # Cross-period rules over accepted lines, by enterprise, product and year, month by month.
+    series = {}
+    for l in lines:
+        if l["bucket"] == "accepted":
+            series.setdefault((l["credit_code"], _product(l), l["folder"][:4]), []).append(l)
+    ratio = q["unit_error_ratio"]
+    for points in series.values():
+        points.sort(key=lambda l: l["folder"])
+        for before, l in zip([None] + points[:-1], points):
+            out = float(l["output_ytd"])
+            prior = float(l["output_ytd_prior"]) if l["output_ytd_prior"] else None
+            if (prior and (out >= ratio * prior or out * ratio <= prior)) \
+                    or (before is not None and float(before["output_ytd"]) > 0 and out >= ratio * float(before["output_ytd"])):
+                l["rules"].add("unit_error_suspected")
+                l["bucket"] = "held"
+    clean = {k: [l for l in points if l["bucket"] == "accepted"] for k, points in series.items()}
+    ytd = {(k[0], k[1], l["folder"]): float(l["output_ytd"]) for k, points in clean.items() for l in points}
+    for points in clean.values():
+        for before, l in zip([None] + points[:-1], points):
+            out = float(l["output_ytd"])
+            if before is not None and out < float(before["output_ytd"]):
+                l["rules"].add("ytd_below_previous_month")
+            if l["output_ytd_prior"] == "":
+                continue
+            prior = float(l["output_ytd_prior"])
+            last = ytd.get((l["credit_code"], _product(l), f"{int(l['folder'][:4]) - 1}{l['folder'][4:]}"))
+            if last and abs(prior - last) > q["prior_tolerance"] * last:
+                l["rules"].add("prior_differs_from_last_year")
+            if prior > 0 and out >= q["material_output_qianyuan"] and abs(out - prior) > q["max_abs_growth"] * prior:
+                l["rules"].add("growth_outlier")
+    return lines
+
+
+def _returns(root: Path, q: dict | None = None) -> list[dict]:
+    """Every row below a header in the city's returns, judged (by thresholds ``q``, default config/quality.yaml)."""
+    return _judge(_read_returns(root / "raw" / "returns"), _read_rosters(root), _dalian(), q)
+
+
+def _effective(lines: list[dict]) -> list[dict]:
+    """The lines that count in the figures: accepted ones (warnings included)."""
+    return [l for l in lines if l["bucket"] == "accepted"]
 
 
 def _dalian() -> set[str]:
@@ -174,7 +293,8 @@ def test_same_seed_writes_the_same_csv_bytes_and_regeneration_starts_afresh(tmp_
     theirs = {p.relative_to(other / "raw"): p.read_bytes() for p in (other / "raw").rglob("*.csv")}
     assert mine.keys() == theirs.keys() and len(mine) > 20
     assert mine == theirs
-    assert sorted(p.name for p in (root / "raw").iterdir()) == ["SIMULATED.txt", "gdp.csv", "returns", "va_rates.csv"]
+    assert any(p.parts[0] == "roster" for p in mine)
+    assert sorted(p.name for p in (root / "raw").iterdir()) == ["SIMULATED.txt", "gdp.csv", "returns", "roster", "va_rates.csv"]
 
 
 def test_another_seed_gives_another_city(tmp_path, small):
@@ -216,8 +336,9 @@ def test_the_mix_of_encodings_formats_and_header_languages(small, lines):
 
 def test_good_lines_have_valid_codes_and_cover_every_district_and_area(lines):
     dalian = _dalian()
-    good = _effective(lines, dalian)
-    assert all(is_valid(l["credit_code"]) for l in good)
+    good = _effective(lines)
+    # Valid codes, but for the few early pilot codes of roster enterprises (a warning, not a reject).
+    assert all(is_valid(l["credit_code"]) or l["rules"] == {"credit_code_check_roster"} for l in good)
     assert {l["district_code"] for l in good} == dalian
     assert all(re.fullmatch(r"\d{4}", l["industry_code"]) for l in good)
     area = _classifier(read_products(REPO_CATALOG))
@@ -227,7 +348,7 @@ def test_good_lines_have_valid_codes_and_cover_every_district_and_area(lines):
 
 
 def test_one_name_per_credit_code_and_unique_names(lines):
-    good = _effective(lines, _dalian())
+    good = _effective(lines)
     name_of = {}
     for l in good:
         assert name_of.setdefault(l["credit_code"], l["enterprise_name"]) == l["enterprise_name"]
@@ -237,7 +358,9 @@ def test_one_name_per_credit_code_and_unique_names(lines):
 
 def test_output_is_cumulative_within_the_year(lines):
     series: dict[tuple, list[tuple[str, float]]] = {}
-    for l in _effective(lines, _dalian()):
+    for l in _effective(lines):
+        if "ytd_below_previous_month" in l["rules"]:
+            continue  # the planted slips below the month before (test_cross_period_faults…)
         key = (l["credit_code"], l["product_code"], l["product_name"], l["folder"][:4])
         series.setdefault(key, []).append((l["folder"], float(l["output_ytd"])))
         assert re.fullmatch(r"\d+(\.\d)?", l["output_ytd"])  # whole 千元 or one decimal
@@ -246,13 +369,13 @@ def test_output_is_cumulative_within_the_year(lines):
         values = [v for _, v in sorted(points)]
         assert values == sorted(values)
     # January is well below a twelfth of December (Spring Festival and the year-end push).
-    jan = sum(float(l["output_ytd"]) for l in _effective(lines, _dalian()) if l["folder"] == "2017-01")
-    dec = sum(float(l["output_ytd"]) for l in _effective(lines, _dalian()) if l["folder"] == "2017-12")
+    jan = sum(float(l["output_ytd"]) for l in _effective(lines) if l["folder"] == "2017-01")
+    dec = sum(float(l["output_ytd"]) for l in _effective(lines) if l["folder"] == "2017-12")
     assert 0.04 < jan / dec < 0.08
 
 
 def test_prior_year_values_and_new_enterprises_or_products(lines):
-    good = _effective(lines, _dalian())
+    good = _effective(lines)
     by_key = {(l["credit_code"], l["product_code"], l["product_name"], l["folder"]): l for l in good}
     with_prior = [l for l in good if l["output_ytd_prior"] != ""]
     assert len(with_prior) > 0.8 * len(good)
@@ -264,7 +387,7 @@ def test_prior_year_values_and_new_enterprises_or_products(lines):
     for l in good:
         if l["folder"].startswith("2018") and l["output_ytd_prior"]:
             before = by_key.get((l["credit_code"], l["product_code"], l["product_name"], "2017" + l["folder"][4:]))
-            if before:
+            if before and "prior_differs_from_last_year" not in l["rules"]:
                 matched += 1
                 exact += before["output_ytd"] == l["output_ytd_prior"]
                 assert abs(float(l["output_ytd_prior"]) / max(float(before["output_ytd"]), 1) - 1) < 0.1
@@ -275,9 +398,10 @@ def test_prior_year_values_and_new_enterprises_or_products(lines):
 
 def test_bad_lines_are_counted_by_rule_and_each_has_one_fault(small, lines):
     _, summary = small
-    dalian = _dalian()
-    faults = [_faults(l, dalian) for l in lines]
+    lines = [l for l in lines if l["bucket"] != "not_a_return"]
+    faults = [l["rejects"] for l in lines]
     assert all(len(f) <= 1 for f in faults)
+    assert not any(f and l["rules"] for l, f in zip(lines, faults))  # no data-quality fault on a bad line
     found = Counter(f[0] for f in faults if f)
     assert summary.bad_lines == {rule: found.get(rule, 0) for rule in RULES}
     assert all(summary.bad_lines[rule] >= 1 for rule in RULES)
@@ -303,6 +427,219 @@ def test_one_corrected_resubmission_sorts_last_and_repeats_the_enterprise(small,
     assert sum(1 for p in (root / "raw" / "returns").rglob("99_*")) == 1
 
 
+def test_every_data_quality_fault_is_in_the_files_as_often_as_the_summary_says(small, lines):
+    _, summary = small
+    found = Counter(rule for l in lines for rule in l["rules"])
+    assert summary.faults == {f: found.get(f, 0) for f in FAULTS}
+    assert all(summary.faults[f] >= 1 for f in FAULTS)
+    # No line carries two findings, and none a finding and a reject.
+    assert all(len(l["rules"]) + len(l["rejects"]) <= 1 for l in lines)
+    # Each at a low rate (the pilot-code enterprises' lines aside).
+    line_faults = [f for f in FAULTS if f not in ("total_row", "repeated_header", "credit_code_check_roster")]
+    assert sum(summary.faults[f] for f in line_faults) <= 0.02 * len(lines)
+
+
+def test_other_thresholds_in_quality_yaml_give_a_city_consistent_with_them(tmp_path, monkeypatch):
+    spec = yaml.safe_load(QUALITY_YAML.read_text(encoding="utf-8"))
+    spec["cross_period"] = {"prior_tolerance": 0.08, "unit_error_ratio": 200}
+    spec["growth_outlier"] = {"max_abs_growth": 1.5, "material_output_qianyuan": 50000}
+    other = tmp_path / "quality.yaml"
+    other.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    monkeypatch.setattr(demo, "QUALITY_YAML", other)
+    root = _data_dir(tmp_path / "city")
+    summary = demo.generate(root, **SMALL)
+    lines = _returns(root, _quality(other))
+    found = Counter(rule for l in lines for rule in l["rules"])
+    assert summary.faults == {f: found.get(f, 0) for f in FAULTS}
+    assert all(summary.faults[f] >= 1 for f in FAULTS)
+    assert all(len(l["rules"]) + len(l["rejects"]) <= 1 for l in lines)
+
+
+def _by_file(lines: list[dict]) -> dict[tuple[str, str], list[dict]]:
+    files: dict[tuple[str, str], list[dict]] = {}
+    for l in lines:
+        files.setdefault((l["folder"], l["file"]), []).append(l)
+    return files
+
+
+def test_total_rows_end_some_files_with_the_sums_of_their_lines(small, lines):
+    _, summary = small
+    totals = [l for l in lines if "total_row" in l["rules"]]
+    assert len(totals) == summary.faults["total_row"]
+    files = _by_file(lines)
+    for total in totals:
+        rows = files[(total["folder"], total["file"])]
+        assert rows[-1] is total and total["file"] != "99_更正.csv"
+        assert total["enterprise_name"] in ("合计", "小计")
+        assert all(total[f] == "" for f in ("period", "credit_code", "district_code", "industry_code", "product_code"))
+        for column in ("output_ytd", "output_ytd_prior"):
+            cells = [r[column] for r in rows[:-1] if not r["is_header"]]
+            expected = sum((Decimal(c) for c in cells if re.fullmatch(r"-?\d+(\.\d+)?", c)), Decimal(0))
+            assert Decimal(total[column]) == expected
+    # Total rows are rows of their own: no other row of the city has a total's name.
+    assert all(l["enterprise_name"] not in ("合计", "小计") for l in lines if "total_row" not in l["rules"])
+
+
+def test_repeated_headers_sit_inside_paged_files(small, lines):
+    _, summary = small
+    repeats = [l for l in lines if l["is_header"]]
+    assert len(repeats) == summary.faults["repeated_header"] == sum("repeated_header" in l["rules"] for l in lines)
+    files = _by_file(lines)
+    for repeat in repeats:
+        rows = files[(repeat["folder"], repeat["file"])]
+        at = rows.index(repeat)
+        assert 0 < at < len(rows) - 1  # in the middle of the file
+        assert not rows[at - 1]["is_header"] and not rows[at + 1]["is_header"]
+    # A repeat is the file's own header, so in its language: Chinese files repeat Chinese names.
+    assert all(r["credit_code"] in ("credit_code", "统一社会信用代码") for r in repeats)
+
+
+def test_exact_and_conflicting_duplicates_repeat_a_line_of_the_same_file(small, lines):
+    _, summary = small
+    files = _by_file(lines)
+    exact = [l for l in lines if "exact_duplicate" in l["rules"]]
+    assert len(exact) == summary.faults["exact_duplicate"] >= 1
+    for copy in exact:
+        rows = files[(copy["folder"], copy["file"])]
+        first = [r for r in rows[: rows.index(copy)] if all(r[c] == copy[c] for c in demo.COLUMNS)]
+        assert len(first) == 1 and first[0]["bucket"] == "accepted" and not first[0]["rules"]
+    conflicting = [l for l in lines if "conflicting_duplicate" in l["rules"]]
+    assert len(conflicting) == summary.faults["conflicting_duplicate"] >= 2
+    pairs: dict[tuple, list[dict]] = {}
+    for l in conflicting:
+        pairs.setdefault((l["folder"], l["file"], l["credit_code"], l["product_code"], l["product_name"]), []).append(l)
+    for pair in pairs.values():
+        assert len(pair) == 2 and pair[0]["output_ytd_prior"] == pair[1]["output_ytd_prior"]
+        a, b = (float(l["output_ytd"]) for l in pair)
+        assert a != b and abs(a / b - 1) < 0.07
+
+
+def test_unit_errors_are_whole_enterprise_months_a_thousand_times_their_neighbours(small, lines):
+    _, summary = small
+    ratio = _quality()["unit_error_ratio"]
+    errors = [l for l in lines if "unit_error_suspected" in l["rules"]]
+    assert len(errors) == summary.faults["unit_error_suspected"] >= 1
+    returns = [l for l in lines if l["bucket"] not in ("not_a_return", "rejected")]
+    line_at = {(l["credit_code"], _product(l), l["folder"]): l for l in returns}
+    months = summary.months
+    for error in errors:
+        month = error["folder"]
+        assert 3 <= int(month[5:]) <= 11
+        # Every line of the enterprise that month is in 元.
+        assert all("unit_error_suspected" in l["rules"] for l in returns
+                   if l["folder"] == month and l["credit_code"] == error["credit_code"])
+        before = line_at[(error["credit_code"], _product(error), months[months.index(month) - 1])]
+        after = line_at[(error["credit_code"], _product(error), months[months.index(month) + 1])]
+        assert not before["rules"] and not after["rules"]  # a one-off: the month after is normal again
+        assert float(error["output_ytd"]) >= ratio * float(before["output_ytd"])
+        assert 300 <= float(error["output_ytd"]) / float(after["output_ytd"]) <= 1000
+        earlier = {l["folder"] for l in returns if l["credit_code"] == error["credit_code"]
+                   and l["folder"][:4] == month[:4] and l["folder"] < month}
+        assert len(earlier) >= 2
+
+
+def test_cross_period_faults_follow_the_thresholds_of_quality_yaml(small, lines):
+    _, summary = small
+    q = _quality()
+    accepted = _effective(lines)
+    series = {(l["credit_code"], _product(l), l["folder"]): l for l in accepted}
+    months = summary.months
+    below = [l for l in lines if "ytd_below_previous_month" in l["rules"]]
+    assert len(below) == summary.faults["ytd_below_previous_month"] >= 1
+    for l in below:
+        before = series[(l["credit_code"], _product(l), months[months.index(l["folder"]) - 1])]
+        assert 0.79 <= float(l["output_ytd"]) / float(before["output_ytd"]) <= 0.951
+        after = months.index(l["folder"]) + 1
+        nxt = series.get((l["credit_code"], _product(l), months[after])) if after < len(months) else None
+        assert nxt is None or nxt["folder"][:4] != l["folder"][:4] or float(nxt["output_ytd"]) > float(before["output_ytd"])
+    differs = [l for l in lines if "prior_differs_from_last_year" in l["rules"]]
+    assert len(differs) == summary.faults["prior_differs_from_last_year"] >= 1
+    for l in differs:
+        last = series[(l["credit_code"], _product(l), f"{int(l['folder'][:4]) - 1}{l['folder'][4:]}")]
+        gap = abs(float(l["output_ytd_prior"]) / float(last["output_ytd"]) - 1)
+        assert q["prior_tolerance"] + 0.09 <= gap <= q["prior_tolerance"] + 0.61
+    outliers = [l for l in lines if "growth_outlier" in l["rules"]]
+    assert len(outliers) == summary.faults["growth_outlier"] >= 1
+    for l in outliers:
+        assert float(l["output_ytd"]) >= q["material_output_qianyuan"]
+        assert float(l["output_ytd"]) / float(l["output_ytd_prior"]) - 1 > q["max_abs_growth"]
+    # Everything else stays inside the thresholds: the prior's reporting noise is well under the tolerance.
+    for l in accepted:
+        last = series.get((l["credit_code"], _product(l), f"{int(l['folder'][:4]) - 1}{l['folder'][4:]}"))
+        if last and l["output_ytd_prior"] and not l["rules"]:
+            assert abs(float(l["output_ytd_prior"]) / float(last["output_ytd"]) - 1) <= q["prior_tolerance"] / 2
+
+
+def test_pilot_codes_fail_the_check_character_but_are_on_the_roster(small, lines):
+    root, summary = small
+    rosters = _read_rosters(root)
+    pilots = {l["credit_code"] for l in lines if "credit_code_check_roster" in l["rules"]}
+    assert 1 <= len(pilots) <= max(1, 0.01 * summary.n_enterprises)
+    assert summary.faults["credit_code_check_roster"] == sum("credit_code_check_roster" in l["rules"] for l in lines)
+    for l in lines:
+        if l["credit_code"] in pilots and l["bucket"] != "not_a_return":
+            assert not is_valid(l["credit_code"])
+            assert l["credit_code"] in {r["credit_code"] for r in rosters[int(l["folder"][:4])]}
+            assert l["rules"] == {"credit_code_check_roster"} and l["bucket"] == "accepted"  # they count
+    # Unknown enterprises with a failing code stay rejected: those are the bad lines.
+    unknown = [l for l in lines if "credit_code_check" in l["rejects"]]
+    assert len(unknown) == summary.bad_lines["credit_code_check"] and not pilots & {l["credit_code"] for l in unknown}
+
+
+def test_a_roster_for_every_year_lists_every_reporting_enterprise(small, lines):
+    root, summary = small
+    rosters = _read_rosters(root)
+    assert sorted(rosters) == [2017, 2018]
+    for year in rosters:
+        with (root / "raw" / "roster" / f"{year}.csv").open(encoding="utf-8", newline="") as handle:
+            assert next(csv.reader(handle)) == ROSTER_COLUMNS
+    zones = {}
+    with (REPO_CATALOG / "zones.csv").open(encoding="utf-8", newline="") as handle:
+        for zone in csv.DictReader(handle):
+            if zone["kind"] == "functional-zone":
+                for district in zone["districts"].split("|"):
+                    zones.setdefault(district, set()).add(zone["zone_id"])
+    dalian = _dalian()
+    for year, roster in rosters.items():
+        codes = [r["credit_code"] for r in roster]
+        assert len(codes) == len(set(codes))
+        for r in roster:
+            assert r["district_code"] in dalian and r["area"] in set(AREAS) | {""}
+            assert re.fullmatch(r"\d{4}", r["industry_code"]) and r["enterprise_name"]
+            assert r["zone_id"] in zones[r["district_code"]] if r["district_code"] in zones else r["zone_id"] == ""
+        reporting = {l["credit_code"] for l in lines if l["folder"][:4] == str(year)
+                     and l["bucket"] not in ("not_a_return", "rejected")}
+        assert reporting <= set(codes)
+        assert reporting == set(codes)  # each roster enterprise reports some month of the year
+        named = {l["credit_code"]: (l["enterprise_name"], l["district_code"], l["industry_code"]) for l in lines
+                 if l["folder"][:4] == str(year) and l["bucket"] == "accepted"}
+        assert all(named[r["credit_code"]] == (r["enterprise_name"], r["district_code"], r["industry_code"])
+                   for r in roster if r["credit_code"] in named)
+    assert {r["zone_id"] for roster in rosters.values() for r in roster} - {""}  # some enterprises are in a zone
+
+
+def test_about_two_percent_of_roster_enterprise_months_do_not_report(small, lines):
+    root, summary = small
+    rosters = {year: {r["credit_code"] for r in roster} for year, roster in _read_rosters(root).items()}
+    months = summary.months
+    reporting = {m: set() for m in months}
+    for l in lines:
+        if l["bucket"] not in ("not_a_return", "rejected"):
+            reporting[l["folder"]].add(l["credit_code"])
+    absent = {m: rosters[int(m[:4])] - reporting[m] for m in months}
+    assert summary.nonresponse == {m: len(absent[m]) for m in months}
+    expected = sum(len(rosters[int(m[:4])]) for m in months)
+    assert 0.01 <= sum(summary.nonresponse.values()) / expected <= 0.03
+    q = _quality()
+    for i, month in enumerate(months):
+        assert len(absent[month]) <= q["max_nonresponse_rate"] * len(rosters[int(month[:4])])
+        for code in absent[month]:
+            # Whole enterprise-months: an enterprise that misses a month reports again the month after.
+            assert i + 1 < len(months) and code in reporting[months[i + 1]]
+            if month.endswith("-01") and i >= 12:
+                assert code not in absent[months[i - 12]]  # never January two years running
+
+
 def test_gdp_is_the_published_figure_cumulative_by_quarter(small):
     root, _ = small
     with (root / "raw" / "gdp.csv").open(encoding="utf-8") as handle:
@@ -322,7 +659,7 @@ def test_va_rates_cover_every_division_and_year(small, lines):
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == ["year", "industry_division", "va_rate"]
     have = {(r["year"], r["industry_division"]) for r in rows}
-    divisions = {l["industry_code"][:2] for l in lines}
+    divisions = {l["industry_code"][:2] for l in lines if l["bucket"] != "not_a_return"}
     assert have == {(str(y), d) for y in (2016, 2017, 2018) for d in divisions}
     assert all(0.18 <= float(r["va_rate"]) <= 0.35 for r in rows)
 
@@ -335,21 +672,34 @@ def test_the_marker_says_simulated_in_both_languages(small):
 
 
 def test_the_city_is_calibrated_to_dalian(tmp_path):
-    """2017 SEI output about 3000亿元, growing 9–14% a year, VA about 11–16% of GDP, 2020 under 5000亿元."""
+    """2017 SEI output about 3000亿元, growing 9–14% a year, VA about 11–16% of GDP, 2020 under 5000亿元.
+
+    The city is calibrated whole: a December non-respondent's output is imputed here from its own
+    November by the December/November ratio of the enterprises that reported both months.
+    """
     root = _data_dir(tmp_path)
-    demo.generate(root, seed=3, n_enterprises=150)
-    dalian = _dalian()
+    summary = demo.generate(root, seed=3, n_enterprises=150)
     area = _classifier(read_products(REPO_CATALOG))
     va = {(int(r["year"]), r["industry_division"]): float(r["va_rate"])
           for r in csv.DictReader((root / "raw" / "va_rates.csv").open(encoding="utf-8"))}
     gdp = {int(r["year"]): float(r["gdp_ytd"])
            for r in csv.DictReader((root / "raw" / "gdp.csv").open(encoding="utf-8")) if r["quarter"] == "4"}
+    rosters = {year: {r["credit_code"] for r in roster} for year, roster in _read_rosters(root).items()}
+    sei = [l for l in _effective(_returns(root)) if area(l)]
     output, added = {}, {}
-    for l in _effective(_read_returns(root / "raw" / "returns"), dalian):
-        if l["folder"].endswith("-12") and area(l):
-            year = int(l["folder"][:4])
-            output[year] = output.get(year, 0) + float(l["output_ytd"]) / 1e5
-            added[year] = added.get(year, 0) + float(l["output_ytd"]) * va[(year, l["industry_code"][:2])] / 1e5
+    for year in (2017, 2018, 2019, 2020):
+        value, with_va = {}, {}
+        for l in sei:
+            if l["folder"] in (f"{year}-11", f"{year}-12"):
+                key = (l["folder"][5:], l["credit_code"])
+                value[key] = value.get(key, 0) + float(l["output_ytd"])
+                with_va[key] = with_va.get(key, 0) + float(l["output_ytd"]) * va[(year, l["industry_code"][:2])]
+        both = {c for m, c in value if m == "12" and ("11", c) in value}
+        ratio = sum(value[("12", c)] for c in both) / sum(value[("11", c)] for c in both)
+        absent = {c for c in rosters[year] if ("12", c) not in value and ("11", c) in value}
+        assert summary.nonresponse[f"{year}-12"] >= len(absent)
+        output[year] = (sum(v for (m, _), v in value.items() if m == "12") + ratio * sum(value[("11", c)] for c in absent)) / 1e5
+        added[year] = (sum(v for (m, _), v in with_va.items() if m == "12") + ratio * sum(with_va[("11", c)] for c in absent)) / 1e5
     assert 2900 <= output[2017] <= 3100
     for year in (2018, 2019, 2020):
         assert 0.09 <= output[year] / output[year - 1] - 1 <= 0.14

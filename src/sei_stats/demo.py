@@ -737,7 +737,7 @@ def _good_rows(rng: np.random.Generator, contracts_rng: np.random.Generator, ent
     tag[enterprises["pilot"].to_numpy()[ent]] = "credit_code_check_roster"
     context = np.zeros(present.shape, dtype=bool)
     _add_contracts(contracts_rng, ytd, lines, enterprises, years, months, present, tag, context, quality)
-    ytd *= _recalibration(ytd, annual, sei, enterprises, lines, years, months, absent)[None, :, None]
+    ytd *= _recalibration(ytd, annual, sei, enterprises, lines, years)[None, :, None]
     has_prior = start <= year - 1
     output = ytd[:, yi, mo - 1]
     base = ytd[:, yi - 1, mo - 1]
@@ -756,6 +756,7 @@ def _good_rows(rng: np.random.Generator, contracts_rng: np.random.Generator, ent
         "output": output[li, mi],
         "prior": np.where(has_prior[li, mi], prior[li, mi], np.nan),
         "decimals": enterprises["decimals"].to_numpy()[e],
+        "giant": enterprises["giant"].to_numpy()[e],
         "tag": tag[li, mi],
         "context": context[li, mi],
     })
@@ -775,9 +776,10 @@ def _add_contracts(rng: np.random.Generator, ytd: np.ndarray, lines: pd.DataFram
     The contract is worth (1 + max_abs_growth) × 1.3–2.0 times the line's output of last year, so
     from its month to December the line grows by more than max_abs_growth on a material amount,
     while its prior still matches last year's own YTD; next year's prior includes the contract.
-    Lines of giants and of pilot-code enterprises are left alone, and only the smaller half of the
-    lines that can carry one get a contract, so the city's totals hardly move (and are calibrated
-    again afterwards). ``ytd``, ``tag`` and ``context`` are changed in place.
+    Lines of giants and of pilot-code enterprises are left alone, and contracts go to the smallest
+    lines that can carry one (up to three times the smallest material size), so the city's totals
+    and its comparable growth hardly move (totals are calibrated again afterwards). ``ytd``,
+    ``tag`` and ``context`` are changed in place.
     """
     growth, material, ratio = quality["max_abs_growth"], quality["material_output_qianyuan"], quality["unit_error_ratio"]
     index = {(int(m[:4]), int(m[5:])): i for i, m in enumerate(months)}
@@ -793,9 +795,10 @@ def _add_contracts(rng: np.random.Generator, ytd: np.ndarray, lines: pd.DataFram
             candidates += [(int(line), y) for line in np.flatnonzero(ok)]
     if not candidates:
         return
-    size = np.array([ytd[line, y - 1, 11] for line, y in candidates])
-    candidates = [c for c, small in zip(candidates, size <= np.median(size)) if small]
     target, used = max(1, round(GROWTH_OUTLIER_RATE * present.sum())), set()
+    size = np.array([ytd[line, y - 1, 11] for line, y in candidates])
+    keep = max(3 * target, int((size <= 3 * lowest).sum()))
+    candidates = [candidates[i] for i in np.argsort(size, kind="stable")[:keep]]
     for k in rng.permutation(len(candidates)):
         if len(used) >= target:
             break
@@ -821,23 +824,18 @@ def _add_contracts(rng: np.random.Generator, ytd: np.ndarray, lines: pd.DataFram
 
 
 def _recalibration(ytd: np.ndarray, annual: np.ndarray, sei: np.ndarray, enterprises: pd.DataFrame,
-                   lines: pd.DataFrame, years: list[int], months: list[str], absent: np.ndarray) -> np.ndarray:
-    """Factor per year that brings the December SEI output of the enterprises that report it back to the city's path.
+                   lines: pd.DataFrame, years: list[int]) -> np.ndarray:
+    """Factor per year that brings the city's December SEI output back to its path after the contracts.
 
-    ``annual`` is calibrated on every line alive in December; contracts add output and
-    non-respondents take theirs out of the returns, so the returns' December total is scaled
-    back to the same target (imputing the non-respondents adds their share on top).
+    ``annual`` is calibrated on every line alive in December; contracts add a little output. The
+    city is calibrated whole: non-respondents' output is missing from the returns (about the
+    non-response share) until imputation puts it back, and comparable growth is not disturbed.
     """
     ent = lines["ent"].to_numpy()
     december = np.array(years)[None, :] * 12 + 12
     in_december = (np.array(years)[None, :] >= lines["start"].to_numpy()[:, None]) \
         & (december < enterprises["death"].to_numpy()[ent][:, None])
-    target = (annual * in_december * sei).sum(axis=0)
-    reporting = in_december.copy()
-    for y, year in enumerate(years):
-        if f"{year}-12" in months:
-            reporting[:, y] &= ~absent[ent, months.index(f"{year}-12")]
-    return target / (ytd[:, :, 11] * reporting * sei).sum(axis=0)
+    return (annual * in_december * sei).sum(axis=0) / (ytd[:, :, 11] * in_december * sei).sum(axis=0)
 
 
 # --- data-quality faults on lines ------------------------------------------------------------
@@ -853,7 +851,9 @@ def _add_line_faults(rng: np.random.Generator, rows: pd.DataFrame, lines: pd.Dat
     month a year earlier) are marked ``context`` and stay clean. The rows of an exact duplicate's
     first line are tagged 'dup_original': they count, but carry no other fault either. Held lines
     (unit errors and conflicting pairs, as reported) stay under half of quality.yaml's
-    max_held_output_share of their month where the city is large enough for that.
+    max_held_output_share of their month where the city is large enough for that. Faults that
+    change a value counted in the figures (or take one out) land on lines no larger than their
+    month's median line and never on a giant's, so totals and comparable growth hardly move.
     """
     rows = rows.reset_index(drop=True)
     n, n_months = len(rows), len(months)
@@ -866,6 +866,8 @@ def _add_line_faults(rng: np.random.Generator, rows: pd.DataFrame, lines: pd.Dat
     month_no = np.array([int(m[5:]) for m in months])
     growth, ratio, tolerance = quality["max_abs_growth"], quality["unit_error_ratio"], quality["prior_tolerance"]
     held_left = 0.5 * quality["max_held_output_share"] * np.bincount(mi, weights=out, minlength=n_months)
+    median = np.array([np.median(out[mi == m]) if (mi == m).any() else 0.0 for m in range(n_months)])
+    small = (out <= median[mi]) & ~rows["giant"].to_numpy(dtype=bool)
     copies: list[tuple[int, float, str, float]] = []  # (row copied, its output, its tag, its seq)
 
     def free(r: int) -> bool:
@@ -922,7 +924,7 @@ def _add_line_faults(rng: np.random.Generator, rows: pd.DataFrame, lines: pd.Dat
     for r in rng.permutation(n):
         if placed >= target:
             break
-        if not free(r) or out[r] < MIN_COMPARED:
+        if not free(r) or not small[r] or out[r] < MIN_COMPARED:
             continue
         before, after = beside(r, -1), beside(r, 1)
         if (before >= 0 and not clean(before)) or (after >= 0 and not clean(after)):
@@ -945,7 +947,7 @@ def _add_line_faults(rng: np.random.Generator, rows: pd.DataFrame, lines: pd.Dat
     for r in rng.permutation(n):
         if placed >= target:
             break
-        if not free(r) or mi[r] + 12 < n_months:
+        if not free(r) or not small[r] or mi[r] + 12 < n_months:
             continue
         before, after = beside(r, -1), beside(r, 1)
         if before < 0 or not clean(before) or out[before] < MIN_COMPARED or (after >= 0 and not clean(after)):
@@ -965,7 +967,7 @@ def _add_line_faults(rng: np.random.Generator, rows: pd.DataFrame, lines: pd.Dat
     for r in rng.permutation(n):
         if placed >= target:
             break
-        if not free(r) or mi[r] < 12 or prior[r] != prior[r]:
+        if not free(r) or not small[r] or mi[r] < 12 or prior[r] != prior[r]:
             continue
         last = int(at[li[r], mi[r] - 12])
         if not clean(last) or out[last] < MIN_COMPARED:
