@@ -3,6 +3,7 @@
 import shutil
 
 import duckdb
+import pytest
 
 from sei_stats import demo
 from sei_stats.config import REPO_ROOT, data_paths
@@ -11,17 +12,50 @@ from sei_stats.read import available_periods
 from sei_stats.warehouse import publish
 
 
-def test_every_planted_fault_and_the_correction_are_found(tmp_path):
-    paths = data_paths(tmp_path)
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    """A small demo city over two years (2019 has the correction), landed and published once."""
+    paths = data_paths(tmp_path_factory.mktemp("demo"))
     shutil.copytree(REPO_ROOT / "data" / "catalog", paths.catalog)
-    summary = demo.generate(paths.root, seed=11, n_enterprises=150, start="2019-01", end="2019-12")
+    summary = demo.generate(paths.root, seed=11, n_enterprises=150, start="2019-01", end="2020-12")
     for period in available_periods(paths.returns):
         land_month(paths, period)
-    with duckdb.connect(str(publish(paths).path), read_only=True) as con:
-        found = dict(con.execute("SELECT rule, count(DISTINCT (source_file, line_number)) FROM qa.rejects GROUP BY rule").fetchall())
-        received, superseded, rejected = con.execute(
-            "SELECT sum(rows_received), sum(rows_superseded), sum(rows_rejected) FROM mart.data_quality").fetchone()
+    return summary, duckdb.connect(str(publish(paths).path), read_only=True)
+
+
+def test_every_planted_reject_and_the_correction_are_found(city):
+    summary, con = city
+    found = dict(con.execute("SELECT rule, count(DISTINCT (source_file, line_number)) FROM qa.rejects GROUP BY rule").fetchall())
+    received, superseded, rejected = con.execute(
+        "SELECT sum(rows_received), sum(rows_superseded), sum(rows_rejected) FROM mart.data_quality").fetchone()
     assert found == {rule: n for rule, n in summary.bad_lines.items() if n}
     assert rejected == sum(summary.bad_lines.values())
     assert superseded == summary.correction["lines_superseded"] > 0
     assert received == summary.lines_written
+
+
+def test_every_planted_quality_fault_is_found_at_its_rate(city):
+    summary, con = city
+    found = dict(con.execute("SELECT rule, sum(fails) FROM mart.rule_results GROUP BY rule").fetchall())
+    for rule, planted in summary.faults.items():
+        assert found.get(rule, 0) == planted, rule
+    buckets = con.execute("SELECT sum(rows_duplicate), sum(rows_not_a_return), sum(rows_held) FROM mart.data_quality").fetchone()
+    faults = summary.faults
+    assert buckets == (faults["exact_duplicate"], faults["total_row"] + faults["repeated_header"],
+                       faults["conflicting_duplicate"] + faults["unit_error_suspected"])
+
+
+def test_non_response_is_found_and_imputed(city):
+    summary, con = city
+    missing = dict(con.execute("SELECT strftime(period, '%Y-%m'), roster_enterprises - respondents FROM mart.data_quality").fetchall())
+    assert missing == summary.nonresponse
+    imputed = con.execute("SELECT sum(imputed_enterprises) FROM mart.data_quality").fetchone()[0]
+    assert 0 < imputed <= sum(summary.nonresponse.values())
+
+
+def test_the_conservation_identity_holds_in_every_month(city):
+    _, con = city
+    assert con.execute("""SELECT count(*) FROM mart.data_quality
+        WHERE rows_received <> rows_accepted + rows_rejected + rows_superseded + rows_duplicate + rows_not_a_return + rows_held
+           OR abs(output_received - (output_accepted + output_rejected + output_superseded + output_duplicate
+                                     + output_not_a_return + output_held)) > 1e-6""").fetchone() == (0,)

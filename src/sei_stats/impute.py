@@ -1,6 +1,7 @@
 """Non-response: ratio imputation of roster enterprises that did not report a month (GSBPM 5.4).
 
-A roster enterprise without an accepted line in a month is a non-respondent. Its lines are
+A roster enterprise that sent no return in a month is a non-respondent (one whose lines are all
+held or rejected did respond: its figures wait for review). Its lines are
 imputed from its own last reported month of the same year, times the movement of the
 respondents in its stratum between that month and this one; in January (or with no month yet
 this year), from its own figure of the same month last year, times its stratum's growth on the
@@ -36,11 +37,14 @@ def _ratio(numerator: pd.Series, denominator: pd.Series, members: pd.Index, min_
     return float(numerator[both].sum() / denominator[both].sum())
 
 
-def impute_year(lines: pd.DataFrame, last_year: pd.DataFrame, roster: pd.DataFrame, min_respondents: int = 3) -> pd.DataFrame:
+def impute_year(lines: pd.DataFrame, last_year: pd.DataFrame, roster: pd.DataFrame, min_respondents: int = 3,
+                reported: set[tuple[pd.Timestamp, str]] = frozenset()) -> pd.DataFrame:
     """Imputed lines for every landed month of one year.
 
     ``lines``: the year's accepted lines (period as Timestamp, output_ytd and output_ytd_prior in 千元);
-    ``last_year``: last year's accepted lines (for January); ``roster``: the year's roster.
+    ``last_year``: last year's accepted lines (for January); ``roster``: the year's roster;
+    ``reported``: (period, credit code) of enterprises that sent a return whose lines are not
+    accepted (held or rejected): they responded, so nothing is imputed for them.
     """
     roster = roster.set_index("credit_code")
     by_line = lines.set_index(["period", "credit_code"]).sort_index()
@@ -50,7 +54,8 @@ def impute_year(lines: pd.DataFrame, last_year: pd.DataFrame, roster: pd.DataFra
     out = []
     for period in sorted(lines["period"].unique()):
         now = totals.loc[period]
-        missing = roster.index.difference(now.index)
+        responded = now.index.union(pd.Index([code for p, code in reported if p == period]))
+        missing = roster.index.difference(responded)
         earlier = sorted(p for p in lines["period"].unique() if p < period)
         for code in missing:
             own = [p for p in earlier if (p, code) in totals.index]
@@ -87,11 +92,16 @@ def impute_year(lines: pd.DataFrame, last_year: pd.DataFrame, roster: pd.DataFra
     return pd.concat(out, ignore_index=True)[list(IMPUTED_COLUMNS)]
 
 
-def impute(lines: pd.DataFrame, rosters: dict[int, pd.DataFrame], min_respondents: int = 3) -> pd.DataFrame:
-    """Imputed lines for every year that has a roster (a year without one imputes nothing)."""
+def impute(lines: pd.DataFrame, rosters: dict[int, pd.DataFrame], min_respondents: int = 3,
+           reported: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Imputed lines for every year that has a roster (a year without one imputes nothing).
+
+    ``reported`` (period, credit_code): enterprises that sent a return of any bucket but not_a_return.
+    """
     lines = lines.assign(period=pd.to_datetime(lines["period"]), year=pd.to_datetime(lines["period"]).dt.year)
+    sent = set() if reported is None else set(zip(pd.to_datetime(reported["period"]), reported["credit_code"]))
     frames = [
-        impute_year(lines[lines["year"] == year], lines[lines["year"] == year - 1], roster, min_respondents)
+        impute_year(lines[lines["year"] == year], lines[lines["year"] == year - 1], roster, min_respondents, sent)
         for year, roster in sorted(rosters.items()) if (lines["year"] == year).any()
     ]
     frames = [f for f in frames if len(f)]

@@ -186,8 +186,9 @@ def _read_thresholds(con, catalog) -> dict[str, float]:
     have = [c for c in THRESHOLD_COLUMNS if c in catalog.get("ref.thresholds", {})]
     if not have:
         return {}
-    row = con.execute(f"select {', '.join(have)} from ref.thresholds limit 1").fetchone()
-    return {c: float(v) for c, v in zip(have, row or ()) if not _absent(v)}
+    # fetchall, not fetchone: the caller's connection must be left with no unfinished result.
+    rows = con.execute(f"select {', '.join(have)} from ref.thresholds limit 1").fetchall()
+    return {c: float(v) for c, v in zip(have, rows[0] if rows else ()) if not _absent(v)}
 
 
 def load_quality_data(con, period: str | None = None) -> QualityData:
@@ -223,25 +224,28 @@ class Col:
     head: str
     key: str
     fmt: Callable[[object], str] = _text
-    num: bool = False
+    css: str = ""  # num: a figure, right-aligned; code: kept on one line; wide: free text given room
+
+
+def _cls(css: str) -> str:
+    return f" class={css}" if css else ""
 
 
 def _table(frame: pd.DataFrame, cols: list[Col], *, row_class: Callable[[pd.Series], str] | None = None,
-           empty: str = "本期无记录 (none this period)") -> str:
-    """The one table writer of the report: every heading and value escaped, numbers right-aligned."""
+           empty: str = "本期无记录 (none this period)", css: str = "") -> str:
+    """The one table writer of the report: every heading and value escaped, figures right-aligned."""
     if frame is None or frame.empty:
         return f'<p class="none">{html.escape(empty)}</p>'
-    head = "".join(f'<th{" class=num" if c.num else ""}>{html.escape(c.head)}</th>' for c in cols)
+    head = "".join(f"<th{_cls(c.css)}>{html.escape(c.head)}</th>" for c in cols)
     body = []
     for _, row in frame.iterrows():
-        css = row_class(row) if row_class else ""
-        cells = "".join(f'<td{" class=num" if c.num else ""}>{html.escape(c.fmt(row[c.key]))}</td>' for c in cols)
-        body.append(f'<tr{f" class={css}" if css else ""}>{cells}</tr>')
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        cells = "".join(f"<td{_cls(c.css)}>{html.escape(c.fmt(row[c.key]))}</td>" for c in cols)
+        body.append(f"<tr{_cls(row_class(row) if row_class else '')}>{cells}</tr>")
+    return f"<table{_cls(css)}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _heading(number: int, zh: str, en: str, note: str = "") -> str:
-    extra = f' <span class="note">{html.escape(note)}</span>' if note else ""
+def _heading(number: int, zh: str, en: str, note: str = "", *, alert: bool = False) -> str:
+    extra = f' <span class="{"alert" if alert else "count"}">{html.escape(note)}</span>' if note else ""
     return f"<h2>{number} {html.escape(zh)} <span class=en>({html.escape(en)})</span>{extra}</h2>"
 
 
@@ -266,6 +270,8 @@ def _identity(row: pd.Series, kind: str) -> tuple[str, bool | None]:
     line = f"报送 {fmt(received)} = {terms}（{unit}）"
     if _absent(received):
         return line, None
+    if any(_absent(v) for _, v in parts):
+        line += "；未发布的去向按 0 计 (buckets not published count as 0)"
     tolerance = 0 if kind == "rows" else OUTPUT_TOLERANCE
     holds = abs(float(received) - total) <= tolerance
     if not holds:
@@ -298,25 +304,27 @@ def _bucket_table(row: pd.Series) -> str:
         return float(value) / float(received)
 
     rows = [("报送合计 (received)", row["rows_received"], received, of_received(received))]
-    rows += [(f"{zh} ({bucket})", row[f"rows_{bucket}"], row[f"output_{bucket}"], of_received(row[f"output_{bucket}"]))
-             for bucket, zh in BUCKETS]
+    for bucket, zh in BUCKETS:
+        output = row[f"output_{bucket}"]
+        rows.append((f"{zh} ({bucket})", row[f"rows_{bucket}"], output, of_received(output)))
     frame = pd.DataFrame(rows, columns=["bucket", "rows", "output", "share"])
-    cols = [Col("去向 (bucket)", "bucket"), Col("行数 (行, lines)", "rows", _count, True),
-            Col("报送产值 (亿元, as reported)", "output", _amount, True), Col("占报送产值 (%)", "share", _share, True)]
-    return _table(frame, cols, row_class=lambda r: "total" if r["bucket"].startswith("报送") else "")
+    cols = [Col("去向 (bucket)", "bucket"), Col("行数 (行, lines)", "rows", _count, css="num"),
+            Col("报送产值 (亿元, as reported)", "output", _amount, css="num"),
+            Col("占报送产值 (%)", "share", _share, css="num")]
+    return _table(frame, cols, row_class=lambda r: "total" if r["bucket"].startswith("报送") else "", css="kv")
 
 
 def _roster_rows(row: pd.Series, thresholds: dict[str, float]) -> list[tuple]:
     if _absent(row["roster_enterprises"]) and _absent(row["response_rate"]):
-        return [("回报率 (response rate)", "本年无调查单位名录，无回报率与推算数据 (no roster this year: no response "
-                 "or imputation figures)", "", "")]
+        return [("回报率 (response rate)", "—", "%", "本年无调查单位名录，无回报率与推算数据 (no roster this year: "
+                 "no response or imputation figures)")]
     floor = 1 - thresholds["max_nonresponse_rate"] if "max_nonresponse_rate" in thresholds else None
     low = floor is not None and not _absent(row["response_rate"]) and float(row["response_rate"]) < floor
     return [
         ("调查单位名录 (roster enterprises)", _count(row["roster_enterprises"]), "家", ""),
         ("回报单位 (respondents)", _count(row["respondents"]), "家", ""),
         ("回报率 (response rate)", _share(row["response_rate"]), "%",
-         f"低于 {_share(floor)} 的下限 (below the floor)" if low else ""),
+         f"低于下限 {_share(floor)} (below the floor)" if low else ""),
         ("推算单位 (imputed enterprises)", _count(row["imputed_enterprises"]), "家", ""),
         ("推算产值 (imputed output)", _amount(row["output_imputed"]), "亿元", ""),
         ("推算产值占战新产值 (imputed share of SEI output)", _share(row["imputed_share"]), "%", ""),
@@ -324,11 +332,15 @@ def _roster_rows(row: pd.Series, thresholds: dict[str, float]) -> list[tuple]:
 
 
 def _over(row: pd.Series, bucket: str, thresholds: dict[str, float]) -> str:
+    """Why the bucket's share of output received breaks ref.thresholds, or ''."""
     limit = thresholds.get(f"max_{bucket}_output_share")
     value, received = row[f"output_{bucket}"], row["output_received"]
     if limit is None or _absent(value) or _absent(received) or float(received) == 0:
         return ""
-    return f"超过 {_share(limit)} 的上限 (above the limit)" if float(value) / float(received) > limit else ""
+    share = float(value) / float(received)
+    if share <= limit:
+        return ""
+    return f"产值占比 {_share(share)}，超过上限 {_share(limit)} (output share above the limit)"
 
 
 def _summary_rows(row: pd.Series, period: str, thresholds: dict[str, float]) -> pd.DataFrame:
@@ -344,7 +356,7 @@ def _summary_rows(row: pd.Series, period: str, thresholds: dict[str, float]) -> 
          f"{_count(row['warnings_open'])} / {_count(row['warnings_resolved'])}", "项", ""),
         ("未归类行 (accepted lines not SEI)", _count(row["rows_unclassified"]), "行", ""),
         ("未归类产值 (unclassified output)", _amount(row["output_unclassified"]), "亿元", ""),
-        ("未归类占比 (unclassified share)", _share(row["unclassified_share"]), "%", ""),
+        ("未归类产值占接受产值 (unclassified share of accepted output)", _share(row["unclassified_share"]), "%", ""),
         ("上年同期为空的行 (accepted lines without prior)", _count(row["rows_blank_prior"]), "行", ""),
         ("无增加值率的战新产值 (SEI output without VA rate)", _amount(row["output_no_va_rate"]), "亿元", ""),
         ("目录版本 (catalog version)", _text(row["catalog_version"]) or "—", "", ""),
@@ -353,9 +365,10 @@ def _summary_rows(row: pd.Series, period: str, thresholds: dict[str, float]) -> 
 
 
 def _summary(row: pd.Series, period: str, thresholds: dict[str, float]) -> str:
-    cols = [Col("项目 (item)", "item"), Col("数值 (value)", "value", num=True), Col("单位 (unit)", "unit"),
+    cols = [Col("项目 (item)", "item"), Col("数值 (value)", "value", css="num"), Col("单位 (unit)", "unit"),
             Col("提示 (flag)", "flag")]
-    table = _table(_summary_rows(row, period, thresholds), cols, row_class=lambda r: "flagged" if r["flag"] else "")
+    table = _table(_summary_rows(row, period, thresholds), cols, css="kv",
+                   row_class=lambda r: "flagged" if r["flag"] else "")
     return (_heading(1, "概况", "summary") + table + "<h3>报送行去向 (where the received lines went)</h3>"
             + _bucket_table(row) + _identity_html(row))
 
@@ -377,7 +390,9 @@ def _window(quality: pd.DataFrame, period: str) -> pd.DataFrame:
 
 
 def _month_axis(ax, months: list[str]) -> None:
-    labels = [f"{int(p[5:])}月" + (f"\n{p[:4]}年" if i == 0 or p.endswith("-01") else "") for i, p in enumerate(months)]
+    # The year under the first month and under each January.
+    labels = [f"{int(p[5:])}月" + (f"\n{p[:4]}年" if i == 0 or p.endswith("-01") else "")
+              for i, p in enumerate(months)]
     ax.set_xticks(range(len(months)), labels)
     ax.set_xlim(-0.5, len(months) - 0.5)
     ax.tick_params(labelsize=8.5)
@@ -404,12 +419,15 @@ def _share_panel(ax, data: pd.DataFrame, thresholds: dict[str, float]) -> None:
     xs = range(len(data))
     ax.plot(xs, data["rejected"], color=TARGET, marker="s", markersize=4, linewidth=1.6, label="剔除产值占比")
     ax.plot(xs, data["held"], color=PATH, marker="o", markersize=4, linewidth=1.6, label="待审暂缓产值占比")
-    limits = sorted({thresholds[k] * 100 for k in ("max_rejected_output_share", "max_held_output_share") if k in thresholds})
+    keys = ("max_rejected_output_share", "max_held_output_share")
+    limits = sorted({thresholds[k] * 100 for k in keys if k in thresholds})
     for limit in limits:
         ax.axhline(limit, color="#555555", linestyle="--", linewidth=1.0, label=f"上限 {fmt_target(limit, '%')}")
     _value_axis(ax, "%", [*data["rejected"].dropna(), *data["held"].dropna(), *limits])
     ax.set_ylabel("")
     ax.set_title("剔除与待审暂缓产值占报送产值比重（%）", fontsize=10.5, loc="left")
+    if data[["rejected", "held"]].isna().all().all():
+        _note(ax, "未发布分去向的产值")
 
 
 def quality_chart(quality: pd.DataFrame, period: str, thresholds: dict[str, float], *, simulated: bool) -> Figure:
@@ -437,16 +455,15 @@ def _png_uri(fig: Figure) -> str:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=CHART_DPI, facecolor="white", metadata={"Software": None},
                 pil_kwargs={"compress_level": 3})
-    fig.clear()
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def _chart(data: QualityData, period: str, *, simulated: bool) -> str:
     uri = _png_uri(quality_chart(data.quality, period, data.thresholds, simulated=simulated))
     alt = f"近12个月回报率与剔除、待审暂缓产值占比，截至{period_label(period)}"
+    note = "灰色底为本报告期；线段中断处：该月未发布或无调查单位名录 (grey: this period; gaps: not published or no roster)."
     return (_heading(2, "近12个月走势", "response rate and rejected / held output, last 12 months")
-            + f'<img class="chart" src="{uri}" alt="{html.escape(alt)}">'
-            + _para("灰色底为本报告期；线段中断处为未发布的月份 (grey: this period; gaps: months not published).", "note"))
+            + f'<img class="chart" src="{uri}" alt="{html.escape(alt)}">' + _para(note, "note"))
 
 
 # --- 3–6 the lists ---------------------------------------------------------------------------
@@ -460,11 +477,17 @@ def _rules(rules: pd.DataFrame | None) -> str:
     # Failing rules first, most failures first; the passing ones by name.
     ordered = rules.assign(_fails=fails, _failing=fails > 0).sort_values(
         ["_failing", "_fails", "rule"], ascending=[False, False, True], kind="stable")
-    cols = [Col("规则 (rule)", "rule"), Col("层级 (level)", "level", _with_zh(LEVEL_ZH)),
-            Col("处理 (severity)", "severity", _with_zh(SEVERITY_ZH)), Col("判定 (items, 行)", "items", _count, True),
-            Col("通过 (passes, 行)", "passes", _count, True), Col("未通过 (fails, 行)", "fails", _count, True),
-            Col("无法判定 (missing, 行)", "missing", _count, True), Col("说明 (description)", "zh")]
+    cols = [Col("规则 (rule)", "rule", css="code"), Col("层级 (level)", "level", _with_zh(LEVEL_ZH)),
+            Col("处理 (severity)", "severity", _with_zh(SEVERITY_ZH), css="code"),
+            Col("判定 (items, 行)", "items", _count, css="num"), Col("通过 (passes, 行)", "passes", _count, css="num"),
+            Col("未通过 (fails, 行)", "fails", _count, css="num"),
+            Col("无法判定 (missing, 行)", "missing", _count, css="num"), Col("说明 (description)", "zh")]
     return head + _table(ordered, cols, row_class=lambda r: "failing" if r["_failing"] else "")
+
+
+SEVERITY_COL = Col("处理 (severity)", "severity", _with_zh(SEVERITY_ZH), css="code")
+ENTERPRISE_COLS = (Col("统一社会信用代码 (credit code)", "credit_code", css="code"),
+                   Col("单位名称 (enterprise)", "enterprise_name"), Col("产品 (product)", "product", css="code"))
 
 
 def _source(row: pd.Series) -> str:
@@ -478,12 +501,11 @@ def _queue(queue: pd.DataFrame | None) -> str:
     note = f"共 {len(queue):,} 项，其中暂缓 {holds:,} 项 (open: {len(queue):,}, holds: {holds:,})"
     shown = queue.sort_values("severity", key=lambda s: s != "hold", kind="stable").head(QUEUE_LIMIT)
     shown = shown.assign(where=shown.apply(_source, axis=1) if len(shown) else [])
-    cols = [Col("处理 (severity)", "severity", _with_zh(SEVERITY_ZH)), Col("规则 (rule)", "rule"),
-            Col("统一社会信用代码 (credit code)", "credit_code"), Col("单位名称 (enterprise)", "enterprise_name"),
-            Col("产品 (product)", "product"), Col("本年累计产值 (千元)", "output_ytd", _amount, True),
-            Col("说明 (message)", "message"), Col("来源 (file:line)", "where")]
+    cols = [SEVERITY_COL, Col("规则 (rule)", "rule", css="code"), *ENTERPRISE_COLS,
+            Col("本年累计产值 (千元)", "output_ytd", _amount, css="num"),
+            Col("说明 (message)", "message", css="wide"), Col("来源 (file:line)", "where", css="code")]
     rest = len(queue) - len(shown)
-    more = _para(f"另有 {rest:,} 项未列出 ({rest:,} more not shown)；完整清单见 qa.review_queue。", "note") if rest > 0 else ""
+    more = _para(f"另有 {rest:,} 项未列出 ({rest:,} more not shown)；完整清单见 qa.review_queue。", "note") if rest else ""
     table = _table(shown, cols, row_class=lambda r: "hold" if r["severity"] == "hold" else "",
                    empty="本期无待审核事项 (nothing waits for review)")
     return _heading(4, "待审核", "open review items, holds first", note) + table + more
@@ -492,27 +514,28 @@ def _queue(queue: pd.DataFrame | None) -> str:
 def _log(log: pd.DataFrame | None) -> str:
     if log is None:
         return _heading(5, "审核记录", "reviewers' decisions") + _not_published("qa.review_log")
-    cols = [Col("规则 (rule)", "rule"), Col("处理 (severity)", "severity", _with_zh(SEVERITY_ZH)),
-            Col("统一社会信用代码 (credit code)", "credit_code"), Col("单位名称 (enterprise)", "enterprise_name"),
-            Col("产品 (product)", "product"), Col("决定 (decision)", "decision", _with_zh(DECISION_ZH)),
-            Col("原值 (千元)", "original_value", _amount, True), Col("更正值 (千元)", "corrected_value", _amount, True),
-            Col("审核人 (reviewer)", "reviewer"), Col("备注 (note)", "note"), Col("审核文件 (review file)", "review_file")]
-    log = log.sort_values(["rule", "credit_code", "product"], kind="stable", na_position="last")
+    cols = [Col("规则 (rule)", "rule", css="code"), SEVERITY_COL, *ENTERPRISE_COLS,
+            Col("决定 (decision)", "decision", _with_zh(DECISION_ZH), css="code"),
+            Col("原值 (千元)", "original_value", _amount, css="num"),
+            Col("更正值 (千元)", "corrected_value", _amount, css="num"), Col("审核人 (reviewer)", "reviewer"),
+            Col("备注 (note)", "note", css="wide"), Col("审核文件 (review file)", "review_file")]
+    log = log.assign(_hold=log["severity"] != "hold").sort_values(
+        ["_hold", "rule", "credit_code", "product"], kind="stable", na_position="last")
     table = _table(log, cols, empty="本期无审核决定 (no decisions this period)")
-    return _heading(5, "审核记录", "reviewers' decisions", f"共 {len(log):,} 项 ({len(log):,} decisions)") + table
+    count = f"共 {len(log):,} 项 ({len(log):,} decisions)"
+    return _heading(5, "审核记录", "reviewers' decisions", count) + table
 
 
 def _contributors(frame: pd.DataFrame | None, notes: dict[str, str]) -> str:
-    head = _heading(6, "主要变动单位", f"largest contributors to the change, top {CONTRIBUTORS_LIMIT}",
-                    "内部资料：含企业数据 (internal: enterprise data)")
+    head = _heading(6, "主要变动单位", f"largest contributors to the month's change, top {CONTRIBUTORS_LIMIT}",
+                    "内部资料：含企业数据 (internal: enterprise data)", alert=True)
     if frame is None:
         return head + _not_published("qa.largest_contributors")
-    cols = [Col("位次 (rank)", "rank", _count, True), Col("统一社会信用代码 (credit code)", "credit_code"),
-            Col("单位名称 (enterprise)", "enterprise_name"), Col("领域 (area)", "area"),
-            Col("本年累计产值 (亿元)", "output_ytd", _amount, True),
-            Col("对比期累计产值 (亿元)", "previous_output_ytd", _amount, True),
-            Col("变动 (亿元, change)", "change", _amount, True),
-            Col("占全部变动 (%, share of change)", "share_of_change", _share, True)]
+    cols = [Col("位次 (rank)", "rank", _count, css="num"), *ENTERPRISE_COLS[:2], Col("领域 (area)", "area"),
+            Col("本年累计产值 (亿元)", "output_ytd", _amount, css="num"),
+            Col("上月累计产值 (亿元, a month earlier)", "previous_output_ytd", _amount, css="num"),
+            Col("本月变动 (亿元, change)", "change", _amount, css="num"),
+            Col("占全市变动 (%, share of change)", "share_of_change", _share, css="num")]
     defined = [f"{c}: {notes[c]}" for c in ("previous_output_ytd", "change", "share_of_change") if notes.get(c)]
     footnote = _para("口径 (definitions) — " + "；".join(defined), "note") if defined else ""
     return head + _table(frame, cols) + footnote
@@ -524,16 +547,20 @@ def _contributors(frame: pd.DataFrame | None, notes: dict[str, str]) -> str:
 CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif;
  margin:24px auto;max-width:1160px;padding:0 16px;color:#222;font-size:14px;line-height:1.5}
-h1{font-size:22px;margin:8px 0 2px} h2{font-size:17px;border-bottom:2px solid #3b6ea5;padding-bottom:3px;margin-top:28px}
+h1{font-size:22px;margin:8px 0 2px}
+h2{font-size:17px;border-bottom:2px solid #3b6ea5;padding-bottom:3px;margin-top:28px}
 h3{font-size:14.5px;margin:18px 0 6px} .en{font-weight:normal;color:#666;font-size:.85em}
-h2 .note{font-weight:normal;font-size:12.5px;color:#a33;margin-left:8px}
+h2 .alert,h2 .count{font-weight:normal;font-size:12.5px;margin-left:8px} h2 .alert{color:#a33} h2 .count{color:#555}
 .banner{padding:6px 12px;margin:6px 0;font-weight:bold;border-radius:3px}
 .internal{background:#fff4e5;border:1px solid #e67e22;color:#8a4b08}
 .simulated{background:#fdecea;border:2px solid #d62728;color:#d62728;font-size:16px}
 .sub{color:#555;margin:0 0 8px}
 table{border-collapse:collapse;margin:6px 0 8px;font-size:12.5px;width:100%}
 th,td{border:1px solid #d5d5d5;padding:3px 7px;vertical-align:top;text-align:left}
-th{background:#eef3f8;font-weight:600} td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+th{background:#eef3f8;font-weight:600}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.code{white-space:nowrap;font-variant-numeric:tabular-nums} td.wide{min-width:12em}
+table.kv{width:auto;min-width:560px}
 tbody tr:nth-child(even){background:#fafafa}
 tr.failing td,tr.hold td{background:#fdf0ef} tr.flagged td{background:#fff4e5} tr.total td{font-weight:bold}
 .identity{margin:4px 0;padding:4px 8px;border-left:4px solid #999}
@@ -546,6 +573,8 @@ footer{margin-top:32px;color:#777;font-size:12px;border-top:1px solid #ddd;paddi
 """
 
 INTERNAL = "内部资料 · 含企业数据，仅供统计部门内部审核使用，不得外传 (internal: contains enterprise-level data)"
+SIMULATED_BANNER = (f'<div class="banner simulated">{html.escape(STAMP_TEXT)} (simulated data)：'
+                    "本报告的数字为模拟生成，不是统计数据</div>")
 
 
 def quality_report_html(data: QualityData, period: str, *, simulated: bool) -> str:
@@ -556,7 +585,7 @@ def quality_report_html(data: QualityData, period: str, *, simulated: bool) -> s
         raise LookupError(f"{period}: not in mart.data_quality")
     row = found.iloc[0]
     label = period_label(period)
-    banner = f'<div class="banner simulated">{STAMP_TEXT} (simulated data)：本报告的数字为模拟生成，不是统计数据</div>' if simulated else ""
+    banner = SIMULATED_BANNER if simulated else ""
     body = "".join([
         f'<div class="banner internal">{html.escape(INTERNAL)}</div>', banner,
         f"<h1>战略性新兴产业产值月报 数据质量报告 <span class=en>(data-quality report)</span></h1>",
@@ -576,10 +605,11 @@ def quality_report_html(data: QualityData, period: str, *, simulated: bool) -> s
 
 
 def _write(data: QualityData, period: str, out_dir: Path, *, simulated: bool) -> Path:
+    page = quality_report_html(data, period, simulated=simulated)  # before anything is written
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / FILE_NAME.format(period=period)
-    path.write_text(quality_report_html(data, period, simulated=simulated), encoding="utf-8")
+    path.write_text(page, encoding="utf-8")
     return path
 
 

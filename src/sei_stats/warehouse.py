@@ -168,7 +168,9 @@ def _fill_imputed(con: duckdb.DuckDBPyConnection, rosters: dict, min_respondents
                CAST(output_ytd_prior AS DOUBLE) AS output_ytd_prior
         FROM fact{suffix}.lines WHERE status = 'accepted'
     """).df()
-    imputed = impute(lines, rosters, min_respondents)
+    reported = con.execute(f"SELECT DISTINCT period, credit_code FROM fact{suffix}.lines "
+                           "WHERE status <> 'not_a_return' AND credit_code IS NOT NULL").df()
+    imputed = impute(lines, rosters, min_respondents, reported)
     if len(imputed):
         con.register("imputed", imputed)
         con.execute(f"INSERT INTO fact{suffix}.imputed_lines BY NAME SELECT * FROM imputed")

@@ -66,11 +66,11 @@ WITH flags AS (
            count(*) FILTER (WHERE severity = 'warn' AND decision IS NOT NULL)    AS warnings_resolved,
            count(*) FILTER (WHERE severity = 'hold' AND decision IS NOT NULL)    AS holds_resolved
     FROM fact.flags GROUP BY period
-), response AS (  -- roster enterprises with and without an accepted line (a year without a roster: NULL)
+), response AS (  -- roster enterprises that sent a return, whatever became of its lines (a year without a roster: NULL)
     SELECT p.period, count(*) AS roster_enterprises, count(a.credit_code) AS respondents
     FROM (SELECT DISTINCT period FROM fact.lines) AS p
     JOIN ref.roster AS r ON r.year = year(p.period)
-    LEFT JOIN (SELECT DISTINCT period, credit_code FROM fact.lines WHERE status = 'accepted') AS a
+    LEFT JOIN (SELECT DISTINCT period, credit_code FROM fact.lines WHERE status <> 'not_a_return') AS a
            ON a.period = p.period AND a.credit_code = r.credit_code
     GROUP BY p.period
 ), imputed AS (
@@ -155,7 +155,7 @@ COMMENT ON COLUMN mart.data_quality.warnings_open IS 'Warnings on lines in the p
 COMMENT ON COLUMN mart.data_quality.warnings_resolved IS 'Warnings a reviewer has decided';
 COMMENT ON COLUMN mart.data_quality.holds_resolved IS 'Holds a reviewer has decided';
 COMMENT ON COLUMN mart.data_quality.roster_enterprises IS 'Enterprises the year''s roster (raw/roster/YYYY.csv) expects to report; NULL without a roster';
-COMMENT ON COLUMN mart.data_quality.respondents IS 'Roster enterprises with at least one accepted line';
+COMMENT ON COLUMN mart.data_quality.respondents IS 'Roster enterprises that sent a return this month (any line but a total or header row)';
 COMMENT ON COLUMN mart.data_quality.response_rate IS 'respondents / roster_enterprises, fraction';
 COMMENT ON COLUMN mart.data_quality.imputed_enterprises IS 'Non-respondents whose output was imputed';
 COMMENT ON COLUMN mart.data_quality.output_imputed IS 'Imputed SEI output, 亿元';
