@@ -224,7 +224,7 @@ class Col:
     head: str
     key: str
     fmt: Callable[[object], str] = _text
-    css: str = ""  # num: a figure, right-aligned; code: kept on one line; wide: free text given room
+    css: str = ""  # num: figure, right-aligned; code: one line; wide: free text given room; path: breaks anywhere
 
 
 def _cls(css: str) -> str:
@@ -477,7 +477,7 @@ def _rules(rules: pd.DataFrame | None) -> str:
     # Failing rules first, most failures first; the passing ones by name.
     ordered = rules.assign(_fails=fails, _failing=fails > 0).sort_values(
         ["_failing", "_fails", "rule"], ascending=[False, False, True], kind="stable")
-    cols = [Col("规则 (rule)", "rule", css="code"), Col("层级 (level)", "level", _with_zh(LEVEL_ZH)),
+    cols = [Col("规则 (rule)", "rule", css="code"), Col("层级 (level)", "level", _with_zh(LEVEL_ZH), css="code"),
             Col("处理 (severity)", "severity", _with_zh(SEVERITY_ZH), css="code"),
             Col("判定 (items, 行)", "items", _count, css="num"), Col("通过 (passes, 行)", "passes", _count, css="num"),
             Col("未通过 (fails, 行)", "fails", _count, css="num"),
@@ -503,7 +503,7 @@ def _queue(queue: pd.DataFrame | None) -> str:
     shown = shown.assign(where=shown.apply(_source, axis=1) if len(shown) else [])
     cols = [SEVERITY_COL, Col("规则 (rule)", "rule", css="code"), *ENTERPRISE_COLS,
             Col("本年累计产值 (千元)", "output_ytd", _amount, css="num"),
-            Col("说明 (message)", "message", css="wide"), Col("来源 (file:line)", "where", css="code")]
+            Col("说明 (message)", "message", css="wide"), Col("来源 (file:line)", "where", css="path")]
     rest = len(queue) - len(shown)
     more = _para(f"另有 {rest:,} 项未列出 ({rest:,} more not shown)；完整清单见 qa.review_queue。", "note") if rest else ""
     table = _table(shown, cols, row_class=lambda r: "hold" if r["severity"] == "hold" else "",
@@ -560,6 +560,7 @@ th,td{border:1px solid #d5d5d5;padding:3px 7px;vertical-align:top;text-align:lef
 th{background:#eef3f8;font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.code{white-space:nowrap;font-variant-numeric:tabular-nums} td.wide{min-width:12em}
+td.path{overflow-wrap:anywhere;min-width:9em}
 table.kv{width:auto;min-width:560px}
 tbody tr:nth-child(even){background:#fafafa}
 tr.failing td,tr.hold td{background:#fdf0ef} tr.flagged td{background:#fff4e5} tr.total td{font-weight:bold}

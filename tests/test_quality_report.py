@@ -1,0 +1,306 @@
+"""The monthly data-quality report: one self-contained, escaped HTML page per period."""
+
+from __future__ import annotations
+
+import re
+import time
+import warnings
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from sei_stats import quality_report
+from sei_stats.quality_report import period_label, render_all_quality_reports, render_quality_report
+
+SCRIPT_NAME = "<script>alert(1)</script>大连某某科技有限公司"
+BUCKETS = ("accepted", "rejected", "superseded", "duplicate", "not_a_return", "held")
+
+# period, lines by bucket (received = their sum), output in 亿元 by bucket, roster figures (None: no roster)
+QUALITY = {
+    "2020-02": ((1800, 12, 4, 2, 2, 0), (1830.25, 18.5, 9.75, 1.0, 3.0, 0.0), None),
+    "2020-03": ((2800, 20, 8, 5, 3, 5), (2950.12345, 30.0, 20.5, 5.25, 5.5, 2.375),
+                (3000, 2850, 0.95, 150, 41.5, 0.0138, 0.021)),
+}
+ROSTER = ("roster_enterprises", "respondents", "response_rate", "imputed_enterprises", "output_imputed",
+          "imputed_share", "unclassified_share")
+
+# rule, level, severity, zh; the fails of 2020-03
+RULES = [
+    ("required", "field", "reject", "必填项为空", 0),
+    ("credit_code_check", "field", "reject", "统一社会信用代码不符合GB 32100-2015", 3),
+    ("district_in_dalian", "field", "reject", "行政区划代码不是大连市十个区市县之一", 0),
+    ("unit_error_suspected", "cross-period", "hold", "疑似计量单位错误", 5),
+    ("growth_outlier", "cross-period", "warn", "数额较大的产品行同比增速绝对值过高", 1),
+]
+
+
+def _create(con, relation: str, columns: str) -> None:
+    con.execute(f"create table {relation} ({columns})")
+
+
+def make_warehouse(*, roster_columns: bool = True, broken: bool = False, contributors: bool = True,
+                   thresholds: tuple[float, float, float] | None = (0.05, 0.05, 0.10)):
+    """An in-memory warehouse with the relations the report reads, filled by hand for 2020-02 and 2020-03."""
+    con = duckdb.connect(":memory:")
+    con.execute("create schema mart; create schema qa; create schema ref")
+    rows = ", ".join(f"rows_{b} bigint" for b in BUCKETS)
+    money = ", ".join(f"output_{b} double" for b in BUCKETS)
+    roster = ", roster_enterprises bigint, respondents bigint, response_rate double, imputed_enterprises bigint, " \
+             "output_imputed double, imputed_share double, unclassified_share double" if roster_columns else ""
+    _create(con, "mart.data_quality",
+            f"period date, rows_received bigint, {rows}, rows_blank_prior bigint, rows_unclassified bigint, "
+            f"output_unclassified double, output_no_va_rate double, output_received double, {money}, "
+            f"warnings_open bigint, warnings_resolved bigint, holds_resolved bigint, catalog_version varchar{roster}")
+    for period, (lines, output, figures) in QUALITY.items():
+        received = sum(lines) + (1 if broken and period == "2020-03" else 0)
+        values = [f"{period}-01", received, *lines, 40, 7, 12.5, 0.0, sum(output), *output, 55, 3, 2, "bc28802aec74"]
+        if roster_columns:
+            values += list(figures or (None,) * len(ROSTER))
+        con.execute(f"insert into mart.data_quality values ({', '.join('?' * len(values))})", values)
+
+    _create(con, "ref.rules", "name varchar, level varchar, severity varchar, engine varchar, field varchar, "
+                              "zh varchar, en varchar")
+    _create(con, "mart.rule_results", "period date, rule varchar, level varchar, severity varchar, items bigint, "
+                                      "passes bigint, fails bigint, missing bigint")
+    for name, level, severity, zh, fails in RULES:
+        con.execute("insert into ref.rules values (?, ?, ?, 'sql', '', ?, ?)", [name, level, severity, zh, name])
+        con.execute("insert into mart.rule_results values ('2020-03-01', ?, ?, ?, 2836, ?, ?, 0)",
+                    [name, level, severity, 2836 - fails, fails])
+        con.execute("insert into mart.rule_results values ('2020-02-01', ?, ?, ?, 1818, 1818, 0, 0)",
+                    [name, level, severity])
+
+    _create(con, "qa.review_queue", "period date, severity varchar, rule varchar, credit_code varchar, "
+                                    "enterprise_name varchar, product varchar, output_ytd decimal(18,3), "
+                                    "message varchar, source_file varchar, line_number bigint")
+    for i in range(55):  # warnings first in the table: the report must still list holds first
+        con.execute("insert into qa.review_queue values ('2020-03-01', 'warn', 'growth_outlier', ?, ?, '397301', "
+                    "12345.678, 'growth 412% on 12,345.678 千元', '2020-03/returns.csv', ?)",
+                    [f"9121020000000{i:04d}X", f"警示企业{i:02d}", i + 2])
+    for i in range(5):
+        con.execute("insert into qa.review_queue values ('2020-03-01', 'hold', 'unit_error_suspected', ?, ?, "
+                    "'397301', 98765432.1, '约为上年同期的1000倍', '2020-03/returns.csv', ?)",
+                    [f"9121020000001{i:04d}Y", SCRIPT_NAME if i == 0 else f"暂缓企业{i}", 100 + i])
+
+    _create(con, "qa.review_log", "period date, rule varchar, severity varchar, credit_code varchar, "
+                                  "enterprise_name varchar, product varchar, decision varchar, "
+                                  "original_value decimal(18,3), corrected_value decimal(18,3), reviewer varchar, "
+                                  "note varchar, review_file varchar, source_file varchar, line_number bigint")
+    con.execute("insert into qa.review_log values ('2020-03-01', 'unit_error_suspected', 'hold', '91210200000000001A', "
+                "'大连重工装备有限公司', '3491', 'correct', 5600000.0, 5600.0, '王芳', '以元填报，已更正为千元', "
+                "'reviews/2020-03.csv', '2020-03/returns.csv', 17)")
+    con.execute("insert into qa.review_log values ('2020-03-01', 'growth_outlier', 'warn', '91210200000000002B', "
+                "'大连新材料有限公司', '397301', 'accept', 23456.5, null, '李强', '新产线投产，电话核实', "
+                "'reviews/2020-03.csv', '2020-03/returns.csv', 23)")
+
+    if thresholds:  # ref.thresholds as published: config/quality.yaml's checks
+        _create(con, "ref.thresholds", "max_rejected_output_share double, max_held_output_share double, "
+                                       "max_nonresponse_rate double")
+        con.execute("insert into ref.thresholds values (?, ?, ?)", list(thresholds))
+
+    if contributors:
+        _create(con, "qa.largest_contributors", "period date, rank bigint, credit_code varchar, "
+                                                "enterprise_name varchar, area varchar, output_ytd double, "
+                                                "previous_output_ytd double, change double, share_of_change double")
+        con.execute("comment on column qa.largest_contributors.previous_output_ytd is "
+                    "'The same a month earlier (0 in January), 亿元'")
+        for rank in range(1, 13):
+            con.execute("insert into qa.largest_contributors values ('2020-03-01', ?, ?, ?, '新一代信息技术', ?, ?, ?, ?)",
+                        [rank, f"91210200000002{rank:03d}Z", f"变动企业第{rank}名", 100.0 - rank, 80.0, 20.0 - rank,
+                         (20.0 - rank) / 200])
+    return con
+
+
+def missing_glyph_warnings(action) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        action()
+    return [str(w.message) for w in caught if "missing from font" in str(w.message)]
+
+
+def render(tmp_path: Path, period: str = "2020-03", *, simulated: bool = False, **warehouse) -> str:
+    path = render_quality_report(make_warehouse(**warehouse), period, tmp_path, simulated=simulated)
+    assert path == tmp_path / f"quality_{period}.html"
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory) -> dict[tuple[str, bool], str]:
+    """The standard warehouse rendered once per (period, simulated); asserts no glyph went missing meanwhile."""
+    out = tmp_path_factory.mktemp("quality")
+    rendered = {}
+
+    def draw() -> None:
+        for period, simulated in (("2020-03", False), ("2020-03", True), ("2020-02", False)):
+            rendered[period, simulated] = render(out / str(simulated), period, simulated=simulated)
+
+    assert missing_glyph_warnings(draw) == []
+    return rendered
+
+
+def section(page: str, number: int) -> str:
+    """The html of section `number` (from its <h2> to the next one or the footer)."""
+    start = page.index(f"<h2>{number} ")
+    end = min(i for i in (page.find("<h2>", start + 4), page.find("<footer>", start)) if i >= 0)
+    return page[start:end]
+
+
+def test_the_file_is_self_contained_and_drawn_without_missing_glyphs(pages):
+    page = pages["2020-03", False]  # the fixture asserted that no glyph went missing
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:|//)""", page, re.I)
+    assert "http" not in page
+    assert "<link" not in page and "<script" not in page
+    assert re.search(r'<img class="chart" src="data:image/png;base64,[A-Za-z0-9+/=]{2000,}"', page)
+
+
+def test_period_labels(pages):
+    assert period_label("2020-01") == "2020年1月"
+    assert period_label("2020-02") == "2020年1–2月"
+    assert period_label("2020-12") == "2020年1–12月"
+    assert "2020年1–3月" in pages["2020-03", False]
+    assert "2020年1–2月" in pages["2020-02", False] and "2020年1–3月" not in pages["2020-02", False]
+
+
+def test_conservation_is_shown_and_checked(pages):
+    page = section(pages["2020-03", False], 1)
+    assert "行数守恒" in page and "产值守恒" in page
+    assert "报送 2,841 = 接受 2,800 + 剔除 20 + 被更正替代 8 + 重复行 5 + 非报表行 3 + 待审暂缓 5" in page
+    assert "报送 3,013.7 = 接受 2,950.1 + 剔除 30.0 + 被更正替代 20.5 + 重复行 5.2 + 非报表行 5.5 + 待审暂缓 2.4" in page
+    assert page.count("✓ 成立") == 2
+    assert "alarm" not in page and "不成立" not in page
+
+
+def test_a_broken_identity_shows_the_red_warning(tmp_path):
+    page = section(render(tmp_path, broken=True), 1)
+    alarms = re.findall(r'<p class="identity alarm">(.*?)</p>', page)
+    assert len(alarms) == 1 and "行数守恒" in alarms[0] and "不成立" in alarms[0] and "相差 1行" in alarms[0]
+    assert ".identity.alarm{border-color:#d62728;color:#d62728" in quality_report.CSS
+    assert page.count("✓ 成立") == 1  # output still holds
+
+
+def test_rule_results_list_failing_rules_first(pages):
+    page = section(pages["2020-03", False], 3)
+    order = re.findall(r"<tr[^>]*><td[^>]*>([a-z_]+)</td>", page)
+    assert order == ["unit_error_suspected", "credit_code_check", "growth_outlier", "district_in_dalian", "required"]
+    assert page.count('<tr class=failing>') == 3
+    assert "疑似计量单位错误" in page and "暂缓待审 (hold)" in page and "跨期 (cross-period)" in page
+
+
+def test_values_are_escaped(pages):
+    page = pages["2020-03", False]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;大连某某科技有限公司" in page
+    assert "<script" not in page
+
+
+def test_the_review_queue_lists_holds_first_and_at_most_50(pages):
+    page = section(pages["2020-03", False], 4)
+    rows = re.findall(r"<tr( class=hold)?><td[ >]", page)
+    assert len(rows) == 50
+    assert all(rows[:5]) and not any(rows[5:])
+    assert "另有 10 项未列出" in page and "共 60 项，其中暂缓 5 项" in page
+    assert "98,765,432.1" in page  # 千元 as the charts format amounts
+    assert "本年累计产值 (千元)" in page
+
+
+def test_decisions_and_contributors(pages):
+    page = pages["2020-03", False]
+    log = section(page, 5)
+    assert "更正 (correct)" in log and "5,600,000.0" in log and "5,600.0" in log and "以元填报，已更正为千元" in log
+    top = section(page, 6)
+    assert "变动企业第10名" in top and "变动企业第11名" not in top
+    assert "内部资料" in top and "上月累计产值 (亿元, a month earlier)" in top and "9.5%" in top
+    assert "口径 (definitions) — previous_output_ytd: The same a month earlier (0 in January), 亿元" in top
+
+
+@pytest.mark.parametrize("simulated", [True, False])
+def test_the_simulated_banner_only_when_simulated_and_always_internal(pages, simulated):
+    page = pages["2020-03", simulated]
+    assert ("模拟数据" in page) is simulated
+    assert ('class="banner simulated"' in page) is simulated
+    assert page.count("内部资料") >= 3  # banner, section 6, footer
+
+
+def test_summary_figures(pages):
+    page = section(pages["2020-03", False], 1)
+    assert "95.0%" in page and "1.4%" in page and "2.1%" in page and "bc28802aec74" in page
+    assert "41.5" in page
+
+
+def test_figures_beyond_the_thresholds_are_flagged(tmp_path):
+    assert "提示" in (page := section(render(tmp_path), 1)) and "class=flagged" not in page
+    page = section(render(tmp_path, thresholds=(0.005, 0.05, 0.01)), 1)
+    flagged = re.findall(r"<tr class=flagged>(.*?)</tr>", page)
+    assert len(flagged) == 2
+    assert "回报率" in flagged[0] and "低于下限 99.0%" in flagged[0]
+    assert "剔除行" in flagged[1] and "产值占比 1.0%，超过上限 0.5%" in flagged[1]
+
+
+def test_a_period_without_roster_figures_says_so(pages):
+    page = section(pages["2020-02", False], 1)
+    row = re.search(r"<tr[^>]*><td>回报率 \(response rate\)</td>(.*?)</tr>", page)[1]
+    assert "本年无调查单位名录，无回报率与推算数据" in row and "<td class=num>—</td>" in row
+    assert "95.0%" not in page and "推算单位" not in page
+
+
+def test_a_warehouse_without_the_new_columns_and_views(tmp_path):
+    page = render(tmp_path, roster_columns=False, contributors=False, thresholds=None)
+    assert "本年无调查单位名录" in section(page, 1)
+    assert "仓库未发布 qa.largest_contributors" in section(page, 6)
+    assert "✓ 成立" in page
+
+
+def test_the_warehouse_as_first_published(tmp_path):
+    """mart.data_quality with three buckets and no output by bucket; no rule results, queue, log or ref."""
+    con = duckdb.connect(":memory:")
+    con.execute("create schema mart")
+    con.execute("create table mart.data_quality as select date '2018-03-01' as period, 2841::bigint as rows_received, "
+                "2832::bigint as rows_accepted, 7::bigint as rows_rejected, 2::bigint as rows_superseded, "
+                "5::bigint as rows_blank_prior, 9::bigint as rows_unclassified, 14.3::double as output_unclassified, "
+                "0.0::double as output_no_va_rate, 'bc28802aec74' as catalog_version")
+    page = render_quality_report(con, "2018-03", tmp_path, simulated=False).read_text(encoding="utf-8")
+    lines, output = re.findall(r'<p class="identity (\w+)">(.*?)</p>', page)
+    assert lines[0] == "ok" and "报送 2,841 = 接受 2,832 + 剔除 7 + 被更正替代 2 + 重复行 —" in lines[1]
+    assert "未发布的去向按 0 计" in lines[1]
+    assert output[0] == "warn" and "无法核对" in output[1]
+    for relation, number in (("mart.rule_results", 3), ("qa.review_queue", 4), ("qa.review_log", 5)):
+        assert f"仓库未发布 {relation}" in section(page, number)
+    assert "本年无调查单位名录" in section(page, 1) and "2018年1–3月" in page
+
+
+def test_the_connection_is_left_usable(tmp_path):
+    con = make_warehouse()
+    render_quality_report(con, "2020-03", tmp_path, simulated=False)
+    # duckdb 2 refuses con.sql() while an execute() result is unfinished (a fetchone left behind).
+    assert con.sql("select count(*) from mart.data_quality").fetchall() == [(2,)]
+
+
+def test_unknown_and_malformed_periods(tmp_path):
+    with pytest.raises(LookupError, match="2020-04"):
+        render_quality_report(make_warehouse(), "2020-04", tmp_path, simulated=False)
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        render_quality_report(make_warehouse(), "2020-3", tmp_path, simulated=False)
+    assert not list(tmp_path.iterdir())
+
+
+def test_render_all_writes_every_period_quickly(tmp_path):
+    con = make_warehouse()
+    render_all_quality_reports(con, tmp_path / "warm", simulated=True)  # font registration, imports
+    start = time.process_time()  # CPU time: other work on a shared machine does not count
+    paths = render_all_quality_reports(con, tmp_path, simulated=True)
+    elapsed = time.process_time() - start
+    assert paths == [tmp_path / "quality_2020-02.html", tmp_path / "quality_2020-03.html"]
+    assert all("模拟数据" in p.read_text(encoding="utf-8") for p in paths)
+    assert elapsed < 0.5 * len(paths)  # ~0.25 s a month here, with room for a slower machine
+
+
+def test_the_chart_says_what_it_shows():
+    from sei_stats.charts import figure_texts
+
+    data = quality_report.load_quality_data(make_warehouse())
+    limits = {"max_nonresponse_rate": 0.1, "max_held_output_share": 0.05}
+    fig = quality_report.quality_chart(data.quality, "2020-03", limits, simulated=False)
+    texts = figure_texts(fig)
+    assert "回报率" in texts and "剔除产值占比" in texts and "待审暂缓产值占比" in texts
+    assert "下限 90%" in texts and "上限 5%" in texts
+    assert any(t.startswith("近12个月数据质量（截至2020年1–3月）") for t in texts)
+    assert "模拟数据" not in texts
