@@ -4,7 +4,7 @@
 import duckdb
 import dagster as dg
 
-from sei_stats import charts, headline, warehouse
+from sei_stats import charts, headline, quality_report, warehouse
 from sei_stats.catalog import read_districts, read_products
 from sei_stats.classify import entries_valid_in
 from sei_stats.land import catalog_version, land_month
@@ -105,11 +105,6 @@ def monthly_returns(context: dg.AssetExecutionContext, sei_data: SeiData):
     )
 
 
-def _preview(con: duckdb.DuckDBPyConnection, table: str, limit: int = 10) -> str:
-    """The table's latest rows as markdown, for the asset's page in the UI."""
-    return con.execute(f"SELECT * FROM {table} ORDER BY 1 DESC LIMIT {limit}").df().to_markdown(index=False)
-
-
 @dg.asset(
     deps=["monthly_returns", guidance_catalog],
     group_name="warehouse",
@@ -136,14 +131,15 @@ def warehouse_marts(context: dg.AssetExecutionContext, sei_data: SeiData):
     context.log.info(f"published {published.path} over {len(published.periods)} landed months")
     with duckdb.connect(str(published.path), read_only=True) as con:
         for key in MART_KEYS:
-            table = key.replace("/", ".")
+            # marts are small: one read gives the row count and the preview the UI shows
+            mart = con.execute(f"SELECT * FROM {key.replace('/', '.')}").df()
             yield dg.MaterializeResult(
                 asset_key=dg.AssetKey(key.split("/")),
                 metadata={
                     "warehouse": dg.MetadataValue.path(str(published.path)),
-                    "dagster/row_count": published.tables[table],
+                    "dagster/row_count": len(mart),
                     "landed_periods": f"{published.periods[0]}..{published.periods[-1]} ({len(published.periods)})",
-                    "preview": dg.MetadataValue.md(_preview(con, table)),
+                    "preview": dg.MetadataValue.md(mart.sort_values(mart.columns[0], ascending=False).head(10).to_markdown(index=False)),
                 },
             )
 
@@ -165,3 +161,18 @@ def briefing_charts(context: dg.AssetExecutionContext, sei_data: SeiData):
         "headline": dg.MetadataValue.md(table.to_markdown(index=False)),
         "simulated": paths.simulated,
     })
+
+
+@dg.asset(
+    deps=[dg.AssetKey(["mart", name]) for name in ("data_quality", "rule_results")] + [dg.AssetKey(["qa", "review_queue"])],
+    group_name="briefing",
+    kinds={"html"},
+    description="The monthly data-quality report (internal: enterprise-level) under output/quality/, one HTML file a month.",
+)
+def quality_reports(context: dg.AssetExecutionContext, sei_data: SeiData):
+    paths = sei_data.paths()
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        written = quality_report.render_all_quality_reports(con, paths.root / "output" / "quality", simulated=paths.simulated)
+    context.log.info(f"{len(written)} quality reports in {paths.root / 'output' / 'quality'}")
+    return dg.MaterializeResult(metadata={"reports": len(written),
+                                          "latest": dg.MetadataValue.path(str(written[-1])) if written else ""})

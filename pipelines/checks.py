@@ -52,10 +52,10 @@ def _threshold_check(name: str, description: str, sql: str, key: str):
 # Thresholds live in config/quality.yaml: a month over one fails its check, named in the metadata.
 rejected_output_share = _threshold_check(
     "rejected_output_share", "No month rejects more than checks.max_rejected_output_share of the output received.",
-    "SELECT period, output_rejected / nullif(output_received, 0) AS value FROM mart.data_quality", "max_rejected_output_share")
+    "SELECT period, output_rejected / nullif(output_received - output_not_a_return, 0) AS value FROM mart.data_quality", "max_rejected_output_share")
 held_output_share = _threshold_check(
     "held_output_share", "No month holds more than checks.max_held_output_share of the output received.",
-    "SELECT period, output_held / nullif(output_received, 0) AS value FROM mart.data_quality", "max_held_output_share")
+    "SELECT period, output_held / nullif(output_received - output_not_a_return, 0) AS value FROM mart.data_quality", "max_held_output_share")
 nonresponse_rate = _threshold_check(
     "nonresponse_rate", "No month misses more than checks.max_nonresponse_rate of the roster.",
     "SELECT period, 1 - response_rate AS value FROM mart.data_quality WHERE response_rate IS NOT NULL", "max_nonresponse_rate")

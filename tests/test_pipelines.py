@@ -30,7 +30,7 @@ def test_asset_graph_is_as_designed():
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert keys == {"guidance_catalog", "monthly_returns", "reclassified_history", "mart/indicators_monthly",
                     "mart/output_by_area", "mart/output_by_nbs_category", "mart/data_quality", "mart/rule_results",
-                    "qa/review_queue",
+                    "qa/review_queue", "quality_reports",
                     "mart/indicators_annual", "mart/target_progress", "qa/rejects", "briefing_charts"}
     assert {k.to_user_string() for k in graph.get(dg.AssetKey("monthly_returns")).parent_keys} == {"guidance_catalog"}
     assert graph.get(dg.AssetKey("monthly_returns")).partitions_def.get_first_partition_key() == "2017-01"

@@ -20,21 +20,38 @@ CARRIED = ("credit_code", "enterprise_name", "district_code", "industry_code", "
 IMPUTED_COLUMNS = ("period", *CARRIED, "output_ytd", "method", "stratum", "factor", "base_period")
 
 
-def _strata(roster: pd.DataFrame, code: str) -> list[tuple[str, pd.Series]]:
-    """The strata of one enterprise, finest first, as (label, mask over the roster)."""
-    row = roster.loc[code]
-    return [
-        (f"{row['area']}·{row['district_code']}", (roster["area"] == row["area"]) & (roster["district_code"] == row["district_code"])),
-        (row["area"], roster["area"] == row["area"]),
-        ("全部", pd.Series(True, index=roster.index)),
-    ]
+LEVELS = ("area_district", "area", "all")
 
 
-def _ratio(numerator: pd.Series, denominator: pd.Series, members: pd.Index, min_respondents: int) -> float | None:
-    both = members.intersection(numerator.index).intersection(denominator.index)
-    if len(both) < min_respondents or denominator[both].sum() <= 0:
-        return None
-    return float(numerator[both].sum() / denominator[both].sum())
+def _with_strata(roster: pd.DataFrame) -> pd.DataFrame:
+    """The roster indexed by credit code with its three stratum labels, finest first."""
+    out = roster.set_index("credit_code")[["area", "district_code"]].copy()
+    out["area_district"] = out["area"] + "·" + out["district_code"]
+    out["all"] = "全部"
+    return out
+
+
+def _stratum_ratios(numerator: pd.Series, denominator: pd.Series, strata: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """For each stratum level: Σ numerator / Σ denominator and the count, over roster enterprises with both."""
+    both = pd.concat({"num": numerator, "den": denominator}, axis=1, join="inner")
+    both = both.join(strata, how="inner")
+    out = {}
+    for level in LEVELS:
+        g = both.groupby(level)[["num", "den"]].sum()
+        g["n"] = both.groupby(level).size()
+        g["ratio"] = g["num"] / g["den"].where(g["den"] > 0)
+        out[level] = g
+    return out
+
+
+def _pick(strata_of: pd.Series, ratios: dict[str, pd.DataFrame], min_respondents: int) -> tuple[float | None, str | None]:
+    """The factor of the finest stratum with enough respondents, and that stratum's label."""
+    for level in LEVELS:
+        label = strata_of[level]
+        table = ratios[level]
+        if label in table.index and table.at[label, "n"] >= min_respondents and pd.notna(table.at[label, "ratio"]):
+            return float(table.at[label, "ratio"]), label
+    return None, None
 
 
 def impute_year(lines: pd.DataFrame, last_year: pd.DataFrame, roster: pd.DataFrame, min_respondents: int = 3,
@@ -46,50 +63,46 @@ def impute_year(lines: pd.DataFrame, last_year: pd.DataFrame, roster: pd.DataFra
     ``reported``: (period, credit code) of enterprises that sent a return whose lines are not
     accepted (held or rejected): they responded, so nothing is imputed for them.
     """
-    roster = roster.set_index("credit_code")
-    by_line = lines.set_index(["period", "credit_code"]).sort_index()
-    by_line_last_year = last_year.set_index(["period", "credit_code"]).sort_index()
+    strata = _with_strata(roster)
     totals = lines.groupby(["period", "credit_code"])["output_ytd"].sum()
-    prior_totals = lines.dropna(subset=["output_ytd_prior"]).groupby(["period", "credit_code"])[["output_ytd", "output_ytd_prior"]].sum()
-    out = []
-    for period in sorted(lines["period"].unique()):
-        now = totals.loc[period]
-        responded = now.index.union(pd.Index([code for p, code in reported if p == period]))
-        missing = roster.index.difference(responded)
-        earlier = sorted(p for p in lines["period"].unique() if p < period)
-        for code in missing:
-            own = [p for p in earlier if (p, code) in totals.index]
-            if own:
-                base_period = own[-1]
-                base = by_line.loc[[(base_period, code)]].reset_index()
-                then = totals.loc[base_period]
-                method = "ratio to the last reported month"
-            else:
-                base_period = period - pd.DateOffset(years=1)
-                key = (base_period, code)
-                base = by_line_last_year.loc[[key]].reset_index() if key in by_line_last_year.index else last_year.iloc[:0]
-                method = "own figure a year earlier × stratum growth"
-            if base.empty:
-                continue  # nothing of its own to impute from: stays a gap, counted in the response rate
-            for label, mask in _strata(roster, code):
-                members = roster.index[mask]
-                if own:
-                    factor = _ratio(now, then, members, min_respondents)
-                else:
-                    cmp = prior_totals.loc[period] if period in prior_totals.index.get_level_values(0) else None
-                    factor = None if cmp is None else _ratio(cmp["output_ytd"], cmp["output_ytd_prior"], members, min_respondents)
-                if factor is not None:
-                    break
-            if factor is None:
-                continue
-            imputed = base[list(CARRIED)].copy()
-            imputed["period"] = period
-            imputed["output_ytd"] = (base["output_ytd"].astype(float) * factor).round(3)
-            imputed["method"], imputed["stratum"], imputed["factor"], imputed["base_period"] = method, label, factor, base_period
-            out.append(imputed)
-    if not out:
+    with_prior = lines.dropna(subset=["output_ytd_prior"]).groupby(["period", "credit_code"])[["output_ytd", "output_ytd_prior"]].sum()
+    periods = sorted(lines["period"].unique())
+    # every (period, enterprise) of the roster that sent nothing
+    in_year = set(periods)
+    answered = set(totals.index) | {pair for pair in reported if pair[0] in in_year}
+    missing = pd.DataFrame([(p, c) for p in periods for c in strata.index if (p, c) not in answered],
+                           columns=["period", "credit_code"])
+    if missing.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in IMPUTED_COLUMNS})
-    return pd.concat(out, ignore_index=True)[list(IMPUTED_COLUMNS)]
+    # the enterprise's last reported month earlier in the year, if any
+    own = totals.reset_index()[["period", "credit_code"]].rename(columns={"period": "base_period"})
+    missing = pd.merge_asof(missing.sort_values("period"), own.sort_values("base_period"), left_on="period",
+                            right_on="base_period", by="credit_code", allow_exact_matches=False)
+    ratios: dict = {}
+    rows = []
+    for item in missing.itertuples(index=False):
+        if pd.notna(item.base_period):
+            key = (item.base_period, item.period)
+            if key not in ratios:  # movement of respondents in both months
+                ratios[key] = _stratum_ratios(totals.loc[item.period], totals.loc[item.base_period], strata)
+            method, base_period = "ratio to the last reported month", item.base_period
+        else:
+            key = ("growth", item.period)
+            if key not in ratios:  # comparable growth of respondents this month
+                here = with_prior.loc[item.period] if item.period in with_prior.index.get_level_values(0) else with_prior.iloc[:0]
+                ratios[key] = _stratum_ratios(here["output_ytd"], here["output_ytd_prior"], strata)
+            method, base_period = "own figure a year earlier × stratum growth", item.period - pd.DateOffset(years=1)
+        factor, label = _pick(strata.loc[item.credit_code], ratios[key], min_respondents)
+        if factor is not None:
+            rows.append((item.period, item.credit_code, base_period, method, label, factor))
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in IMPUTED_COLUMNS})
+    plan = pd.DataFrame(rows, columns=["period", "credit_code", "base_period", "method", "stratum", "factor"])
+    # the lines to scale: the enterprise's own lines of the base month (this year or last)
+    bases = pd.concat([lines, last_year], ignore_index=True).rename(columns={"period": "base_period"})
+    imputed = plan.merge(bases[["base_period", *CARRIED, "output_ytd"]], on=["base_period", "credit_code"], how="inner")
+    imputed["output_ytd"] = (imputed["output_ytd"].astype(float) * imputed["factor"]).round(3)
+    return imputed.sort_values(["period", "credit_code"], kind="stable", ignore_index=True)[list(IMPUTED_COLUMNS)]
 
 
 def impute(lines: pd.DataFrame, rosters: dict[int, pd.DataFrame], min_respondents: int = 3,

@@ -335,9 +335,12 @@ def _over(row: pd.Series, bucket: str, thresholds: dict[str, float]) -> str:
     """Why the bucket's share of output received breaks ref.thresholds, or ''."""
     limit = thresholds.get(f"max_{bucket}_output_share")
     value, received = row[f"output_{bucket}"], row["output_received"]
-    if limit is None or _absent(value) or _absent(received) or float(received) == 0:
+    if limit is None or _absent(value) or _absent(received):
         return ""
-    share = float(value) / float(received)
+    returns = float(received) - (0.0 if _absent(row.get("output_not_a_return")) else float(row["output_not_a_return"]))
+    if returns <= 0:
+        return ""
+    share = float(value) / returns  # the same share as pipelines/checks.py: of the returns' output
     if share <= limit:
         return ""
     return f"产值占比 {_share(share)}，超过上限 {_share(limit)} (output share above the limit)"
@@ -381,7 +384,9 @@ def _window(quality: pd.DataFrame, period: str) -> pd.DataFrame:
     end = _month_index(period)
     months = [_period_of(i) for i in range(end - 11, end + 1)]
     frame = quality.set_index("period").reindex(months)
-    received = pd.to_numeric(frame["output_received"], errors="coerce").where(lambda s: s > 0)
+    # shares of the returns' output: what total and header rows carry is no output
+    received = (pd.to_numeric(frame["output_received"], errors="coerce")
+                - pd.to_numeric(frame["output_not_a_return"], errors="coerce").fillna(0)).where(lambda s: s > 0)
     return pd.DataFrame({
         "response": pd.to_numeric(frame["response_rate"], errors="coerce") * 100,
         "rejected": pd.to_numeric(frame["output_rejected"], errors="coerce") / received * 100,

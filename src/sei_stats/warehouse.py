@@ -39,7 +39,7 @@ class PublishError(RuntimeError):
 class Published:
     path: Path
     periods: list[str]
-    tables: dict[str, int]  # name -> row count
+    tables: dict[str, int]  # stored table -> row count (views are not counted: they are computed when read)
 
 
 def _sql_files() -> list[tuple[str, str]]:
@@ -260,11 +260,9 @@ def publish(paths: DataPaths) -> Published:
         missing = uncommented_columns(con)
         if missing:
             raise PublishError(f"no COMMENT on {', '.join(missing)}")
-        tables = {
-            f"{s}.{t}": con.execute(f"SELECT count(*) FROM {s}.{t}").fetchone()[0]
-            for s, t in con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE schema_name IN ('mart','qa','ref') "
-                                    "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE schema_name IN ('mart','qa')").fetchall()
-        }
+        # Only the stored tables are counted: the views read the landed months when queried.
+        tables = {f"{sc}.{t}": n for sc, t, n in con.execute(
+            "SELECT schema_name, table_name, estimated_size FROM duckdb_tables() ORDER BY 1, 2").fetchall()}
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()

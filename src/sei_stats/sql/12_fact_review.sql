@@ -55,27 +55,31 @@ COMMENT ON COLUMN fact.cross_period_checks.growth_outlier IS 'Rule growth_outlie
 
 -- Every hold or warn finding on a line, with the reviewer's decision if there is one.
 CREATE VIEW fact.flags AS
-WITH found AS (
+WITH failing AS MATERIALIZED (  -- one pass over the checks; the few failing lines are unpivoted below
+    SELECT * FROM fact.cross_period_checks
+    WHERE unit_error_suspected OR ytd_below_previous_month OR prior_differs_from_last_year OR growth_outlier
+), found AS (
     SELECT l.period, l.source_file, l.line_number, f.failure.rule AS rule, f.failure.field AS field,
            f.failure.severity AS severity, f.failure.message AS message
-    FROM fact.received_lines AS l, LATERAL (SELECT unnest(l.failures) AS failure) AS f
-    WHERE l.status IN ('accepted', 'held') AND f.failure.severity IN ('hold', 'warn')
+    FROM (SELECT * FROM fact.received_lines WHERE len(failures) > 0 AND status IN ('accepted', 'held')) AS l,
+         LATERAL (SELECT unnest(l.failures) AS failure) AS f
+    WHERE f.failure.severity IN ('hold', 'warn')
     UNION ALL
     SELECT period, source_file, line_number, 'unit_error_suspected', 'output_ytd', 'hold',
            format('output_ytd {} 千元 against its prior {} and its previous month {}', output_ytd, coalesce(CAST(output_ytd_prior AS VARCHAR), '—'), coalesce(CAST(previous_ytd_as_reported AS VARCHAR), '—'))
-    FROM fact.cross_period_checks WHERE unit_error_suspected
+    FROM failing WHERE unit_error_suspected
     UNION ALL
     SELECT period, source_file, line_number, 'ytd_below_previous_month', 'output_ytd', 'warn',
            format('output_ytd {} 千元 is below the previous month''s {}', output_ytd, previous_ytd)
-    FROM fact.cross_period_checks WHERE ytd_below_previous_month
+    FROM failing WHERE ytd_below_previous_month
     UNION ALL
     SELECT period, source_file, line_number, 'prior_differs_from_last_year', 'output_ytd_prior', 'warn',
            format('output_ytd_prior {} 千元, but {} was reported a year earlier', output_ytd_prior, last_year_ytd)
-    FROM fact.cross_period_checks WHERE prior_differs_from_last_year
+    FROM failing WHERE prior_differs_from_last_year
     UNION ALL
     SELECT period, source_file, line_number, 'growth_outlier', 'output_ytd', 'warn',
            format('growth {}% on {} 千元', round(100 * (output_ytd / output_ytd_prior - 1), 1), output_ytd)
-    FROM fact.cross_period_checks WHERE growth_outlier
+    FROM failing WHERE growth_outlier
 )
 SELECT f.*, l.credit_code, l.enterprise_name, coalesce(l.product_code, l.product_name) AS product, l.output_ytd,
        r.decision, r.corrected_value, r.reviewer, r.note, r.review_file

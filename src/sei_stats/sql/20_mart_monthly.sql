@@ -60,7 +60,12 @@ COMMENT ON COLUMN mart.output_by_area.n_enterprises IS 'Enterprises behind the f
 COMMENT ON COLUMN mart.output_by_area.imputed_share IS 'Share of output_ytd imputed for non-respondents, fraction';
 
 CREATE VIEW mart.data_quality AS
-WITH flags AS (
+WITH lines AS MATERIALIZED (SELECT * FROM fact.lines),
+sei AS MATERIALIZED (
+    SELECT period, sum(output_ytd) AS sei_k, sum(output_ytd) FILTER (WHERE va_rate IS NULL) AS output_no_va_rate_k
+    FROM fact.sei_lines GROUP BY period
+),
+flags AS (
     SELECT period,
            count(*) FILTER (WHERE severity = 'warn' AND decision IS NULL)        AS warnings_open,
            count(*) FILTER (WHERE severity = 'warn' AND decision IS NOT NULL)    AS warnings_resolved,
@@ -68,15 +73,14 @@ WITH flags AS (
     FROM fact.flags GROUP BY period
 ), response AS (  -- roster enterprises that sent a return, whatever became of its lines (a year without a roster: NULL)
     SELECT p.period, count(*) AS roster_enterprises, count(a.credit_code) AS respondents
-    FROM (SELECT DISTINCT period FROM fact.lines) AS p
+    FROM (SELECT DISTINCT period FROM lines) AS p
     JOIN ref.roster AS r ON r.year = year(p.period)
-    LEFT JOIN (SELECT DISTINCT period, credit_code FROM fact.lines WHERE status <> 'not_a_return') AS a
+    LEFT JOIN (SELECT DISTINCT period, credit_code FROM lines WHERE status <> 'not_a_return') AS a
            ON a.period = p.period AND a.credit_code = r.credit_code
     GROUP BY p.period
 ), imputed AS (
     SELECT i.period, count(DISTINCT i.credit_code) AS imputed_enterprises,
-           sum(i.output_ytd) FILTER (WHERE i.is_sei) AS imputed_k,
-           (SELECT sum(output_ytd) FROM fact.sei_lines AS s WHERE s.period = i.period) AS sei_k
+           sum(i.output_ytd) FILTER (WHERE i.is_sei) AS imputed_k
     FROM fact.imputed_lines AS i GROUP BY i.period
 ), value AS (  -- output as reported, by final bucket; lines whose text is no number add nothing
     SELECT period,
@@ -86,7 +90,7 @@ WITH flags AS (
            sum(reported) FILTER (WHERE status = 'duplicate')    AS duplicate_k,
            sum(reported) FILTER (WHERE status = 'not_a_return') AS not_a_return_k,
            sum(reported) FILTER (WHERE status = 'held')         AS held_k
-    FROM (SELECT period, status, TRY_CAST(output_ytd_text AS DECIMAL(18, 3)) AS reported FROM fact.lines)
+    FROM (SELECT period, status, TRY_CAST(output_ytd_text AS DECIMAL(18, 3)) AS reported FROM lines)
     GROUP BY period
 )
 SELECT l.period,
@@ -116,15 +120,12 @@ SELECT l.period,
        max(r.respondents) / max(r.roster_enterprises)                            AS response_rate,
        coalesce(max(i.imputed_enterprises), 0)                                   AS imputed_enterprises,
        coalesce(max(i.imputed_k), 0) / 100000                                    AS output_imputed,
-       coalesce(max(i.imputed_k) / max(i.sei_k), 0)                              AS imputed_share,
+       coalesce(max(i.imputed_k) / max(v.sei_k), 0)                              AS imputed_share,
        coalesce(sum(l.output_ytd) FILTER (WHERE l.status = 'accepted' AND NOT l.is_sei), 0)
            / nullif(sum(l.output_ytd) FILTER (WHERE l.status = 'accepted'), 0)   AS unclassified_share,
        string_agg(DISTINCT l.catalog_version, ',')                               AS catalog_version
-FROM fact.lines AS l
-LEFT JOIN (
-    SELECT period, sum(output_ytd) AS output_no_va_rate_k
-    FROM fact.sei_lines WHERE va_rate IS NULL GROUP BY period
-) AS v USING (period)
+FROM lines AS l
+LEFT JOIN sei AS v USING (period)
 LEFT JOIN value AS b ON b.period = l.period
 LEFT JOIN flags AS f ON f.period = l.period
 LEFT JOIN response AS r ON r.period = l.period
