@@ -36,17 +36,16 @@ def _failures(rows: list[tuple]) -> pd.DataFrame:
 
 def find_non_returns(lines: pd.DataFrame) -> pd.DataFrame:
     """Rows that are no return: 合计/小计 total rows and repeated header rows."""
-    rows = []
-    for index, line in lines[list(FIELDS)].fillna("").iterrows():
-        cells = [str(v).strip() for v in line]
-        headerish = sum(c.replace("（", "(").replace("）", ")").lower() in _HEADER_WORDS for c in cells)
-        if headerish >= 6:
-            rows.append((index, "repeated_header", "", NOT_A_RETURN, "the header row repeated below the header"))
-        elif any(TOTAL_WORDS.match(line[f] or "") for f in ("credit_code", "enterprise_name", "period", "product_name")) \
-                and len(line["credit_code"]) != 18:
-            rows.append((index, "total_row", "", NOT_A_RETURN,
-                         f"a total row ({line['enterprise_name'] or line['credit_code']}), not a return"))
-    return _failures(rows)
+    text = lines[list(FIELDS)].fillna("").astype(str).apply(lambda s: s.str.strip())
+    folded = text.apply(lambda s: s.str.replace("（", "(").str.replace("）", ")").str.lower())
+    header = folded.isin(_HEADER_WORDS).sum(axis=1) >= 6
+    worded = pd.concat([text[f].str.match(TOTAL_WORDS) for f in ("credit_code", "enterprise_name", "period", "product_name")],
+                       axis=1).any(axis=1)
+    total = worded & (text["credit_code"].str.len() != 18) & ~header
+    rows = [(i, "repeated_header", "", NOT_A_RETURN, "the header row repeated below the header") for i in lines.index[header]]
+    rows += [(i, "total_row", "", NOT_A_RETURN, f"a total row ({text.at[i, 'enterprise_name'] or text.at[i, 'credit_code']}), not a return")
+             for i in lines.index[total]]
+    return _failures(sorted(rows))
 
 
 def find_failures(lines: pd.DataFrame, period: str, district_codes: set[str],
