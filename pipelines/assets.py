@@ -172,7 +172,7 @@ def briefing_charts(context: dg.AssetExecutionContext, sei_data: SeiData):
 def quality_reports(context: dg.AssetExecutionContext, sei_data: SeiData):
     paths = sei_data.paths()
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        written = quality_report.render_all_quality_reports(con, paths.root / "output" / "quality", simulated=paths.simulated)
-    context.log.info(f"{len(written)} quality reports in {paths.root / 'output' / 'quality'}")
+        written = quality_report.render_all_quality_reports(con, paths.quality, simulated=paths.simulated)
+    context.log.info(f"{len(written)} quality reports in {paths.quality}")
     return dg.MaterializeResult(metadata={"reports": len(written),
                                           "latest": dg.MetadataValue.path(str(written[-1])) if written else ""})

@@ -116,15 +116,20 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_headline(args: argparse.Namespace) -> int:
+def _open_warehouse(paths: DataPaths):
+    """The published warehouse, read-only (it never blocks a run), or a clear exit when there is none."""
     import duckdb
 
+    if not paths.warehouse.exists():
+        raise SystemExit(f"sei-stats: no warehouse at {paths.warehouse}; run `sei-stats materialize --all` first")
+    return duckdb.connect(str(paths.warehouse), read_only=True)
+
+
+def cmd_headline(args: argparse.Namespace) -> int:
     from sei_stats.headline import format_headline
 
     paths = data_paths()
-    if not paths.warehouse.exists():
-        raise SystemExit(f"sei-stats: no warehouse at {paths.warehouse}; run `sei-stats materialize --all` first")
-    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+    with _open_warehouse(paths) as con:
         _say(format_headline(con, simulated=paths.simulated))
     return 0
 
@@ -141,7 +146,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     cmd_headline(args)
     _say(f"\nwarehouse: {paths.warehouse}  (open read-only: duckdb.connect(path, read_only=True))")
     _say(f"charts:    {paths.charts}")
-    _say(f"quality:   {paths.root / 'output' / 'quality'}  (internal: enterprise-level)")
+    _say(f"quality:   {paths.quality}  (internal: enterprise-level)")
     _say(f"Dagster UI over the same runs: make dev")
     _say(f"make demo took {time.perf_counter() - started:.1f} s after set-up")
     return 0
@@ -204,14 +209,10 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     """What waits for a reviewer in a period: holds first, then warnings."""
-    import duckdb
-
     from schemas.reviews import REVIEW_COLUMNS
 
     paths = data_paths()
-    if not paths.warehouse.exists():
-        raise SystemExit(f"sei-stats: no warehouse at {paths.warehouse}; run `sei-stats materialize` first")
-    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+    with _open_warehouse(paths) as con:
         queue = con.execute("SELECT * FROM qa.review_queue WHERE strftime(period, '%Y-%m') = ? "
                             "ORDER BY severity = 'warn', rule, credit_code", [args.period]).df()
     target = paths.raw / "reviews" / f"{args.period}.csv"

@@ -56,6 +56,11 @@ class DataPaths:
         return self.root / "output" / "charts"
 
     @property
+    def quality(self) -> Path:
+        """output/quality/quality_YYYY-MM.html: the monthly data-quality reports (internal)."""
+        return self.root / "output" / "quality"
+
+    @property
     def dagster_home(self) -> Path:
         return self.root / "dagster_home"
 
