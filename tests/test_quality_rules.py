@@ -114,3 +114,22 @@ def test_output_is_conserved_across_buckets(city):
                               OR abs(output_received - (output_accepted + output_rejected + output_superseded + output_duplicate
                                                         + output_not_a_return + output_held)) > 1e-9""")
     assert broken == []
+
+
+def test_threshold_checks_fail_the_month_over_a_limit(city):
+    import dagster as dg
+
+    from pipelines import assets, checks
+    from pipelines.resources import SeiData
+
+    # E's held unit error is nearly all of 2018-03's output: far above max_held_output_share (5%)
+    result = dg.materialize(
+        [assets.reclassified_history, assets.warehouse_marts, checks.held_output_share, checks.rejected_output_share,
+         checks.conservation_identity],
+        resources={"sei_data": SeiData(data_dir=str(city.root))},
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
+    )
+    got = {e.check_name: (e.passed, e.metadata.get("months_over")) for e in result.get_asset_check_evaluations()}
+    assert got["held_output_share"][0] is False
+    assert list(got["held_output_share"][1].value) == ["2018-03"]
+    assert got["rejected_output_share"][0] is True and got["conservation_identity"][0] is True
