@@ -147,7 +147,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _say(f"\nwarehouse: {paths.warehouse}  (open read-only: duckdb.connect(path, read_only=True))")
     _say(f"charts:    {paths.charts}")
     _say(f"quality:   {paths.quality}  (internal: enterprise-level)")
-    _say(f"Dagster UI over the same runs: make dev")
+    _say("Dagster UI over the same runs: make dev")
     _say(f"make demo took {time.perf_counter() - started:.1f} s after set-up")
     return 0
 

@@ -17,7 +17,7 @@ from sei_stats.impute import impute
 from sei_stats.land import land_month
 from sei_stats.warehouse import publish
 
-from conftest import credit_code, make_data_dir, write_csv
+from conftest import credit_code, make_data_dir
 
 R1, R2, R3, N = (credit_code(f"91210211MA00001{i:02d}") for i in range(4))
 DISTRICT = {R1: "210211", R2: "210211", R3: "210213", N: "210211"}

@@ -1,9 +1,7 @@
 """The rule registry (schemas/rules.yaml) cannot drift from the code that runs the rules."""
 
 import re
-from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from schemas.returns import received_lines_schema

@@ -1,4 +1,3 @@
-import pandas as pd
 import pytest
 
 from sei_stats.read import read_period

@@ -42,7 +42,7 @@ _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _PERIOD_FORMS = (
     re.compile(rf"^(?P<y>\d{{4}})[-/](?P<m>\d{{1,2}})(?:[-/](?P<d>\d{{1,2}}){_TIME})?$"),  # 2018-3, 2018/03/01
     # A dot needs two month digits: 2018.1 may be October stored as the number 2018.10.
-    re.compile(rf"^(?P<y>\d{{4}})\.(?P<m>\d{{2}})(?:\.(?P<d>\d{{1,2}}))?$"),
+    re.compile(r"^(?P<y>\d{4})\.(?P<m>\d{2})(?:\.(?P<d>\d{1,2}))?$"),
     re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})$"),  # 201803
     re.compile(r"^(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月份?(?:\s*(?P<d>\d{1,2})\s*日)?$"),  # 2018年3月
 )

@@ -594,7 +594,7 @@ def quality_report_html(data: QualityData, period: str, *, simulated: bool) -> s
     banner = SIMULATED_BANNER if simulated else ""
     body = "".join([
         f'<div class="banner internal">{html.escape(INTERNAL)}</div>', banner,
-        f"<h1>战略性新兴产业产值月报 数据质量报告 <span class=en>(data-quality report)</span></h1>",
+        "<h1>战略性新兴产业产值月报 数据质量报告 <span class=en>(data-quality report)</span></h1>",
         _para(f"报告期 {label}（{period}）· 大连市战略性新兴产业产品产值月报 · 金额：汇总表为亿元，明细为千元", "sub"),
         _summary(row, period, data.thresholds),
         _chart(data, period, simulated=simulated),
