@@ -135,3 +135,29 @@ def test_the_domain_library_never_imports_dagster():
             "print('dagster' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_new_review_file_asks_for_a_republish(city):
+    from sei_stats.land import land_month
+    from sei_stats.warehouse import publish
+    from pipelines.sensors import stale_reference
+
+    land_month(city, "2018-12")
+    publish(city)
+    assert stale_reference(city) is None
+    review = city.raw / "reviews" / "2018-12.csv"
+    review.parent.mkdir()
+    review.write_text("credit_code,product,rule,decision,corrected_value,reviewer,note\n", encoding="utf-8")
+    later = city.warehouse.stat().st_mtime_ns + 1_000_000_000
+    os.utime(review, ns=(later, later))
+    assert stale_reference(city) == later
+
+
+def test_the_sensor_requests_stale_months_through_dagster(city):
+    from pipelines.sensors import new_return_files
+
+    context = dg.build_sensor_context(resources={"sei_data": SeiData(data_dir=str(city.root))},
+                                      definitions=definitions.defs)
+    result = new_return_files.evaluate_tick(context)
+    assert sorted(r.partition_key for r in result.run_requests) == ["2017-12", "2018-03", "2018-12"]
+    assert {r.job_name for r in result.run_requests} == {"sei_monthly"}
