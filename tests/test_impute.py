@@ -17,7 +17,7 @@ from sei_stats.impute import impute
 from sei_stats.land import land_month
 from sei_stats.warehouse import publish
 
-from conftest import credit_code, make_data_dir
+from conftest import credit_code, make_data_dir, return_rows, write_csv
 
 R1, R2, R3, N = (credit_code(f"91210211MA00001{i:02d}") for i in range(4))
 DISTRICT = {R1: "210211", R2: "210211", R3: "210213", N: "210211"}
@@ -89,3 +89,20 @@ def test_published_totals_state_their_imputed_share_and_the_response_rate(tmp_pa
     assert quality[0] == ("2018-01", 4, 4, 1.0, 0)
     assert quality[1] == ("2018-02", 4, 3, 0.75, 1)
     assert growth == pytest.approx(900 / 600 - 1)  # imputed lines stay out of comparable growth
+
+
+def test_a_late_return_replaces_its_imputation_even_before_the_next_publish(tmp_path):
+    city = {period: [(code, DISTRICT[code], "3491", "", "工业机器人", str(ytd), "" if prior is None else str(prior))
+                     for code, (ytd, prior) in values.items()] for period, values in MONTHS.items()}
+    paths = make_data_dir(tmp_path / "data", city)
+    (paths.raw / "roster").mkdir()
+    roster().to_csv(paths.raw / "roster" / "2018.csv", index=False)
+    for period in ("2018-01", "2018-02"):
+        land_month(paths, period)
+    warehouse = publish(paths).path
+    # N's return for 2018-02 arrives late and the month is landed again; the publish has not run yet
+    write_csv(paths.returns / "2018-02" / "zz_late.csv", return_rows("2018-02", [(N, "210211", "3491", "", "工业机器人", "90", "")]))
+    land_month(paths, "2018-02")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT output_value * 100000, imputed_share FROM mart.indicators_monthly "
+                           "WHERE period = DATE '2018-02-01'").fetchone() == (pytest.approx(1290), 0.0)

@@ -179,8 +179,9 @@ def _fill_imputed(con: duckdb.DuckDBPyConnection, rosters: dict, min_respondents
 
 
 def _inherit_fact_comments(con: duckdb.DuckDBPyConnection) -> None:
-    """A column of a fact view means what the same-named column of fact.lines (else fact.received_lines) means."""
-    for source in ("lines", "received_lines"):
+    """A column of a fact view means what the same-named column of fact.lines (else fact.received_lines,
+    else fact.imputed_lines) means."""
+    for source in ("lines", "received_lines", "imputed_lines"):
         con.execute(f"""
             SELECT c.schema_name, c.table_name, c.column_name, r.comment FROM duckdb_columns() c
             JOIN duckdb_columns() r ON r.schema_name = c.schema_name AND r.table_name = '{source}'

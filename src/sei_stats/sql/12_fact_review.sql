@@ -132,6 +132,15 @@ COMMENT ON COLUMN fact.lines.output_ytd_reported IS 'Output value this year to d
 COMMENT ON COLUMN fact.lines.warnings_open IS 'Warnings on the line no reviewer has decided yet';
 COMMENT ON COLUMN fact.lines.decisions IS 'Reviewer decisions applied to the line';
 
+-- Imputed lines stand only while their enterprise still sent nothing: if a month is landed again with
+-- its return and the publish that follows has not run (or failed), the return counts, never both.
+CREATE VIEW fact.imputed_in_force AS
+SELECT i.* FROM fact.imputed_lines AS i
+WHERE NOT EXISTS (SELECT 1 FROM fact.received_lines AS l
+                  WHERE l.period = i.period AND l.credit_code = i.credit_code AND l.status <> 'not_a_return');
+
+COMMENT ON VIEW fact.imputed_in_force IS 'Imputed lines of enterprises that, in the landed months as they are now, still sent no return. Money in 千元.';
+
 CREATE VIEW fact.sei_lines AS
 WITH lines AS (
     SELECT period, source_file, line_number, credit_code, enterprise_name, district_code, industry_code,
@@ -142,7 +151,7 @@ WITH lines AS (
     SELECT period, 'imputed', NULL, credit_code, enterprise_name, district_code, industry_code,
            product_code, product_name, output_ytd, NULL, match_kind, catalog_code, area, field,
            key_field, nbs_code, nbs_edition, catalog_version, true
-    FROM fact.imputed_lines WHERE is_sei
+    FROM fact.imputed_in_force WHERE is_sei
 )
 SELECT l.*, year(l.period) AS year, left(l.industry_code, 2) AS industry_division, v.va_rate
 FROM lines AS l
@@ -151,7 +160,7 @@ LEFT JOIN ref.va_rates AS v ON v.year = year(l.period) AND v.industry_division =
 COMMENT ON VIEW fact.sei_lines IS 'The lines in the figures: accepted lines classified as strategic emerging (after review) and imputed lines of non-respondents, with the value-added rate of their year and division. Money in 千元.';
 COMMENT ON COLUMN fact.sei_lines.output_ytd IS 'Output value this year to date (after review, or imputed), 千元, exact DECIMAL';
 COMMENT ON COLUMN fact.sei_lines.output_ytd_prior IS 'Same period last year, 千元; NULL when blank and for imputed lines (they stay out of growth)';
-COMMENT ON COLUMN fact.sei_lines.imputed IS 'True for a line imputed for a non-responding roster enterprise (fact.imputed_lines)';
+COMMENT ON COLUMN fact.sei_lines.imputed IS 'True for a line imputed for a non-responding roster enterprise (fact.imputed_in_force)';
 COMMENT ON COLUMN fact.sei_lines.year IS 'Calendar year of the report period';
 COMMENT ON COLUMN fact.sei_lines.industry_division IS 'GB/T 4754-2017 division (first two digits of the industry code)';
 COMMENT ON COLUMN fact.sei_lines.va_rate IS 'Value added / output value for the year and division (fraction); NULL when raw/va_rates.csv has none';

@@ -81,7 +81,7 @@ flags AS (
 ), imputed AS (
     SELECT i.period, count(DISTINCT i.credit_code) AS imputed_enterprises,
            sum(i.output_ytd) FILTER (WHERE i.is_sei) AS imputed_k
-    FROM fact.imputed_lines AS i GROUP BY i.period
+    FROM fact.imputed_in_force AS i GROUP BY i.period
 ), value AS (  -- output as reported, by final bucket; lines whose text is no number add nothing
     SELECT period,
            sum(reported) FILTER (WHERE status = 'accepted')     AS accepted_k,
