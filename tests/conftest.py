@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,11 @@ def make_data_dir(root: Path, city: dict | None = None) -> DataPaths:
 @pytest.fixture
 def city(tmp_path) -> DataPaths:
     return make_data_dir(tmp_path / "data")
+
+
+def missing_glyph_warnings(action) -> list[str]:
+    """Run action and return the 'Glyph … missing from font(s)' warnings it raised (charts must raise none)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        action()
+    return [str(w.message) for w in caught if "missing from font" in str(w.message)]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import math
-import warnings
 from pathlib import Path
 
 import duckdb
@@ -18,6 +17,7 @@ from PIL import Image
 
 from sei_stats import charts
 from sei_stats.catalog import AREAS
+from conftest import missing_glyph_warnings
 
 NAMES = ("output_vs_target", "growth_vs_target", "gdp_share_vs_target", "output_by_area")
 NaN = float("nan")
@@ -70,14 +70,6 @@ def make_warehouse(annual=ANNUAL, with_areas: bool = True) -> duckdb.DuckDBPyCon
         con.execute("insert into ref.targets values ('dalian-sei-2018-2020', '实施方案', ?, ?, ?, ?, 2017, 2020)",
                     [indicator, label, value, unit])
     return con
-
-
-def missing_glyph_warnings(action) -> list[str]:
-    """Run action and return the 'Glyph … missing from font(s)' warnings it raised."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        action()
-    return [str(w.message) for w in caught if "missing from font" in str(w.message)]
 
 
 def render(out: Path, *, simulated: bool) -> tuple[list[Path], list[str]]:

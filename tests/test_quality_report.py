@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-import warnings
 from pathlib import Path
 
 import duckdb
@@ -12,6 +11,7 @@ import pytest
 
 from sei_stats import quality_report
 from sei_stats.quality_report import period_label, render_all_quality_reports, render_quality_report
+from conftest import missing_glyph_warnings
 
 SCRIPT_NAME = "<script>alert(1)</script>大连某某科技有限公司"
 BUCKETS = ("accepted", "rejected", "superseded", "duplicate", "not_a_return", "held")
@@ -109,13 +109,6 @@ def make_warehouse(*, roster_columns: bool = True, broken: bool = False, contrib
                         [rank, f"91210200000002{rank:03d}Z", f"变动企业第{rank}名", 100.0 - rank, 80.0, 20.0 - rank,
                          (20.0 - rank) / 200])
     return con
-
-
-def missing_glyph_warnings(action) -> list[str]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        action()
-    return [str(w.message) for w in caught if "missing from font" in str(w.message)]
 
 
 def render(tmp_path: Path, period: str = "2020-03", *, simulated: bool = False, **warehouse) -> str:
