@@ -37,16 +37,21 @@ def _run(job_name: str, instance, partition_key: str | None = None):
     return job.execute_in_process(instance=instance, partition_key=partition_key, raise_on_error=False, run_config=quiet)
 
 
-def materialize(paths: DataPaths, periods: list[str]) -> int:
-    """Land each period, then publish once; print progress; 0 when every period landed and the publish succeeded."""
+def _dagster_instance(paths: DataPaths):
+    """The Dagster instance of `make dev` (DAGSTER_HOME under SEI_DATA_DIR), so CLI runs show in the UI."""
     import dagster as dg
 
     from .instance import ensure_dagster_home
 
-    home = ensure_dagster_home(paths)
-    _say(f"SEI_DATA_DIR={paths.root}  DAGSTER_HOME={home}")
+    ensure_dagster_home(paths)
+    return dg.DagsterInstance.get()
+
+
+def materialize(paths: DataPaths, periods: list[str]) -> int:
+    """Land each period, then publish once; print progress; 0 when every period landed and the publish succeeded."""
     failed: dict[str, str] = {}
-    with dg.DagsterInstance.get() as instance:
+    with _dagster_instance(paths) as instance:
+        _say(f"SEI_DATA_DIR={paths.root}  DAGSTER_HOME={os.environ['DAGSTER_HOME']}")
         result = _run("sei_catalog", instance)
         if not result.success:
             _say(f"guidance catalog FAILED — {_failure_message(result)}\nnothing was landed or published")
@@ -181,12 +186,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 def _reclassify(paths: DataPaths) -> int:
     """Rebuild history under today's catalog and republish, through the same Dagster assets."""
-    import dagster as dg
-
-    from .instance import ensure_dagster_home
-
-    ensure_dagster_home(paths)
-    with dg.DagsterInstance.get() as instance:
+    with _dagster_instance(paths) as instance:
         result = _run("sei_publish", instance)
         if not result.success:
             _say(f"reclassify FAILED — {_failure_message(result)}")
