@@ -67,6 +67,16 @@ class LandedMonth:
     rules_failed: dict[str, int] = field(default_factory=dict)
 
 
+def write_parquet(con: duckdb.DuckDBPyConnection, query: str, params: list, target: Path) -> None:
+    """Write a query's rows to target atomically: beside it first, then moved onto it; nothing is left on failure."""
+    partial = target.with_name(f".{target.stem}.{os.getpid()}.partial")
+    try:
+        con.execute(f"COPY ({query}) TO '{partial}' (FORMAT parquet, COMPRESSION zstd)", params)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def catalog_version(catalog_dir: Path) -> str:
     """A short content hash of products.csv: the marts say which catalog classified each line."""
     return hashlib.sha256((Path(catalog_dir) / "products.csv").read_bytes()).hexdigest()[:12]
@@ -103,16 +113,13 @@ def land_month(paths: DataPaths, period: str) -> LandedMonth:
     version = catalog_version(paths.catalog)
     target = paths.landed_month(period)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{period}.{os.getpid()}.partial")
     con = duckdb.connect()
     try:
         con.register("lines", lines)
         con.register("failed", failed)
-        con.execute(f"COPY ({LANDED_SQL}) TO '{partial}' (FORMAT parquet, COMPRESSION zstd)", [f"{period}-01", version])
-        os.replace(partial, target)
+        write_parquet(con, LANDED_SQL, [f"{period}-01", version], target)
     finally:
         con.close()
-        partial.unlink(missing_ok=True)
     counts = lines["status"].value_counts()
     accepted = lines["status"] == ACCEPTED
     return LandedMonth(

@@ -8,7 +8,6 @@ schemas. Money is copied from the landed files untouched (exact DECIMAL).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import duckdb
@@ -17,7 +16,7 @@ import pandas as pd
 from .catalog import read_products
 from .classify import CLASS_COLUMNS, classify, entries_valid_in
 from .config import DataPaths
-from .land import catalog_version
+from .land import catalog_version, write_parquet
 
 
 @dataclass(frozen=True)
@@ -57,15 +56,11 @@ def reclassify_history(paths: DataPaths, as_of: str | None = None) -> Reclassifi
             changed += int((classes["catalog_code"].fillna("") != lines["landed_code"].fillna("")).sum())
             con.register("classes", classes[["source_file", "line_number", *CLASS_COLUMNS]])
             replaced = ", ".join(f"c.{c} AS {c}" for c in CLASS_COLUMNS)
-            target = out_dir / f"{period}.parquet"
-            partial = out_dir / f".{period}.{os.getpid()}.partial"
-            con.execute(f"""
-                COPY (SELECT l.* REPLACE ({replaced}, ? AS catalog_version)
-                      FROM read_parquet(?) AS l
-                      LEFT JOIN classes AS c USING (source_file, line_number)
-                      ORDER BY l.file_order, l.line_number)
-                TO '{partial}' (FORMAT parquet, COMPRESSION zstd)""", [version, str(source)])
-            os.replace(partial, target)
+            write_parquet(con, f"""
+                SELECT l.* REPLACE ({replaced}, ? AS catalog_version)
+                FROM read_parquet(?) AS l
+                LEFT JOIN classes AS c USING (source_file, line_number)
+                ORDER BY l.file_order, l.line_number""", [version, str(source)], out_dir / f"{period}.parquet")
             con.unregister("classes")
         for stale in set(p.stem for p in out_dir.glob("*.parquet")) - set(periods):
             (out_dir / f"{stale}.parquet").unlink()
