@@ -11,8 +11,8 @@ from sei_stats.classify import entries_valid_in
 from sei_stats.land import catalog_version, land_month
 from sei_stats.reclassify import reclassify_history
 from sei_stats.validate import BUCKETS
-from schemas.catalog import validate_catalog
-from schemas.returns import accepted_lines_schema
+from sei_stats.schemas.catalog import validate_catalog
+from sei_stats.schemas.returns import accepted_lines_schema
 
 from .partitions import monthly_partitions
 from .resources import SeiData

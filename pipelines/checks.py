@@ -4,7 +4,7 @@
 import duckdb
 import dagster as dg
 
-from sei_stats.config import read_quality_config
+from sei_stats.settings import load_settings
 
 from .resources import SeiData
 
@@ -42,7 +42,7 @@ def _months_over(sql: str, limit: float, sei_data: SeiData) -> dict[str, float]:
 def _threshold_check(name: str, description: str, sql: str, key: str):
     @dg.asset_check(name=name, asset=dg.AssetKey(["mart", "data_quality"]), description=description)
     def _check(sei_data: SeiData) -> dg.AssetCheckResult:
-        limit = float(read_quality_config()["checks"][key])
+        limit = float(load_settings().checks[key])
         over = _months_over(sql, limit, sei_data)
         return dg.AssetCheckResult(passed=not over, metadata={"limit (config/quality.yaml)": limit,
                                                              "months_over": dg.MetadataValue.json(over)})

@@ -163,7 +163,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     home = ensure_dagster_home(data_paths())
     dagster = Path(sys.executable).with_name("dagster")
     extra = args.dagster_args[1:] if args.dagster_args[:1] == ["--"] else args.dagster_args
-    argv = [str(dagster), "dev", "-m", "pipelines.definitions", *extra]
+    argv = [str(dagster), "dev", "-m", "sei_stats.pipelines.definitions", *extra]
     _say(f"DAGSTER_HOME={home}; starting: {' '.join(argv[1:])}")
     os.execv(str(dagster), argv)
 
@@ -177,7 +177,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
         _say(coverage_report(paths.catalog))
     else:
-        from schemas.catalog import validate_catalog
+        from sei_stats.schemas.catalog import validate_catalog
 
         validate_catalog(paths.catalog)
         _say(f"{paths.catalog}: catalog passes every check")
@@ -201,7 +201,7 @@ def _reclassify(paths: DataPaths) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from schemas.rules import format_rules
+    from sei_stats.schemas.rules import format_rules
 
     _say(format_rules())
     return 0
@@ -209,7 +209,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     """What waits for a reviewer in a period: holds first, then warnings."""
-    from schemas.reviews import REVIEW_COLUMNS
+    from sei_stats.schemas.reviews import REVIEW_COLUMNS
 
     paths = data_paths()
     with _open_warehouse(paths) as con:

@@ -21,7 +21,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
 
-from sei_stats.catalog import AREAS, PRODUCT_COLUMNS, CatalogError
+from sei_stats.vocabulary import AREAS, PRODUCT_COLUMNS, CatalogError
 
 # Section 三 of the plan: (一)…(六) are the six areas in AREAS order, with this many numbered items.
 PLAN_ITEMS: dict[str, int] = {"一": 5, "二": 7, "三": 4, "四": 3, "五": 6, "六": 4}

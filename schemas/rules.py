@@ -10,10 +10,9 @@ import pandera.pandas as pa
 import yaml
 from pandera.pandas import Check, Column, DataFrameSchema
 
+from sei_stats.vocabulary import ENGINES, LEVELS, SEVERITIES
+
 RULES_YAML = Path(__file__).with_name("rules.yaml")
-LEVELS = ("field", "record", "cross-record", "cross-period", "cross-source")
-SEVERITIES = ("reject", "hold", "warn", "not_a_return", "duplicate")
-ENGINES = ("pandera", "python", "sql")
 
 registry_schema = DataFrameSchema(
     {
@@ -24,6 +23,9 @@ registry_schema = DataFrameSchema(
         "field": Column(str),
         "zh": Column(str, Check.str_length(min_value=2)),
         "en": Column(str, Check.str_length(min_value=2)),
+        "params": Column(object, Check(lambda s: s.map(lambda p: isinstance(p, dict) and all(
+            isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool) for k, v in p.items())),
+            name="params_are_numbers", error="params: a mapping of names to numbers")),
     },
     strict=True,
     name="schemas/rules.yaml",
@@ -33,7 +35,9 @@ registry_schema = DataFrameSchema(
 @lru_cache(maxsize=1)
 def load_rules(path: Path = RULES_YAML) -> pd.DataFrame:
     """The registry as a frame, one row per rule, validated."""
-    rules = pd.DataFrame(yaml.safe_load(Path(path).read_text(encoding="utf-8"))["rules"]).fillna("")
+    entries = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["rules"]
+    rules = pd.DataFrame([{**e, "params": e.get("params") or {}} for e in entries])
+    rules[["field"]] = rules[["field"]].fillna("")
     try:
         return registry_schema.validate(rules, lazy=True)
     except pa.errors.SchemaErrors as err:
@@ -53,4 +57,5 @@ def severity(rule: str) -> str:
 def format_rules() -> str:
     """The registry as a table for the terminal (`sei-stats rules`)."""
     rules = load_rules()
-    return rules[["name", "level", "severity", "engine", "zh", "en"]].to_markdown(index=False)
+    shown = rules.assign(params=rules["params"].map(lambda p: ", ".join(f"{k}={v:g}" for k, v in p.items())))
+    return shown[["name", "level", "severity", "engine", "params", "zh", "en"]].to_markdown(index=False)

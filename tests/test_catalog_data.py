@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from schemas.catalog import (
+from sei_stats.schemas.catalog import (
     KEY_FIELDS,
     PLAN_ITEMS,
     CatalogValidationError,

@@ -98,7 +98,7 @@ def test_reviewers_decisions_apply_and_leave_an_audit_trail(city):
 
 
 def test_a_review_file_with_a_bad_decision_names_file_line_and_rule(city):
-    from schemas.reviews import ReviewError
+    from sei_stats.schemas.reviews import ReviewError
 
     (city.raw / "reviews").mkdir()
     (city.raw / "reviews" / "2018-03.csv").write_text(
@@ -119,8 +119,8 @@ def test_output_is_conserved_across_buckets(city):
 def test_threshold_checks_fail_the_month_over_a_limit(city):
     import dagster as dg
 
-    from pipelines import assets, checks
-    from pipelines.resources import SeiData
+    from sei_stats.pipelines import assets, checks
+    from sei_stats.pipelines.resources import SeiData
 
     # E's held unit error is nearly all of 2018-03's output: far above max_held_output_share (5%)
     result = dg.materialize(

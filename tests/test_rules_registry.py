@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from schemas.returns import received_lines_schema
-from schemas.rules import load_rules, registry_schema, severity
+from sei_stats.schemas.returns import received_lines_schema
+from sei_stats.schemas.rules import load_rules, registry_schema, severity
 from sei_stats.config import REPO_ROOT
 
 RULES = load_rules()

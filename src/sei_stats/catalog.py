@@ -8,14 +8,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-# The plan's six areas, in its own words and order (section 三).
-AREAS = ("新一代信息技术", "高端装备与新材料", "新能源与新能源汽车", "生物健康", "节能环保", "文化创意")
+from .vocabulary import AREAS, PRODUCT_COLUMNS, CatalogError
 
-PRODUCT_COLUMNS = ("code", "kind", "name", "area", "field", "key_field", "nbs_code", "valid_from", "valid_to")
-
-
-class CatalogError(ValueError):
-    """Reference data in catalog/ that breaks its contract."""
+__all__ = ["AREAS", "PRODUCT_COLUMNS", "CatalogError", "read_products", "read_targets", "read_districts"]
 
 
 def read_products(catalog_dir: Path) -> pd.DataFrame:

@@ -78,22 +78,3 @@ def data_paths(root: str | Path | None = None) -> DataPaths:
     if root is None:
         root = os.environ.get("SEI_DATA_DIR") or REPO_ROOT / "data"
     return DataPaths(Path(root).resolve())
-
-
-QUALITY_YAML = REPO_ROOT / "config" / "quality.yaml"
-
-
-def read_quality_config(path: Path = QUALITY_YAML) -> dict:
-    """config/quality.yaml: every data-quality threshold (cross-period rules, imputation, checks)."""
-    import yaml
-
-    config = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    needed = {"cross_period": ("prior_tolerance", "unit_error_ratio"),
-              "growth_outlier": ("max_abs_growth", "material_output_qianyuan"),
-              "imputation": ("min_stratum_respondents",),
-              "checks": ("max_rejected_output_share", "max_held_output_share", "max_nonresponse_rate")}
-    for section, keys in needed.items():
-        for key in keys:
-            if not isinstance(config.get(section, {}).get(key), (int, float)):
-                raise ValueError(f"{path}: {section}.{key} must be a number")
-    return config

@@ -275,11 +275,9 @@ def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
 
 def read_quality(path: Path = QUALITY_YAML) -> dict[str, float]:
     """The thresholds of config/quality.yaml the demo's fault magnitudes follow, by key."""
-    spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    keys = {"cross_period": ("prior_tolerance", "unit_error_ratio"),
-            "growth_outlier": ("max_abs_growth", "material_output_qianyuan"),
-            "checks": ("max_rejected_output_share", "max_held_output_share", "max_nonresponse_rate")}
-    return {k: float(spec[section][k]) for section, names in keys.items() for k in names}
+    from .settings import load_settings
+
+    return {k: float(v) for k, v in load_settings(path).flat().items()}
 
 
 # --- calendar ------------------------------------------------------------------------------

@@ -13,9 +13,9 @@ import re
 import pandas as pd
 import pandera.pandas as pa
 
-from schemas.returns import failures as schema_failures
-from schemas.returns import received_lines_schema
-from schemas.rules import severity
+from sei_stats.schemas.returns import failures as schema_failures
+from sei_stats.schemas.returns import received_lines_schema
+from sei_stats.schemas.rules import severity
 
 from .read import COLUMNS, FIELDS
 

@@ -18,12 +18,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from schemas.reference import check, gdp_schema, va_rates_schema
-from schemas.reviews import read_reviews
-from schemas.rules import load_rules
+from sei_stats.schemas.reference import check, gdp_schema, va_rates_schema
+from sei_stats.schemas.reviews import read_reviews
+from sei_stats.schemas.rules import load_rules
 
 from .catalog import read_districts, read_nbs_categories, read_products, read_targets
-from .config import DataPaths, read_quality_config
+from .config import DataPaths
+from .settings import load_settings
 from .impute import CARRIED, impute
 from .roster import ROSTER_COLUMNS, read_rosters
 
@@ -70,8 +71,7 @@ def _reference_tables(paths: DataPaths, rosters: dict[int, pd.DataFrame]) -> dic
     gdp = check(pd.read_csv(paths.gdp_csv), gdp_schema, paths.gdp_csv)
     va = check(pd.read_csv(paths.va_rates_csv, dtype={"industry_division": str}), va_rates_schema, paths.va_rates_csv)
     catalog = read_products(paths.catalog)
-    quality = read_quality_config()
-    thresholds = pd.DataFrame([{**quality["cross_period"], **quality["growth_outlier"], **quality["imputation"], **quality["checks"]}])
+    thresholds = pd.DataFrame([load_settings().flat()])
     reviews = read_reviews(paths.raw / "reviews")
     roster = (pd.concat([r.assign(year=y) for y, r in rosters.items()], ignore_index=True) if rosters
               else pd.DataFrame({c: pd.Series(dtype="str") for c in ROSTER_COLUMNS} | {"year": pd.Series(dtype="int64")}))
@@ -93,7 +93,8 @@ def _reference_tables(paths: DataPaths, rosters: dict[int, pd.DataFrame]) -> dic
             "min_stratum_respondents": "Imputation: fewest respondents for a stratum's movement",
             "max_rejected_output_share": "Check: largest rejected share of output",
             "max_held_output_share": "Check: largest held share of output",
-            "max_nonresponse_rate": "Check: largest share of roster enterprises not reporting"}),
+            "max_nonresponse_rate": "Check: largest share of roster enterprises not reporting",
+            "identity_output_tolerance": "Check: largest |received − Σ buckets| of output, 亿元"}),
         "reviews": (reviews, "Reviewers' decisions (raw/reviews/YYYY-MM.csv)", {
             "credit_code": "Enterprise (统一社会信用代码)", "product": "Product code, or name where the line has none",
             "rule": "Rule decided on", "decision": "accept, reject or correct",
@@ -250,7 +251,7 @@ def publish(paths: DataPaths) -> Published:
             con.execute(f"CREATE SCHEMA {schema}")
         rosters = read_rosters(paths)
         _load_reference(con, paths, rosters)
-        min_respondents = int(read_quality_config()["imputation"]["min_stratum_respondents"])
+        min_respondents = int(load_settings().imputation["min_stratum_respondents"])
         _create_views(con, paths.landed, suffix="")
         _fill_imputed(con, rosters, min_respondents, suffix="")
         if any(paths.reclassified.glob("*.parquet")):

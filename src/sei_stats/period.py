@@ -1,0 +1,75 @@
+"""Report periods: 'YYYY-MM', figures cumulative from January (1–X月). One home for their rules.
+
+Part of the shared core: imports nothing else of sei_stats, so the contracts in schemas/ may use it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A report period as folders, partitions and returns write it.
+PATTERN = r"\d{4}-(?:0[1-9]|1[0-2])"
+_PERIOD = re.compile(PATTERN)
+
+
+def is_period(text: object) -> bool:
+    """True for a string 'YYYY-MM' with a month 01–12."""
+    return isinstance(text, str) and _PERIOD.fullmatch(text) is not None
+
+
+def parse(text: object, what: str = "period") -> str:
+    """``text`` itself when it is a report period, else ValueError naming ``what``."""
+    if not is_period(text):
+        raise ValueError(f"{what} {text!r} is not YYYY-MM (a month 01–12)")
+    return str(text)
+
+
+def year(period: str) -> int:
+    return int(parse(period)[:4])
+
+
+def month(period: str) -> int:
+    return int(parse(period)[5:])
+
+
+def index(period: str) -> int:
+    """Months since year 0: consecutive periods differ by one."""
+    return year(period) * 12 + month(period) - 1
+
+
+def of_index(number: int) -> str:
+    """The period ``number`` months after January of year 0 (inverse of ``index``)."""
+    return f"{number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def shift(period: str, months: int) -> str:
+    """The period ``months`` later (earlier when negative)."""
+    return of_index(index(period) + months)
+
+
+def previous(period: str) -> str:
+    """The period a month earlier (December of last year for January)."""
+    return shift(period, -1)
+
+
+def same_period_last_year(period: str) -> str:
+    return shift(period, -12)
+
+
+def span(start: str, end: str) -> list[str]:
+    """Every period from ``start`` to ``end``, both included."""
+    first, last = index(parse(start, "start")), index(parse(end, "end"))
+    if first > last:
+        raise ValueError(f"start {start} is after end {end}")
+    return [of_index(i) for i in range(first, last + 1)]
+
+
+def label(period: str) -> str:
+    """'2020-03' as the statistical period 2020年1–3月 (cumulative); January is 2020年1月."""
+    y, m = year(period), month(period)
+    return f"{y}年1月" if m == 1 else f"{y}年1–{m}月"
+
+
+def first_day(period: str) -> str:
+    """The DATE the warehouse keys a period by: 'YYYY-MM-01'."""
+    return f"{parse(period)}-01"

@@ -1,0 +1,67 @@
+"""The words every part of sei-stats shares: buckets, severities, rule levels, review decisions.
+
+Each is a code with its Chinese label, in its one home. Published as ref.* tables, so the marts,
+the reports and the terminal use the same words. Part of the shared core: imports nothing else
+of sei_stats, so the contracts in schemas/ may use it.
+"""
+
+from __future__ import annotations
+
+# Where every received line ends, exactly one each (docs/data-contract.md).
+ACCEPTED, REJECTED, SUPERSEDED = "accepted", "rejected", "superseded"
+DUPLICATE, NOT_A_RETURN, HELD = "duplicate", "not_a_return", "held"
+BUCKET_LABELS = {
+    ACCEPTED: "接受",
+    REJECTED: "剔除",
+    SUPERSEDED: "被更正替代",
+    DUPLICATE: "重复行",
+    NOT_A_RETURN: "非报表行",
+    HELD: "待审暂缓",
+}
+BUCKETS = tuple(BUCKET_LABELS)
+
+# What a failing line becomes (schemas/rules.yaml: severity).
+SEVERITY_LABELS = {
+    "reject": "剔除",
+    "hold": "暂缓待审",
+    "warn": "警示",
+    NOT_A_RETURN: "非报表行",
+    DUPLICATE: "重复行",
+}
+SEVERITIES = tuple(SEVERITY_LABELS)
+
+# What a rule confronts (after Statistics Netherlands' validate).
+LEVEL_LABELS = {
+    "field": "字段",
+    "record": "记录",
+    "cross-record": "跨记录",
+    "cross-period": "跨期",
+    "cross-source": "跨来源",
+}
+LEVELS = tuple(LEVEL_LABELS)
+
+# Where a rule runs.
+ENGINES = ("pandera", "python", "sql")
+
+# A reviewer's decision on a hold or warn finding (raw/reviews/).
+DECISION_LABELS = {"accept": "接受", "reject": "剔除", "correct": "更正"}
+DECISIONS = tuple(DECISION_LABELS)
+
+# The plan's six areas, in its own words and order (section 三).
+AREAS = ("新一代信息技术", "高端装备与新材料", "新能源与新能源汽车", "生物健康", "节能环保", "文化创意")
+
+# The columns every guidance catalog (catalog/products.csv) has.
+PRODUCT_COLUMNS = ("code", "kind", "name", "area", "field", "key_field", "nbs_code", "valid_from", "valid_to")
+
+
+class CatalogError(ValueError):
+    """Reference data in catalog/ that breaks its contract."""
+
+
+# Every vocabulary as (name, codes with labels, what it means): published as ref.<name>.
+VOCABULARIES = {
+    "buckets": (BUCKET_LABELS, "Where a received line ends, exactly one each"),
+    "severities": (SEVERITY_LABELS, "What a line failing a rule becomes"),
+    "levels": (LEVEL_LABELS, "What a rule confronts: a field, a record, records, periods or sources"),
+    "decisions": (DECISION_LABELS, "A reviewer's decision on a hold or warn finding"),
+}

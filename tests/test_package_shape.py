@@ -1,0 +1,50 @@
+"""The package shape: only sei_stats is installed; the library never imports Dagster; the contracts
+depend on nothing of the library but its shared core."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from sei_stats.config import REPO_ROOT
+
+# The shared core: modules that import nothing else of sei_stats.
+CORE = {"sei_stats.period", "sei_stats.vocabulary", "sei_stats.credit_code"}
+
+
+def _imported(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+def test_the_domain_library_never_imports_dagster():
+    code = ("import sys, pkgutil, importlib, sei_stats\n"
+            "[importlib.import_module('sei_stats.' + m.name) for m in pkgutil.iter_modules(sei_stats.__path__)\n"
+            " if m.name != 'pipelines']\n"
+            "print('dagster' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_the_contracts_import_only_the_shared_core():
+    for path in sorted((REPO_ROOT / "schemas").glob("*.py")):
+        library = {m for m in _imported(path) if m.startswith("sei_stats") and not m.startswith("sei_stats.schemas")}
+        assert library <= CORE, f"{path.name} imports {sorted(library - CORE)}"
+
+
+def test_the_core_imports_nothing_else_of_sei_stats():
+    for module in CORE:
+        path = REPO_ROOT / "src" / "sei_stats" / f"{module.rsplit('.', 1)[1]}.py"
+        assert not {m for m in _imported(path) if m.startswith("sei_stats")}, path.name
+
+
+def test_only_sei_stats_is_importable_from_outside_the_checkout(tmp_path):
+    code = ("import importlib.util as u\n"
+            "print([n for n in ('sei_stats', 'sei_stats.pipelines', 'sei_stats.schemas', 'pipelines', 'schemas') if u.find_spec(n)])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert out.stdout.strip() == "['sei_stats', 'sei_stats.pipelines', 'sei_stats.schemas']"
