@@ -1,18 +1,14 @@
-"""pandera contract for a statistician's review decisions: raw/reviews/YYYY-MM.csv."""
+"""pandera contract for a statistician's review decisions: raw/reviews/YYYY-MM.csv (read by sei_stats.inputs)."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
-import pandas as pd
-import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
+
+from sei_stats.vocabulary import DECISIONS
 
 from .rules import load_rules
 
 REVIEW_COLUMNS = ("credit_code", "product", "rule", "decision", "corrected_value", "reviewer", "note")
-DECISIONS = ("accept", "reject", "correct")
 
 
 class ReviewError(ValueError):
@@ -37,29 +33,3 @@ def reviews_schema() -> DataFrameSchema:
         strict=False,
         name="raw/reviews",
     )
-
-
-def read_reviews(reviews_dir: Path) -> pd.DataFrame:
-    """Every decision of raw/reviews/YYYY-MM.csv, validated, with period (DATE) and review_file."""
-    frames = []
-    for path in sorted(Path(reviews_dir).glob("*.csv")) if Path(reviews_dir).is_dir() else []:
-        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])\.csv", path.name):
-            raise ReviewError(f"{path}: a review file is named after its report period, YYYY-MM.csv")
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        missing = [c for c in REVIEW_COLUMNS if c not in frame.columns]
-        if missing:
-            raise ReviewError(f"{path}: line 1: missing columns {', '.join(missing)}")
-        frame = frame[list(REVIEW_COLUMNS)].apply(lambda s: s.str.strip())
-        try:
-            reviews_schema().validate(frame, lazy=True)
-        except pa.errors.SchemaErrors as err:
-            case = err.failure_cases.iloc[0]
-            where = f"line {int(case['index']) + 2}: " if pd.notna(case["index"]) else ""
-            raise ReviewError(f"{path}: {where}{case['column'] or 'row'} fails {case['check']} ({case['failure_case']!r})") from err
-        frame["period"] = pd.Timestamp(path.stem + "-01")
-        frame["review_file"] = f"reviews/{path.name}"
-        frames.append(frame)
-    if not frames:
-        return pd.DataFrame({c: pd.Series(dtype="str") for c in (*REVIEW_COLUMNS, "review_file")}
-                            | {"period": pd.Series(dtype="datetime64[us]")})
-    return pd.concat(frames, ignore_index=True)

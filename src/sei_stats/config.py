@@ -33,6 +33,22 @@ class DataPaths:
         return self.raw / "va_rates.csv"
 
     @property
+    def roster_dir(self) -> Path:
+        """raw/roster/YYYY.csv: the survey roster (调查单位名录) of each year."""
+        return self.raw / "roster"
+
+    def roster_file(self, year: int) -> Path:
+        return self.roster_dir / f"{year}.csv"
+
+    @property
+    def reviews_dir(self) -> Path:
+        """raw/reviews/YYYY-MM.csv: reviewers' decisions on the findings of a report period."""
+        return self.raw / "reviews"
+
+    def review_file(self, period: str) -> Path:
+        return self.reviews_dir / f"{period}.csv"
+
+    @property
     def catalog(self) -> Path:
         return self.root / "catalog"
 

@@ -13,13 +13,9 @@ class RosterError(ValueError):
     """A roster file that breaks its contract."""
 
 
-def roster_path(paths: DataPaths, year: int):
-    return paths.raw / "roster" / f"{year}.csv"
-
-
 def read_roster(paths: DataPaths, year: int) -> pd.DataFrame | None:
     """The year's roster as text columns, or None when the year has none (then nothing is imputed)."""
-    path = roster_path(paths, year)
+    path = paths.roster_file(year)
     if not path.exists():
         return None
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -42,6 +38,6 @@ def roster_codes(paths: DataPaths, year: int) -> frozenset[str]:
 
 def read_rosters(paths: DataPaths) -> dict[int, pd.DataFrame]:
     """Every year's roster found under raw/roster/, by year."""
-    folder = paths.raw / "roster"
+    folder = paths.roster_dir
     years = sorted(int(p.stem) for p in folder.glob("*.csv") if p.stem.isdigit()) if folder.is_dir() else []
     return {year: read_roster(paths, year) for year in years}

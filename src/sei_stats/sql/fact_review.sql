@@ -1,85 +1,18 @@
--- Rules across months, the reviewers' decisions, and each line's final bucket.
--- Cross-period rules run here, over the whole landed history, so they never go stale when an
--- earlier month is landed again. Thresholds: ref.thresholds (config/quality.yaml).
+-- The reviewers' decisions, each line's final bucket, and the lines in the figures.
 
-CREATE VIEW fact.cross_period_checks AS
-WITH t AS (SELECT * FROM ref.thresholds),
-l AS (
-    SELECT period, source_file, line_number, credit_code, coalesce(product_code, product_name) AS product_key,
-           output_ytd, output_ytd_prior,
-           lag(output_ytd) OVER (PARTITION BY credit_code, coalesce(product_code, product_name), year(period)
-                                 ORDER BY period) AS previous_ytd_as_reported
-    FROM fact.received_lines
-    WHERE status = 'accepted'
-),
-u AS (  -- unit errors first: the other comparisons skip them, so one typo does not flag its neighbours
-    SELECT l.*,
-           CASE WHEN output_ytd_prior > 0 OR previous_ytd_as_reported > 0 THEN
-               coalesce(output_ytd_prior > 0 AND (output_ytd >= t.unit_error_ratio * output_ytd_prior
-                                                  OR output_ytd * t.unit_error_ratio <= output_ytd_prior), false)
-               OR coalesce(previous_ytd_as_reported > 0 AND output_ytd >= t.unit_error_ratio * previous_ytd_as_reported, false)
-           END AS unit_error_suspected
-    FROM l, t
-),
-clean AS (SELECT * FROM u WHERE NOT coalesce(unit_error_suspected, false)),
-previous AS (
-    SELECT period, source_file, line_number,
-           lag(output_ytd) OVER (PARTITION BY credit_code, product_key, year(period) ORDER BY period) AS previous_ytd
-    FROM clean
-),
-last_year AS (
-    SELECT CAST(period + INTERVAL 1 YEAR AS DATE) AS period, credit_code, product_key, sum(output_ytd) AS last_year_ytd
-    FROM clean GROUP BY ALL
-)
-SELECT u.period, u.source_file, u.line_number, u.output_ytd, u.output_ytd_prior, u.previous_ytd_as_reported, p.previous_ytd, y.last_year_ytd,
-       u.unit_error_suspected,
-       CASE WHEN NOT coalesce(u.unit_error_suspected, false) AND p.previous_ytd IS NOT NULL
-            THEN u.output_ytd < p.previous_ytd END                                             AS ytd_below_previous_month,
-       CASE WHEN NOT coalesce(u.unit_error_suspected, false) AND y.last_year_ytd > 0 AND u.output_ytd_prior IS NOT NULL
-            THEN abs(u.output_ytd_prior - y.last_year_ytd) > t.prior_tolerance * y.last_year_ytd END AS prior_differs_from_last_year,
-       CASE WHEN NOT coalesce(u.unit_error_suspected, false) AND u.output_ytd_prior > 0
-            THEN u.output_ytd >= t.material_output_qianyuan
-                 AND abs(u.output_ytd - u.output_ytd_prior) > t.max_abs_growth * u.output_ytd_prior END AS growth_outlier
-FROM u CROSS JOIN t
-LEFT JOIN previous AS p USING (period, source_file, line_number)
-LEFT JOIN last_year AS y ON y.period = u.period AND y.credit_code = u.credit_code AND y.product_key = u.product_key;
-
-COMMENT ON VIEW fact.cross_period_checks IS 'Each accepted line confronted with other months (TRUE fails, FALSE passes, NULL not evaluable). Money in 千元.';
-COMMENT ON COLUMN fact.cross_period_checks.previous_ytd_as_reported IS 'The same enterprise and product''s output in its previous reported month of the year, as reported, 千元';
-COMMENT ON COLUMN fact.cross_period_checks.previous_ytd IS 'The same enterprise and product''s output in its previous reported month of the year (unit errors skipped), 千元';
-COMMENT ON COLUMN fact.cross_period_checks.last_year_ytd IS 'What the same enterprise and product reported as output for this month a year earlier, 千元';
-COMMENT ON COLUMN fact.cross_period_checks.unit_error_suspected IS 'Rule unit_error_suspected (hold): about 1000× (config) its own prior or previous month, or 1/1000 of its prior';
-COMMENT ON COLUMN fact.cross_period_checks.ytd_below_previous_month IS 'Rule ytd_below_previous_month (warn)';
-COMMENT ON COLUMN fact.cross_period_checks.prior_differs_from_last_year IS 'Rule prior_differs_from_last_year (warn): |prior − last year''s own| above the tolerance';
-COMMENT ON COLUMN fact.cross_period_checks.growth_outlier IS 'Rule growth_outlier (warn): |growth| above the limit on a material line';
-
--- Every hold or warn finding on a line, with the reviewer's decision if there is one.
+-- Every hold or warn finding on a line, with the reviewer's decision if there is one: the line-level
+-- findings landing wrote on the line, and the cross-period findings of fact.rule_findings.
 CREATE VIEW fact.flags AS
-WITH failing AS MATERIALIZED (  -- one pass over the checks; the few failing lines are unpivoted below
-    SELECT * FROM fact.cross_period_checks
-    WHERE unit_error_suspected OR ytd_below_previous_month OR prior_differs_from_last_year OR growth_outlier
-), found AS (
+WITH found AS (
     SELECT l.period, l.source_file, l.line_number, f.failure.rule AS rule, f.failure.field AS field,
            f.failure.severity AS severity, f.failure.message AS message
     FROM (SELECT * FROM fact.received_lines WHERE len(failures) > 0 AND status IN ('accepted', 'held')) AS l,
          LATERAL (SELECT unnest(l.failures) AS failure) AS f
     WHERE f.failure.severity IN ('hold', 'warn')
     UNION ALL
-    SELECT period, source_file, line_number, 'unit_error_suspected', 'output_ytd', 'hold',
-           format('output_ytd {} 千元 against its prior {} and its previous month {}', output_ytd, coalesce(CAST(output_ytd_prior AS VARCHAR), '—'), coalesce(CAST(previous_ytd_as_reported AS VARCHAR), '—'))
-    FROM failing WHERE unit_error_suspected
-    UNION ALL
-    SELECT period, source_file, line_number, 'ytd_below_previous_month', 'output_ytd', 'warn',
-           format('output_ytd {} 千元 is below the previous month''s {}', output_ytd, previous_ytd)
-    FROM failing WHERE ytd_below_previous_month
-    UNION ALL
-    SELECT period, source_file, line_number, 'prior_differs_from_last_year', 'output_ytd_prior', 'warn',
-           format('output_ytd_prior {} 千元, but {} was reported a year earlier', output_ytd_prior, last_year_ytd)
-    FROM failing WHERE prior_differs_from_last_year
-    UNION ALL
-    SELECT period, source_file, line_number, 'growth_outlier', 'output_ytd', 'warn',
-           format('growth {}% on {} 千元', round(100 * (output_ytd / output_ytd_prior - 1), 1), output_ytd)
-    FROM failing WHERE growth_outlier
+    SELECT f.period, f.source_file, f.line_number, f.rule, r.field, r.severity, f.message
+    FROM fact.rule_findings AS f JOIN ref.rules AS r ON r.name = f.rule
+    WHERE f.outcome = 'fail' AND r.severity IN ('hold', 'warn')
 )
 SELECT f.*, l.credit_code, l.enterprise_name, coalesce(l.product_code, l.product_name) AS product, l.output_ytd,
        r.decision, r.corrected_value, r.reviewer, r.note, r.review_file
@@ -91,6 +24,7 @@ LEFT JOIN ref.reviews AS r
 
 COMMENT ON VIEW fact.flags IS 'Every hold or warn finding on an accepted or held line, with the reviewer''s decision (raw/reviews/) if any. Money in 千元.';
 COMMENT ON COLUMN fact.flags.rule IS 'Name of the rule (schemas/rules.yaml)';
+COMMENT ON COLUMN fact.flags.field IS 'Field the rule judges';
 COMMENT ON COLUMN fact.flags.severity IS 'hold (out of totals until decided) or warn (in totals)';
 COMMENT ON COLUMN fact.flags.message IS 'What the rule found, with the values compared';
 COMMENT ON COLUMN fact.flags.product IS 'Product code, or the product name where the line has no code: how reviews name the line';

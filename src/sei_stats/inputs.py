@@ -1,0 +1,122 @@
+"""The reference inputs beside the returns, each declared once: its files, its reader (validated
+by its pandera contract in schemas/) and the ref.* table it fills (whose column docs are in sql/ref.sql).
+
+The Dagster code location declares each as an observable source asset (group ``reference``) whose
+data version is ``version()``; publishing records the versions it read (ref.input_versions), so a
+changed input is noticed by comparing the two, never by a hand-kept list of files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from . import period as periods
+from .config import DataPaths
+from .roster import ROSTER_COLUMNS, read_rosters
+from .schemas.reference import check, gdp_schema, va_rates_schema
+from .schemas.reviews import REVIEW_COLUMNS, ReviewError, reviews_schema
+
+
+class InputMissing(ValueError):
+    """A required reference input has no file."""
+
+
+@dataclass(frozen=True)
+class ReferenceInput:
+    name: str                                    # the asset reference/<name> and the table ref.<name>
+    description: str
+    files: Callable[[DataPaths], list[Path]]     # the files it is read from (none: the input is absent)
+    read: Callable[[DataPaths], pd.DataFrame]    # the validated frame for ref.<name>
+    required: bool
+
+    def version(self, paths: DataPaths) -> str:
+        """A content hash of its files (names and bytes): changes exactly when what is read changes."""
+        digest = hashlib.sha256()
+        for path in self.files(paths):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        return digest.hexdigest()[:16] if self.files(paths) else "absent"
+
+    def frame(self, paths: DataPaths) -> pd.DataFrame:
+        if self.required and not self.files(paths):
+            raise InputMissing(f"{paths.raw}: the {self.name} input is missing ({self.description})")
+        return self.read(paths)
+
+
+def _existing(*candidates: Path) -> list[Path]:
+    return [p for p in candidates if p.exists()]
+
+
+def _read_gdp(paths: DataPaths) -> pd.DataFrame:
+    return check(pd.read_csv(paths.gdp_csv), gdp_schema, paths.gdp_csv)
+
+
+def _read_va_rates(paths: DataPaths) -> pd.DataFrame:
+    frame = pd.read_csv(paths.va_rates_csv, dtype={"industry_division": str})
+    return check(frame, va_rates_schema, paths.va_rates_csv)
+
+
+def _read_roster(paths: DataPaths) -> pd.DataFrame:
+    rosters = read_rosters(paths)
+    if not rosters:
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in ROSTER_COLUMNS} | {"year": pd.Series(dtype="int64")})
+    return pd.concat([r.assign(year=y) for y, r in rosters.items()], ignore_index=True)
+
+
+def _roster_files(paths: DataPaths) -> list[Path]:
+    folder = paths.roster_dir
+    return sorted(p for p in folder.glob("*.csv") if p.stem.isdigit()) if folder.is_dir() else []
+
+
+def _review_files(paths: DataPaths) -> list[Path]:
+    return sorted(paths.reviews_dir.glob("*.csv")) if paths.reviews_dir.is_dir() else []
+
+
+def read_reviews(paths: DataPaths) -> pd.DataFrame:
+    """Every decision of raw/reviews/YYYY-MM.csv, validated, with period (first day) and review_file."""
+    frames = []
+    for path in _review_files(paths):
+        if not re.fullmatch(periods.PATTERN + r"\.csv", path.name):
+            raise ReviewError(f"{path}: a review file is named after its report period, YYYY-MM.csv")
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        missing = [c for c in REVIEW_COLUMNS if c not in frame.columns]
+        if missing:
+            raise ReviewError(f"{path}: line 1: missing columns {', '.join(missing)}")
+        frame = frame[list(REVIEW_COLUMNS)].apply(lambda s: s.str.strip())
+        try:
+            reviews_schema().validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as err:
+            case = err.failure_cases.iloc[0]
+            where = f"line {int(case['index']) + 2}: " if pd.notna(case["index"]) else ""
+            raise ReviewError(f"{path}: {where}{case['column'] or 'row'} fails {case['check']} ({case['failure_case']!r})") from err
+        frame["corrected_value"] = frame["corrected_value"].replace("", None)
+        frame["period"] = pd.Timestamp(periods.first_day(path.stem))
+        frame["review_file"] = f"reviews/{path.name}"
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in (*REVIEW_COLUMNS, "review_file")}
+                            | {"period": pd.Series(dtype="datetime64[us]")})
+    return pd.concat(frames, ignore_index=True)
+
+
+GDP = ReferenceInput("gdp", "city GDP by quarter, cumulative, 亿元 (raw/gdp.csv)",
+                     lambda p: _existing(p.gdp_csv), _read_gdp, required=True)
+VA_RATES = ReferenceInput("va_rates", "value-added rates by year and GB/T 4754 division (raw/va_rates.csv)",
+                          lambda p: _existing(p.va_rates_csv), _read_va_rates, required=True)
+ROSTER = ReferenceInput("roster", "the survey roster of each year (raw/roster/YYYY.csv); a year without one imputes nothing",
+                        _roster_files, _read_roster, required=False)
+REVIEWS = ReferenceInput("reviews", "reviewers' decisions (raw/reviews/YYYY-MM.csv)",
+                         _review_files, read_reviews, required=False)
+
+INPUTS = (GDP, VA_RATES, ROSTER, REVIEWS)
+
+
+def versions(paths: DataPaths) -> dict[str, str]:
+    """The version of every reference input, by name."""
+    return {i.name: i.version(paths) for i in INPUTS}

@@ -1,0 +1,137 @@
+-- Reference tables: the inputs beside the returns, the rule registry and the shared vocabulary.
+-- sei_stats.warehouse fills each from its reader (sei_stats.inputs, the catalog, schemas/rules.yaml).
+
+CREATE TABLE ref.buckets (code VARCHAR, label VARCHAR);
+COMMENT ON TABLE ref.buckets IS 'Where a received line ends, exactly one each (sei_stats.vocabulary)';
+COMMENT ON COLUMN ref.buckets.code IS 'Bucket: accepted, rejected, superseded, duplicate, not_a_return or held';
+COMMENT ON COLUMN ref.buckets.label IS '中文名称';
+
+CREATE TABLE ref.severities (code VARCHAR, label VARCHAR);
+COMMENT ON TABLE ref.severities IS 'What a line failing a rule becomes (sei_stats.vocabulary)';
+COMMENT ON COLUMN ref.severities.code IS 'Severity: reject, hold, warn, not_a_return or duplicate';
+COMMENT ON COLUMN ref.severities.label IS '中文名称';
+
+CREATE TABLE ref.levels (code VARCHAR, label VARCHAR);
+COMMENT ON TABLE ref.levels IS 'What a rule confronts (sei_stats.vocabulary)';
+COMMENT ON COLUMN ref.levels.code IS 'Level: field, record, cross-record, cross-period or cross-source';
+COMMENT ON COLUMN ref.levels.label IS '中文名称';
+
+CREATE TABLE ref.decisions (code VARCHAR, label VARCHAR);
+COMMENT ON TABLE ref.decisions IS 'A reviewer''s decision on a hold or warn finding (sei_stats.vocabulary)';
+COMMENT ON COLUMN ref.decisions.code IS 'Decision: accept, reject or correct';
+COMMENT ON COLUMN ref.decisions.label IS '中文名称';
+
+CREATE TABLE ref.rules (name VARCHAR, level VARCHAR, severity VARCHAR, engine VARCHAR, field VARCHAR, zh VARCHAR, en VARCHAR);
+COMMENT ON TABLE ref.rules IS 'Every validation rule (schemas/rules.yaml)';
+COMMENT ON COLUMN ref.rules.name IS 'Rule name';
+COMMENT ON COLUMN ref.rules.level IS 'field, record, cross-record, cross-period or cross-source (ref.levels)';
+COMMENT ON COLUMN ref.rules.severity IS 'reject, hold, warn, not_a_return or duplicate (ref.severities)';
+COMMENT ON COLUMN ref.rules.engine IS 'Where it runs: pandera, python or sql';
+COMMENT ON COLUMN ref.rules.field IS 'Field judged (empty: the whole line)';
+COMMENT ON COLUMN ref.rules.zh IS '描述';
+COMMENT ON COLUMN ref.rules.en IS 'Description';
+
+CREATE TABLE ref.rule_params (rule VARCHAR, param VARCHAR, value DOUBLE);
+COMMENT ON TABLE ref.rule_params IS 'The parameters of the rules in force: schemas/rules.yaml, with config/quality.yaml''s overrides';
+COMMENT ON COLUMN ref.rule_params.rule IS 'Rule name (ref.rules)';
+COMMENT ON COLUMN ref.rule_params.param IS 'Parameter name; its unit is in schemas/rules.yaml';
+COMMENT ON COLUMN ref.rule_params.value IS 'Value in force';
+
+CREATE TABLE ref.settings (section VARCHAR, name VARCHAR, value DOUBLE);
+COMMENT ON TABLE ref.settings IS 'The other data-quality settings in force: src/sei_stats/defaults.yaml, with config/quality.yaml''s overrides';
+COMMENT ON COLUMN ref.settings.section IS 'imputation or checks';
+COMMENT ON COLUMN ref.settings.name IS 'Setting name; its unit is in defaults.yaml';
+COMMENT ON COLUMN ref.settings.value IS 'Value in force';
+
+CREATE TABLE ref.roster (credit_code VARCHAR, enterprise_name VARCHAR, district_code VARCHAR, zone_id VARCHAR,
+                         industry_code VARCHAR, area VARCHAR, year BIGINT);
+COMMENT ON TABLE ref.roster IS 'The survey roster (调查单位名录): enterprises expected to report, by year (raw/roster/YYYY.csv)';
+COMMENT ON COLUMN ref.roster.credit_code IS 'Enterprise (统一社会信用代码)';
+COMMENT ON COLUMN ref.roster.enterprise_name IS 'Enterprise name';
+COMMENT ON COLUMN ref.roster.district_code IS 'District (GB/T 2260)';
+COMMENT ON COLUMN ref.roster.zone_id IS 'Functional zone (catalog/zones.csv), empty when none';
+COMMENT ON COLUMN ref.roster.industry_code IS 'Industry class (GB/T 4754-2017)';
+COMMENT ON COLUMN ref.roster.area IS 'The plan''s area the enterprise mainly belongs to';
+COMMENT ON COLUMN ref.roster.year IS 'Year the roster applies to';
+
+CREATE TABLE ref.reviews (credit_code VARCHAR, product VARCHAR, rule VARCHAR, decision VARCHAR,
+                          corrected_value DECIMAL(18, 3), reviewer VARCHAR, note VARCHAR, period DATE, review_file VARCHAR);
+COMMENT ON TABLE ref.reviews IS 'Reviewers'' decisions (raw/reviews/YYYY-MM.csv)';
+COMMENT ON COLUMN ref.reviews.credit_code IS 'Enterprise (统一社会信用代码)';
+COMMENT ON COLUMN ref.reviews.product IS 'Product code, or name where the line has none';
+COMMENT ON COLUMN ref.reviews.rule IS 'Rule decided on';
+COMMENT ON COLUMN ref.reviews.decision IS 'accept, reject or correct';
+COMMENT ON COLUMN ref.reviews.corrected_value IS 'For correct: the output value that replaces the reported one, 千元';
+COMMENT ON COLUMN ref.reviews.reviewer IS 'Who decided';
+COMMENT ON COLUMN ref.reviews.note IS 'Note';
+COMMENT ON COLUMN ref.reviews.period IS 'Report period: first day of the month';
+COMMENT ON COLUMN ref.reviews.review_file IS 'The review file';
+
+CREATE TABLE ref.plan (plan_id VARCHAR, title VARCHAR, baseline_year BIGINT, target_year BIGINT);
+COMMENT ON TABLE ref.plan IS 'The plan tracked (catalog/targets.yaml)';
+COMMENT ON COLUMN ref.plan.plan_id IS 'Plan identifier';
+COMMENT ON COLUMN ref.plan.title IS 'The plan''s title';
+COMMENT ON COLUMN ref.plan.baseline_year IS 'Year average annual growth is measured from';
+COMMENT ON COLUMN ref.plan.target_year IS 'Year the targets are set for';
+
+CREATE TABLE ref.targets (plan_id VARCHAR, title VARCHAR, indicator VARCHAR, label VARCHAR, target_value DOUBLE,
+                          unit VARCHAR, baseline_year BIGINT, target_year BIGINT);
+COMMENT ON TABLE ref.targets IS 'The plan''s targets (catalog/targets.yaml)';
+COMMENT ON COLUMN ref.targets.plan_id IS 'Plan identifier';
+COMMENT ON COLUMN ref.targets.title IS 'The plan''s title';
+COMMENT ON COLUMN ref.targets.indicator IS 'Indicator the target is set on';
+COMMENT ON COLUMN ref.targets.label IS 'The target in the plan''s words';
+COMMENT ON COLUMN ref.targets.target_value IS 'Target value, in unit';
+COMMENT ON COLUMN ref.targets.unit IS '亿元 for output value; fraction for rates';
+COMMENT ON COLUMN ref.targets.baseline_year IS 'Baseline year of the plan';
+COMMENT ON COLUMN ref.targets.target_year IS 'Year the target is set for';
+
+CREATE TABLE ref.gdp (year BIGINT, quarter BIGINT, gdp_ytd DOUBLE);
+COMMENT ON TABLE ref.gdp IS 'City GDP cumulative from Q1 (raw/gdp.csv), 亿元';
+COMMENT ON COLUMN ref.gdp.year IS 'Calendar year';
+COMMENT ON COLUMN ref.gdp.quarter IS 'Quarter 1–4';
+COMMENT ON COLUMN ref.gdp.gdp_ytd IS 'GDP cumulative from Q1 to the quarter end, 亿元';
+
+-- Exact rates keep value added (千元 × rate) an exact DECIMAL sum, so reruns give identical totals.
+CREATE TABLE ref.va_rates (year BIGINT, industry_division VARCHAR, va_rate DECIMAL(9, 6));
+COMMENT ON TABLE ref.va_rates IS 'Value-added rates by year and GB/T 4754 division (raw/va_rates.csv)';
+COMMENT ON COLUMN ref.va_rates.year IS 'Calendar year';
+COMMENT ON COLUMN ref.va_rates.industry_division IS 'GB/T 4754-2017 division (2 digits)';
+COMMENT ON COLUMN ref.va_rates.va_rate IS 'Value added / output value, fraction';
+
+CREATE TABLE ref.catalog (code VARCHAR, kind VARCHAR, name VARCHAR, area VARCHAR, field VARCHAR, key_field BOOLEAN,
+                          nbs_code VARCHAR, valid_from VARCHAR, valid_to VARCHAR, nbs_edition VARCHAR,
+                          nbs_verified VARCHAR, source VARCHAR, verified VARCHAR);
+COMMENT ON TABLE ref.catalog IS 'The guidance catalog (catalog/products.csv) that classifies lines';
+COMMENT ON COLUMN ref.catalog.code IS 'Product code (统计用产品分类目录) or industry code (GB/T 4754-2017), a prefix';
+COMMENT ON COLUMN ref.catalog.kind IS 'product or industry';
+COMMENT ON COLUMN ref.catalog.name IS 'Entry name';
+COMMENT ON COLUMN ref.catalog.area IS 'The plan''s area (领域)';
+COMMENT ON COLUMN ref.catalog.field IS 'The plan''s field (产业)';
+COMMENT ON COLUMN ref.catalog.key_field IS 'One of the plan''s six key fields';
+COMMENT ON COLUMN ref.catalog.nbs_code IS 'Code in NBS 战略性新兴产业分类(2018)';
+COMMENT ON COLUMN ref.catalog.valid_from IS 'First month the entry applies (YYYY-MM)';
+COMMENT ON COLUMN ref.catalog.valid_to IS 'Last month the entry applies (YYYY-MM), empty when open';
+COMMENT ON COLUMN ref.catalog.nbs_edition IS 'Edition of the national classification the entry''s window follows (docs/catalog.md)';
+COMMENT ON COLUMN ref.catalog.nbs_verified IS 'true when the link to the national category is confirmed in a public copy';
+COMMENT ON COLUMN ref.catalog.source IS 'Where the code comes from';
+COMMENT ON COLUMN ref.catalog.verified IS 'Checked against a public copy of the national document';
+
+CREATE TABLE ref.districts (code VARCHAR, name VARCHAR, kind VARCHAR, note VARCHAR);
+COMMENT ON TABLE ref.districts IS 'Dalian''s county-level divisions (GB/T 2260)';
+COMMENT ON COLUMN ref.districts.code IS 'GB/T 2260 code';
+COMMENT ON COLUMN ref.districts.name IS 'Name';
+COMMENT ON COLUMN ref.districts.kind IS 'Kind of division';
+COMMENT ON COLUMN ref.districts.note IS 'Note';
+
+CREATE TABLE ref.nbs_categories (code VARCHAR, level VARCHAR, name VARCHAR, parent VARCHAR);
+COMMENT ON TABLE ref.nbs_categories IS 'NBS 战略性新兴产业分类(2018): 9 level-1 and 40 level-2 categories';
+COMMENT ON COLUMN ref.nbs_categories.code IS 'Category code (d or d.d)';
+COMMENT ON COLUMN ref.nbs_categories.level IS '1 or 2';
+COMMENT ON COLUMN ref.nbs_categories.name IS 'Category name';
+COMMENT ON COLUMN ref.nbs_categories.parent IS 'Level-1 code of a level-2 category';
+
+CREATE TABLE ref.input_versions (input VARCHAR, version VARCHAR);
+COMMENT ON TABLE ref.input_versions IS 'The version (content hash of its files) of every reference input this publish read (sei_stats.inputs)';
+COMMENT ON COLUMN ref.input_versions.input IS 'Reference input: gdp, va_rates, roster or reviews';
+COMMENT ON COLUMN ref.input_versions.version IS 'First 16 hex digits of the SHA-256 of its files'' names and bytes; absent when it has no file';

@@ -1,0 +1,6 @@
+-- The prior reported now against what the enterprise itself reported for that month a year earlier.
+SELECT period, source_file, line_number,
+       CASE WHEN NOT coalesce(unit_error, false) AND last_year_ytd > 0 AND output_ytd_prior IS NOT NULL
+            THEN abs(output_ytd_prior - last_year_ytd) > p.prior_tolerance * last_year_ytd END AS failed,
+       format('output_ytd_prior {} 千元, but {} was reported a year earlier', output_ytd_prior, last_year_ytd) AS message
+FROM fact.cross_period_context, params AS p
