@@ -1,16 +1,20 @@
 """Thin assets: each calls one library function and reports what it did."""
 
 
-import duckdb
+import warnings
+
 import dagster as dg
+import duckdb
 import pandera.pandas as pa
 
-from sei_stats import charts, headline, quality_report, warehouse
+from dagster_shared.utils.warnings import BetaWarning
+
+from sei_stats import charts, headline, inputs, quality_report, relations, warehouse
 from sei_stats.catalog import read_districts, read_products
 from sei_stats.classify import entries_valid_in
 from sei_stats.land import catalog_version, land_month
 from sei_stats.reclassify import reclassify_history
-from sei_stats.validate import BUCKETS
+from sei_stats.vocabulary import BUCKETS
 from sei_stats.schemas.catalog import validate_catalog
 from sei_stats.schemas.returns import accepted_lines_schema
 
@@ -20,17 +24,36 @@ from .resources import SeiData
 # DuckDB files take one writer at a time: every asset that writes one runs in this pool (limit 1).
 DUCKDB_POOL = "sei_duckdb"
 
-MART_KEYS = {
-    "mart/indicators_monthly": "SEI indicators for each report period (1–X月), 亿元",
-    "mart/output_by_area": "SEI output by the plan's six areas for each report period, 亿元",
-    "mart/data_quality": "Lines received and the bucket each landed in, per report period",
-    "mart/indicators_annual": "SEI indicators for each complete year, 亿元",
-    "mart/target_progress": "The plan's three targets against the last complete year",
-    "qa/rejects": "Rejected lines, one row per rule failed",
-    "mart/output_by_nbs_category": "SEI output by national category (NBS 2018, level 2), 亿元",
-    "mart/rule_results": "Each validation rule confronted with each month: items, passes, fails, missing",
-    "qa/review_queue": "Holds and warnings waiting for a reviewer's decision",
-}
+PUBLISHED = relations.published_relations()
+LINEAGE = relations.lineage()
+
+
+def _asset_key(relation: str) -> dg.AssetKey:
+    return dg.AssetKey(relation.split("."))
+
+
+def _reference_asset(item: inputs.ReferenceInput) -> dg.SourceAsset:
+    """A reference input as an observable source asset: its data version is the content hash of its files."""
+    @dg.observable_source_asset(name=item.name, key_prefix=["reference"], group_name="reference",
+                                description=f"Reference input: {item.description}.")
+    def _observe(sei_data: SeiData) -> dg.DataVersion:
+        return dg.DataVersion(item.version(sei_data.paths()))
+    return _observe
+
+
+with warnings.catch_warnings():  # observable source assets are beta in Dagster 1.13; their API is what we use
+    warnings.simplefilter("ignore", BetaWarning)
+    REFERENCE_ASSETS = [_reference_asset(item) for item in inputs.INPUTS]
+
+
+def _mart_deps(relation: relations.Relation) -> list:
+    """What a published relation is computed from: the landed months, the reference inputs it reads
+    (directly or through the fact views), and the published relations it reads."""
+    read = LINEAGE[relation.key]
+    deps: list = ["monthly_returns", "reclassified_history"]
+    deps += [dg.AssetKey(["reference", i.name]) for i in inputs.INPUTS if f"ref.{i.name}" in read]
+    deps += [_asset_key(r.key) for r in PUBLISHED if r.key in relation.reads]
+    return deps
 
 
 @dg.asset(
@@ -60,7 +83,7 @@ def guidance_catalog(context: dg.AssetExecutionContext, sei_data: SeiData) -> dg
 
 @dg.asset(
     partitions_def=monthly_partitions,
-    deps=[guidance_catalog],
+    deps=[guidance_catalog, dg.AssetKey(["reference", inputs.ROSTER.name])],  # the roster excuses pilot credit codes
     group_name="returns",
     pool=DUCKDB_POOL,
     kinds={"pandas", "parquet"},
@@ -121,9 +144,10 @@ def reclassified_history(context: dg.AssetExecutionContext, sei_data: SeiData) -
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(dg.AssetKey(key.split("/")), description=text, deps=["monthly_returns", "reclassified_history"],
-                        group_name="warehouse", kinds={"duckdb"})
-           for key, text in MART_KEYS.items()],
+    # One asset per relation the SQL of sei_stats publishes (mart.*, qa.*), described by its COMMENT.
+    specs=[dg.AssetSpec(_asset_key(r.key), description=r.description, deps=_mart_deps(r), group_name="warehouse",
+                        kinds={"duckdb"}, metadata={"sql": f"src/sei_stats/sql/{r.file}"})
+           for r in PUBLISHED],
     pool=DUCKDB_POOL,
 )
 def warehouse_marts(context: dg.AssetExecutionContext, sei_data: SeiData):
@@ -131,11 +155,11 @@ def warehouse_marts(context: dg.AssetExecutionContext, sei_data: SeiData):
     published = warehouse.publish(sei_data.paths())
     context.log.info(f"published {published.path} over {len(published.periods)} landed months")
     with duckdb.connect(str(published.path), read_only=True) as con:
-        for key in MART_KEYS:
+        for relation in PUBLISHED:
             # marts are small: one read gives the row count and the preview the UI shows
-            mart = con.execute(f"SELECT * FROM {key.replace('/', '.')}").df()
+            mart = con.execute(f"SELECT * FROM {relation.key}").df()
             yield dg.MaterializeResult(
-                asset_key=dg.AssetKey(key.split("/")),
+                asset_key=_asset_key(relation.key),
                 metadata={
                     "warehouse": dg.MetadataValue.path(str(published.path)),
                     "dagster/row_count": len(mart),

@@ -9,7 +9,7 @@ from .schedules import monthly_schedule
 from .sensors import new_return_files
 
 defs = dg.Definitions(
-    assets=[assets.guidance_catalog, assets.monthly_returns, assets.reclassified_history, assets.warehouse_marts,
+    assets=[*assets.REFERENCE_ASSETS, assets.guidance_catalog, assets.monthly_returns, assets.reclassified_history, assets.warehouse_marts,
             assets.briefing_charts, assets.quality_reports],
     asset_checks=[checks.conservation_identity, checks.value_added_rates_complete, checks.rejected_output_share,
                   checks.held_output_share, checks.nonresponse_rate],

@@ -2,7 +2,9 @@
 
 
 import dagster as dg
+import duckdb
 
+from sei_stats import inputs
 from sei_stats.config import DataPaths
 from sei_stats.read import available_periods
 
@@ -27,26 +29,27 @@ def stale_periods(paths: DataPaths, valid_keys: set) -> dict:
     return stale
 
 
-def stale_reference(paths: DataPaths) -> int | None:
-    """The mtime of the newest review, roster, GDP or rate file newer than the published warehouse, else None."""
-    files = [*(paths.raw / "reviews").glob("*.csv"), *(paths.raw / "roster").glob("*.csv"), paths.gdp_csv, paths.va_rates_csv]
-    newest = max((p.stat().st_mtime_ns for p in files if p.exists()), default=None)
-    if newest is None or not paths.warehouse.exists():
-        return None
-    return newest if newest > paths.warehouse.stat().st_mtime_ns else None
+def stale_reference(paths: DataPaths) -> dict[str, str]:
+    """The reference inputs whose version differs from the one the published warehouse read, with their version."""
+    if not paths.warehouse.exists():
+        return {}
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        published = dict(con.execute("SELECT input, version FROM ref.input_versions").fetchall())
+    return {name: version for name, version in inputs.versions(paths).items() if published.get(name) != version}
 
 
 @dg.sensor(jobs=[monthly_job, publish_job], minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
            description="Runs a report period when a return file in raw/returns/YYYY-MM/ is new or corrected, "
-                       "and republishes when a review, roster, GDP or rate file changes.")
+                       "and republishes when a reference input (sei_stats.inputs) differs from the version the warehouse read.")
 def new_return_files(context: dg.SensorEvaluationContext, sei_data: SeiData):
     paths = sei_data.paths()
     stale = stale_periods(paths, set(monthly_partitions.get_partition_keys()))
     for period, newest in sorted(stale.items()):
         # The run key makes one request per state of the folder, however often the sensor ticks.
         yield dg.RunRequest(job_name=monthly_job.name, partition_key=period, run_key=f"{period}@{newest}")
-    reference = None if stale else stale_reference(paths)  # a month's run republishes anyway
-    if reference is not None:
-        yield dg.RunRequest(job_name=publish_job.name, run_key=f"publish@{reference}")
-    if not stale and reference is None:
-        yield dg.SkipReason("every period is landed and the warehouse is newer than every review and roster file")
+    changed = {} if stale else stale_reference(paths)  # a month's run republishes anyway
+    if changed:
+        state = ",".join(f"{name}={version}" for name, version in sorted(changed.items()))
+        yield dg.RunRequest(job_name=publish_job.name, run_key=f"publish@{state}")
+    if not stale and not changed:
+        yield dg.SkipReason("every period is landed and the warehouse read the current version of every reference input")

@@ -48,3 +48,13 @@ def test_only_sei_stats_is_importable_from_outside_the_checkout(tmp_path):
             "print([n for n in ('sei_stats', 'sei_stats.pipelines', 'sei_stats.schemas', 'pipelines', 'schemas') if u.find_spec(n)])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert out.stdout.strip() == "['sei_stats', 'sei_stats.pipelines', 'sei_stats.schemas']"
+
+
+def test_every_subpackage_is_listed_for_the_wheel():
+    import tomllib
+
+    listed = set(tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {"sei_stats." + ".".join(p.parent.relative_to(REPO_ROOT / "src" / "sei_stats").parts)
+             for p in (REPO_ROOT / "src" / "sei_stats").rglob("__init__.py")}
+    found = {name.rstrip(".") for name in found}
+    assert found | {"sei_stats.pipelines", "sei_stats.schemas"} == listed

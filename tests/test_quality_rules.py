@@ -113,7 +113,8 @@ def test_output_is_conserved_across_buckets(city):
                            WHERE rows_received <> rows_accepted + rows_rejected + rows_superseded + rows_duplicate + rows_not_a_return + rows_held
                               OR abs(output_received - (output_accepted + output_rejected + output_superseded + output_duplicate
                                                         + output_not_a_return + output_held)) > 1e-9""")
-    assert broken == []
+        identity = q(con, "SELECT bool_and(identity_rows_ok AND identity_output_ok) FROM mart.data_quality")
+    assert broken == [] and identity == [(True,)]
 
 
 def test_threshold_checks_fail_the_month_over_a_limit(city):

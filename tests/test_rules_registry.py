@@ -25,9 +25,21 @@ def test_every_python_and_sql_rule_is_implemented_where_the_registry_says():
     python = (REPO_ROOT / "src" / "sei_stats" / "validate.py").read_text(encoding="utf-8")
     for name in by_engine("python"):
         assert f'"{name}"' in python, name
-    sql = "".join(p.read_text(encoding="utf-8") for p in (REPO_ROOT / "src" / "sei_stats" / "sql").glob("*.sql"))
-    for name in by_engine("sql"):
-        assert re.search(rf"'{name}'", sql), name
+    # a cross-period rule is one file of sql/rules/, named after it, that decides ``failed``
+    files = {p.stem: p.read_text(encoding="utf-8") for p in (REPO_ROOT / "src" / "sei_stats" / "sql" / "rules").glob("*.sql")}
+    assert set(files) == by_engine("sql")
+    assert all(re.search(r"\bAS failed\b", text) and re.search(r"\bAS message\b", text) for text in files.values())
+
+
+def test_every_parameter_a_rule_file_reads_is_declared_with_the_rule():
+    files = {p.stem: p.read_text(encoding="utf-8") for p in (REPO_ROOT / "src" / "sei_stats" / "sql" / "rules").glob("*.sql")}
+    # the unit-error screen is shared by every comparison, so its parameter is read in fact_rules.sql
+    context = (REPO_ROOT / "src" / "sei_stats" / "sql" / "fact_rules.sql").read_text(encoding="utf-8")
+    for rule in RULES.itertuples():
+        if rule.engine == "sql":
+            read = set(re.findall(r"\bp\.(\w+)", files[rule.name]))
+            assert read <= set(rule.params), rule.name
+            assert all(name in read or f"param = '{name}'" in context for name in rule.params), rule.name
 
 
 def test_severities_come_from_the_registry():

@@ -117,6 +117,29 @@ def sql_files(rules: dict[str, list[str]]) -> list[SqlFile]:
     return [by_name[name] for name in order]
 
 
+def lineage() -> dict[str, set[str]]:
+    """Every relation of the warehouse (published or not) with everything it reads, directly or not."""
+    direct = {}
+    for f in sql_files(rules={name: [] for name in rule_files()}):
+        if f.name == RULE_ENGINE:
+            direct["fact.rule_findings"] = f.reads | {"fact.cross_period_context", "ref.rule_params"}
+            continue
+        for key, statement in f.statements().items():
+            direct[key] = _reads(statement, {key})
+    # Filled by sei_stats.impute (Python) from the roster and the final lines, not by SQL.
+    direct["fact.imputed_lines"] = direct.get("fact.imputed_lines", set()) | {"ref.roster", "fact.lines"}
+    closed: dict[str, set[str]] = {}
+
+    def close(key: str) -> set[str]:
+        if key not in closed:
+            closed[key] = set()
+            for read in direct.get(key, ()):
+                closed[key] |= {read} | close(read)
+        return closed[key]
+
+    return {key: close(key) for key in direct}
+
+
 def published_relations() -> list[Relation]:
     """Every relation of schemas mart and qa, with its description, from the SQL that creates it."""
     out = []
@@ -125,4 +148,7 @@ def published_relations() -> list[Relation]:
         for key, statement in sorted(f.statements().items()):
             if key.split(".")[0] in PUBLISHED_SCHEMAS:
                 out.append(Relation(key, comments.get(key, ""), frozenset(_reads(statement, {key})), f.name))
-    return sorted(out, key=lambda r: r.key)
+    # in the order of what each reads (Dagster wants a multi-asset's outputs so), by name among equals
+    by_key = {r.key: r for r in out}
+    graph = {r.key: sorted(r.reads & set(by_key)) for r in sorted(out, key=lambda r: r.key)}
+    return [by_key[key] for key in TopologicalSorter(graph).static_order()]
