@@ -15,6 +15,8 @@ from conftest import missing_glyph_warnings
 
 SCRIPT_NAME = "<script>alert(1)</script>大连某某科技有限公司"
 BUCKETS = ("accepted", "rejected", "superseded", "duplicate", "not_a_return", "held")
+CHECKS = ("max_rejected_output_share", "max_held_output_share", "max_nonresponse_rate")
+TOLERANCE = 0.5e-8  # identity_output_tolerance, 亿元: half a yuan
 
 # period, lines by bucket (received = their sum), output in 亿元 by bucket, roster figures (None: no roster)
 QUALITY = {
@@ -39,24 +41,38 @@ def _create(con, relation: str, columns: str) -> None:
     con.execute(f"create table {relation} ({columns})")
 
 
-def make_warehouse(*, roster_columns: bool = True, broken: bool = False, contributors: bool = True,
-                   thresholds: tuple[float, float, float] | None = (0.05, 0.05, 0.10)):
-    """An in-memory warehouse with the relations the report reads, filled by hand for 2020-02 and 2020-03."""
+def make_warehouse(*, roster_columns: bool = True, broken: bool = False, output_gap: float = 0.0,
+                   identity: bool = True, contributors: bool = True,
+                   thresholds: tuple[float, float, float] | None = (0.05, 0.05, 0.10), limits_in: str = "settings"):
+    """An in-memory warehouse with the relations the report reads, filled by hand for 2020-02 and 2020-03.
+
+    broken: 2020-03 receives one line more than its buckets hold; output_gap: 2020-03 receives that
+    much more output (亿元). The identity columns carry the warehouse's verdicts on both, as
+    src/sei_stats/sql computes them. thresholds: the checks' limits, published in ref.settings
+    (limits_in="settings") or in the wide ref.thresholds it replaces ("thresholds").
+    """
     con = duckdb.connect(":memory:")
     con.execute("create schema mart; create schema qa; create schema ref")
     rows = ", ".join(f"rows_{b} bigint" for b in BUCKETS)
     money = ", ".join(f"output_{b} double" for b in BUCKETS)
     roster = ", roster_enterprises bigint, respondents bigint, response_rate double, imputed_enterprises bigint, " \
              "output_imputed double, imputed_share double, unclassified_share double" if roster_columns else ""
+    checked = ", identity_rows_ok boolean, identity_output_gap double, identity_output_ok boolean" if identity else ""
     _create(con, "mart.data_quality",
             f"period date, rows_received bigint, {rows}, rows_blank_prior bigint, rows_unclassified bigint, "
             f"output_unclassified double, output_no_va_rate double, output_received double, {money}, "
-            f"warnings_open bigint, warnings_resolved bigint, holds_resolved bigint, catalog_version varchar{roster}")
+            f"warnings_open bigint, warnings_resolved bigint, holds_resolved bigint, catalog_version varchar{roster}"
+            f"{checked}")
     for period, (lines, output, figures) in QUALITY.items():
-        received = sum(lines) + (1 if broken and period == "2020-03" else 0)
-        values = [f"{period}-01", received, *lines, 40, 7, 12.5, 0.0, sum(output), *output, 55, 3, 2, "bc28802aec74"]
+        this = period == "2020-03"
+        received = sum(lines) + (1 if broken and this else 0)
+        gap = output_gap if this else 0.0
+        values = [f"{period}-01", received, *lines, 40, 7, 12.5, 0.0, sum(output) + gap, *output, 55, 3, 2,
+                  "bc28802aec74"]
         if roster_columns:
             values += list(figures or (None,) * len(ROSTER))
+        if identity:
+            values += [received == sum(lines), gap, abs(gap) <= TOLERANCE]
         con.execute(f"insert into mart.data_quality values ({', '.join('?' * len(values))})", values)
 
     _create(con, "ref.rules", "name varchar, level varchar, severity varchar, engine varchar, field varchar, "
@@ -93,7 +109,13 @@ def make_warehouse(*, roster_columns: bool = True, broken: bool = False, contrib
                 "'大连新材料有限公司', '397301', 'accept', 23456.5, null, '李强', '新产线投产，电话核实', "
                 "'reviews/2020-03.csv', '2020-03/returns.csv', 23)")
 
-    if thresholds:  # ref.thresholds as published: config/quality.yaml's checks
+    if thresholds and limits_in == "settings":  # the settings in force, as published
+        _create(con, "ref.settings", "section varchar, name varchar, value double, description varchar")
+        for name, value in [*zip(CHECKS, thresholds), ("identity_output_tolerance", TOLERANCE)]:
+            con.execute("insert into ref.settings values ('checks', ?, ?, '')", [name, value])
+        # A setting of another section by a check's name must not count as a limit.
+        con.execute("insert into ref.settings values ('imputation', 'max_nonresponse_rate', 0.9, '')")
+    elif thresholds:  # the wide table of warehouses published before ref.settings
         _create(con, "ref.thresholds", "max_rejected_output_share double, max_held_output_share double, "
                                        "max_nonresponse_rate double")
         con.execute("insert into ref.thresholds values (?, ?, ?)", list(thresholds))
@@ -164,18 +186,39 @@ def test_conservation_is_shown_and_checked(pages):
 
 
 def test_a_broken_identity_shows_the_red_warning(tmp_path):
-    page = section(render(tmp_path, broken=True), 1)
-    alarms = re.findall(r'<p class="identity alarm">(.*?)</p>', page)
-    assert len(alarms) == 1 and "行数守恒" in alarms[0] and "不成立" in alarms[0] and "相差 1行" in alarms[0]
-    assert ".identity.alarm{border-color:#d62728;color:#d62728" in quality_report.CSS
-    assert page.count("✓ 成立") == 1  # output still holds
+    page = render(tmp_path, broken=True)
+    alarms = re.findall(r'<p class="identity alarm">(.*?)</p>', section(page, 1))
+    assert len(alarms) == 1 and "行数守恒" in alarms[0] and "不成立" in alarms[0] and "报送 2,842 = 接受 2,800" in alarms[0]
+    assert ".identity.alarm{border-color:#d62728;color:#d62728" in page  # the CSS is inline
+    assert section(page, 1).count("✓ 成立") == 1  # output still holds
+
+
+@pytest.mark.parametrize("gap, shown", [(1.5, "相差 1.5亿元"), (2e-5, "相差 2.000千元")])
+def test_an_output_gap_is_the_warehouse_s(tmp_path, gap, shown):
+    """The verdict and the gap come from identity_output_ok and identity_output_gap, not from the figures."""
+    alarms = re.findall(r'<p class="identity alarm">(.*?)</p>', section(render(tmp_path, output_gap=gap), 1))
+    assert len(alarms) == 1 and "产值守恒" in alarms[0] and "不成立" in alarms[0] and shown in alarms[0]
+    con = make_warehouse()
+    con.execute("update mart.data_quality set identity_output_ok = false, identity_output_gap = 7.25")
+    alarms = re.findall(r'<p class="identity alarm">(.*?)</p>', section(
+        render_quality_report(con, "2020-03", tmp_path / "told", simulated=False).read_text(encoding="utf-8"), 1))
+    assert len(alarms) == 1 and "相差 7.2亿元" in alarms[0]  # though received = Σ buckets in the figures
+
+
+def test_an_identity_without_a_verdict_cannot_be_checked(tmp_path):
+    con = make_warehouse()
+    con.execute("update mart.data_quality set identity_rows_ok = null")
+    page = section(render_quality_report(con, "2020-03", tmp_path, simulated=False).read_text(encoding="utf-8"), 1)
+    warns = re.findall(r'<p class="identity warn">(.*?)</p>', page)
+    assert len(warns) == 1 and "行数守恒" in warns[0] and "无法核对" in warns[0]
+    assert page.count("✓ 成立") == 1
 
 
 def test_rule_results_list_failing_rules_first(pages):
     page = section(pages["2020-03", False], 3)
     order = re.findall(r"<tr[^>]*><td[^>]*>([a-z_]+)</td>", page)
     assert order == ["unit_error_suspected", "credit_code_check", "growth_outlier", "district_in_dalian", "required"]
-    assert page.count('<tr class=failing>') == 3
+    assert page.count('<tr class="failing">') == 3
     assert "疑似计量单位错误" in page and "暂缓待审 (hold)" in page and "跨期 (cross-period)" in page
 
 
@@ -187,7 +230,7 @@ def test_values_are_escaped(pages):
 
 def test_the_review_queue_lists_holds_first_and_at_most_50(pages):
     page = section(pages["2020-03", False], 4)
-    rows = re.findall(r"<tr( class=hold)?><td[ >]", page)
+    rows = re.findall(r'<tr( class="hold")?><td[ >]', page)
     assert len(rows) == 50
     assert all(rows[:5]) and not any(rows[5:])
     assert "另有 10 项未列出" in page and "共 60 项，其中暂缓 5 项" in page
@@ -219,19 +262,31 @@ def test_summary_figures(pages):
     assert "41.5" in page
 
 
-def test_figures_beyond_the_thresholds_are_flagged(tmp_path):
-    assert "提示" in (page := section(render(tmp_path), 1)) and "class=flagged" not in page
-    page = section(render(tmp_path, thresholds=(0.005, 0.05, 0.01)), 1)
-    flagged = re.findall(r"<tr class=flagged>(.*?)</tr>", page)
+@pytest.mark.parametrize("limits_in", ["settings", "thresholds"])
+def test_figures_beyond_the_thresholds_are_flagged(tmp_path, limits_in):
+    assert "提示" in (page := section(render(tmp_path, limits_in=limits_in), 1)) and "flagged" not in page
+    page = section(render(tmp_path / "tight", thresholds=(0.005, 0.05, 0.01), limits_in=limits_in), 1)
+    flagged = re.findall(r'<tr class="flagged">(.*?)</tr>', page)
     assert len(flagged) == 2
     assert "回报率" in flagged[0] and "低于下限 99.0%" in flagged[0]
     assert "剔除行" in flagged[1] and "产值占比 1.0%，超过上限 0.5%" in flagged[1]
 
 
+def test_ref_settings_overrule_ref_thresholds(tmp_path):
+    con = make_warehouse(thresholds=(0.05, 0.05, 0.10))
+    con.execute("create table ref.thresholds as select 0.005 as max_rejected_output_share, "
+                "0.05 as max_held_output_share, 0.01 as max_nonresponse_rate")
+    assert quality_report.load_quality_data(con).limits == {
+        "max_rejected_output_share": 0.05, "max_held_output_share": 0.05, "max_nonresponse_rate": 0.10,
+        "identity_output_tolerance": TOLERANCE}
+    assert "flagged" not in section(render_quality_report(con, "2020-03", tmp_path, simulated=False)
+                                    .read_text(encoding="utf-8"), 1)
+
+
 def test_a_period_without_roster_figures_says_so(pages):
     page = section(pages["2020-02", False], 1)
     row = re.search(r"<tr[^>]*><td>回报率 \(response rate\)</td>(.*?)</tr>", page)[1]
-    assert "本年无调查单位名录，无回报率与推算数据" in row and "<td class=num>—</td>" in row
+    assert "本年无调查单位名录，无回报率与推算数据" in row and '<td class="num">—</td>' in row
     assert "95.0%" not in page and "推算单位" not in page
 
 
@@ -243,7 +298,8 @@ def test_a_warehouse_without_the_new_columns_and_views(tmp_path):
 
 
 def test_the_warehouse_as_first_published(tmp_path):
-    """mart.data_quality with three buckets and no output by bucket; no rule results, queue, log or ref."""
+    """mart.data_quality with three buckets, no output by bucket and no identity columns; no rule results,
+    queue, log or ref: the report cannot check the identity, and says so."""
     con = duckdb.connect(":memory:")
     con.execute("create schema mart")
     con.execute("create table mart.data_quality as select date '2018-03-01' as period, 2841::bigint as rows_received, "
@@ -252,9 +308,9 @@ def test_the_warehouse_as_first_published(tmp_path):
                 "0.0::double as output_no_va_rate, 'bc28802aec74' as catalog_version")
     page = render_quality_report(con, "2018-03", tmp_path, simulated=False).read_text(encoding="utf-8")
     lines, output = re.findall(r'<p class="identity (\w+)">(.*?)</p>', page)
-    assert lines[0] == "ok" and "报送 2,841 = 接受 2,832 + 剔除 7 + 被更正替代 2 + 重复行 —" in lines[1]
-    assert "未发布的去向按 0 计" in lines[1]
-    assert output[0] == "warn" and "无法核对" in output[1]
+    assert lines[0] == "warn" and "报送 2,841 = 接受 2,832 + 剔除 7 + 被更正替代 2 + 重复行 —" in lines[1]
+    assert "无法核对：仓库未发布 identity_rows_ok" in lines[1]
+    assert output[0] == "warn" and "无法核对：仓库未发布 identity_output_ok" in output[1]
     for relation, number in (("mart.rule_results", 3), ("qa.review_queue", 4), ("qa.review_log", 5)):
         assert f"仓库未发布 {relation}" in section(page, number)
     assert "本年无调查单位名录" in section(page, 1) and "2018年1–3月" in page

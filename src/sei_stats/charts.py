@@ -5,6 +5,11 @@ comparable growth against 18%, the GDP share against 15%, and output by the plan
 Figures are built with ``matplotlib.figure.Figure`` on an Agg canvas, never through pyplot:
 the global backend of whoever imports this module (a notebook, Dagster) is left alone and no
 figure stays registered anywhere after a render.
+
+The house style is public for other figures to share (the data-quality report's chart does):
+the colours (BAR, TARGET, PATH, AVERAGE, STAMP), ``use_cjk_font``, the number formats
+``fmt_amount``/``fmt_percent``/``fmt_target``, and ``stamp``, ``note``, ``tick_formatter``,
+``value_axis``.
 """
 
 from __future__ import annotations
@@ -188,6 +193,59 @@ def read_chart_data(con) -> ChartData | None:
     return ChartData(annual, read_areas(con), targets, baseline_year, target_year)
 
 
+# --- the house style (public) ----------------------------------------------------------------
+
+
+def stamp(fig: Figure) -> None:
+    """A red corner stamp plus a faint diagonal watermark: nobody takes these numbers as real.
+
+    Call once the axes exist: their backgrounds turn transparent so the watermark shows through.
+    """
+    height = fig.get_figheight()
+    fig.text(
+        0.985, 1 - 0.12 / height, STAMP_TEXT, gid=STAMP_GID, fontsize=12, color=STAMP, ha="right", va="top",
+        bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": STAMP, "linewidth": 1.5},
+    )
+    fig.text(
+        0.53, 0.5, STAMP_TEXT, fontsize=64, color=STAMP, alpha=0.12, rotation=25,
+        ha="center", va="center", zorder=-1,
+    )
+    for ax in fig.axes:
+        ax.set_facecolor("none")
+
+
+def value_axis(ax, unit: str, values: Iterable[float]) -> None:
+    """The y axis in its unit, from zero (or below, for falls) with room above the highest value for labels."""
+    values = [v for v in values if _present(v)]
+    high = max(values, default=1.0)
+    low = min([0.0, *values])
+    span = (high - low) or 1.0
+    ax.set_ylim(low - (0.12 * span if low < 0 else 0), high + 0.15 * span)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
+    ax.yaxis.set_major_formatter(tick_formatter(unit))
+    ax.set_ylabel(unit, fontsize=10)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def tick_formatter(unit: str) -> FuncFormatter:
+    """Tick labels in the Chinese statistical style: 1,000 / 2,500.5 for 亿元, 15% / 2.5% for %."""
+
+    def label(value: float, _position) -> str:
+        # Round ticks read better without a trailing .0; others keep their one decimal.
+        whole = abs(value - round(value)) < 1e-9
+        if unit == "%":
+            return f"{value:.0f}%" if whole else fmt_percent(value)
+        return f"{value:,.0f}" if whole else fmt_amount(value)
+
+    return FuncFormatter(label)
+
+
+def note(ax, text: str) -> None:
+    """A grey note in the plot where data is missing, instead of an empty frame without reason."""
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=11, color="#888888")
+
+
 # --- the common frame ------------------------------------------------------------------------
 
 
@@ -211,22 +269,7 @@ def _frame(fig: Figure, title: str, *, simulated: bool) -> None:
     source = f"{SOURCE}（{STAMP_TEXT}）" if simulated else SOURCE
     fig.text(0.02, 0.12 / height, source, fontsize=8, color="#555555", ha="left", va="bottom")
     if simulated:
-        _stamp(fig)
-
-
-def _stamp(fig: Figure) -> None:
-    """A red corner stamp plus a faint diagonal watermark: nobody takes these numbers as real."""
-    height = fig.get_figheight()
-    fig.text(
-        0.985, 1 - 0.12 / height, STAMP_TEXT, gid=STAMP_GID, fontsize=12, color=STAMP, ha="right", va="top",
-        bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": STAMP, "linewidth": 1.5},
-    )
-    fig.text(
-        0.53, 0.5, STAMP_TEXT, fontsize=64, color=STAMP, alpha=0.12, rotation=25,
-        ha="center", va="center", zorder=-1,
-    )
-    for ax in fig.axes:
-        ax.set_facecolor("none")
+        stamp(fig)
 
 
 def _legend(ax) -> None:
@@ -247,38 +290,6 @@ def _year_axis(ax, years: list[int]) -> None:
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
     ax.set_xlabel("年份", fontsize=10)
-
-
-def _value_axis(ax, unit: str, values: Iterable[float]) -> None:
-    """The y axis in its unit, from zero (or below, for falls) with room above the highest value for labels."""
-    values = [v for v in values if _present(v)]
-    high = max(values, default=1.0)
-    low = min([0.0, *values])
-    span = (high - low) or 1.0
-    ax.set_ylim(low - (0.12 * span if low < 0 else 0), high + 0.15 * span)
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
-    ax.yaxis.set_major_formatter(_tick_formatter(unit))
-    ax.set_ylabel(unit, fontsize=10)
-    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-    ax.set_axisbelow(True)
-
-
-def _tick_formatter(unit: str) -> FuncFormatter:
-    """Tick labels in the Chinese statistical style: 1,000 / 2,500.5 for 亿元, 15% / 2.5% for %."""
-
-    def label(value: float, _position) -> str:
-        # Round ticks read better without a trailing .0; others keep their one decimal.
-        whole = abs(value - round(value)) < 1e-9
-        if unit == "%":
-            return f"{value:.0f}%" if whole else fmt_percent(value)
-        return f"{value:,.0f}" if whole else fmt_amount(value)
-
-    return FuncFormatter(label)
-
-
-def _note(ax, text: str) -> None:
-    """A grey note in the plot where data is missing, instead of an empty frame without reason."""
-    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=11, color="#888888")
 
 
 def _save(fig: Figure, out_dir: Path, name: str) -> list[Path]:
@@ -355,7 +366,7 @@ def chart_output_vs_target(data: ChartData) -> tuple[Figure, str]:
                     xytext=(0, 9), textcoords="offset points", ha="center", fontsize=8.5, color=TARGET)
         shown.append(target.value)
     _year_axis(ax, years)
-    _value_axis(ax, "亿元", shown)
+    value_axis(ax, "亿元", shown)
     _bar_labels(ax, annual.index, annual["output_value"], fmt_amount)
     _legend(ax)
     year = f"与{data.target_year}年目标" if target and data.target_year else ""
@@ -389,7 +400,7 @@ def chart_growth_vs_target(data: ChartData) -> tuple[Figure, str]:
                     ha="center", va="bottom", fontsize=8, color="#888888")
     ax.axhline(0, color="#555555", linewidth=0.8)
     _year_axis(ax, years)
-    _value_axis(ax, "%", shown)
+    value_axis(ax, "%", shown)
     _bar_labels(ax, growth.index, growth, fmt_percent)
     _legend(ax)
     return fig, "战略性新兴产业产值增长与目标（%）"
@@ -411,9 +422,9 @@ def chart_gdp_share_vs_target(data: ChartData) -> tuple[Figure, str]:
         ax.axhline(target.value, color=TARGET, linestyle="--", linewidth=1.2, label=f"{when}目标 {fmt_target(target.value, '%')}")
         shown.append(target.value)
     if share.empty:
-        _note(ax, "暂无GDP比重数据")
+        note(ax, "暂无GDP比重数据")
     _year_axis(ax, years)
-    _value_axis(ax, "%", shown)
+    value_axis(ax, "%", shown)
     _legend(ax)
     return fig, "战略性新兴产业增加值占GDP比重与目标（%）"
 
@@ -442,13 +453,13 @@ def chart_output_by_area(data: ChartData) -> tuple[Figure, str]:
     ax.spines[["top", "right"]].set_visible(False)
     high = float(areas.max().max()) if not areas.empty else 1.0
     ax.set_xlim(0, (high if _present(high) and high > 0 else 1.0) * 1.15)
-    ax.xaxis.set_major_formatter(_tick_formatter("亿元"))
+    ax.xaxis.set_major_formatter(tick_formatter("亿元"))
     ax.set_xlabel("亿元", fontsize=10)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     if areas.empty:
         ax.set_xticks([])  # a 0-1 scale would suggest figures that are not there
-        _note(ax, "暂无分领域数据")
+        note(ax, "暂无分领域数据")
     _legend(ax)
     return fig, "战略性新兴产业分领域产值（亿元）"
 

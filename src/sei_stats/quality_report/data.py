@@ -1,0 +1,156 @@
+"""What the quality report reads from the warehouse, as frames: no HTML and no figures here.
+
+`load_quality_data(con, period)` reads ``mart.data_quality``, ``mart.rule_results`` (with the
+rules' descriptions from ``ref.rules``), ``qa.review_queue``, ``qa.review_log``,
+``qa.largest_contributors`` and the checks' limits (``ref.settings``, else ``ref.thresholds``).
+A relation or column the warehouse does not publish reads as None or NULL, never as a crash.
+Money: 亿元 in the marts, 千元 in the qa views, as their comments say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sei_stats import period as periods
+from sei_stats.vocabulary import BUCKETS
+
+CONTRIBUTORS_LIMIT = 10
+
+# The conservation identity as the warehouse checks it (received = Σ buckets): read, not recomputed.
+IDENTITY_COLUMNS = ("identity_rows_ok", "identity_output_gap", "identity_output_ok")
+QUALITY_COLUMNS = (
+    "rows_received", *(f"rows_{b}" for b in BUCKETS), "rows_blank_prior", "rows_unclassified",
+    "output_unclassified", "output_no_va_rate", "output_received", *(f"output_{b}" for b in BUCKETS),
+    "warnings_open", "warnings_resolved", "holds_resolved", "catalog_version",
+    "roster_enterprises", "respondents", "response_rate", "imputed_enterprises", "output_imputed",
+    "imputed_share", "unclassified_share", *IDENTITY_COLUMNS,
+)
+RULE_COLUMNS = ("rule", "level", "severity", "items", "passes", "fails", "missing")
+QUEUE_COLUMNS = ("severity", "rule", "credit_code", "enterprise_name", "product", "output_ytd", "message",
+                 "source_file", "line_number")
+LOG_COLUMNS = ("rule", "severity", "credit_code", "enterprise_name", "product", "decision", "original_value",
+               "corrected_value", "reviewer", "note", "review_file", "source_file", "line_number")
+CONTRIBUTOR_COLUMNS = ("rank", "credit_code", "enterprise_name", "area", "output_ytd", "previous_output_ytd",
+                       "change", "share_of_change")
+# The checks' limits as columns of the wide ref.thresholds, which ref.settings replaces.
+THRESHOLD_COLUMNS = ("max_rejected_output_share", "max_held_output_share", "max_nonresponse_rate",
+                     "identity_output_tolerance")
+
+
+def absent(value) -> bool:
+    """NULL, NaN or pd.NA: a figure the warehouse does not give."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+@dataclass(frozen=True)
+class QualityData:
+    """What the report reads, periods as 'YYYY-MM'; a frame is None when its relation is not published."""
+
+    quality: pd.DataFrame  # mart.data_quality, every period (the chart looks back 12 months)
+    quality_columns: frozenset[str]  # the columns mart.data_quality publishes (the others read as NULL)
+    rules: pd.DataFrame | None  # mart.rule_results with zh from ref.rules
+    queue: pd.DataFrame | None  # qa.review_queue
+    log: pd.DataFrame | None  # qa.review_log
+    contributors: pd.DataFrame | None  # qa.largest_contributors, rank <= 10
+    contributor_notes: dict[str, str]  # column comments of qa.largest_contributors
+    limits: dict[str, float]  # the checks' limits by name (ref.settings or ref.thresholds); {} when neither
+
+    def periods(self) -> list[str]:
+        return sorted(self.quality["period"])
+
+    def of(self, frame: pd.DataFrame | None, period: str) -> pd.DataFrame | None:
+        return None if frame is None else frame[frame["period"] == period]
+
+    def row(self, period: str) -> pd.Series:
+        """The period's row of mart.data_quality; LookupError when it is not there."""
+        found = self.quality[self.quality["period"] == periods.parse(period)]
+        if found.empty:
+            raise LookupError(f"{period}: not in mart.data_quality")
+        return found.iloc[0]
+
+
+def _catalog(con) -> dict[str, dict[str, str]]:
+    """Every column of the connection's own database: {'schema.relation': {column: comment}}."""
+    rows = con.execute(
+        "select schema_name, table_name, column_name, comment from duckdb_columns() "
+        "where database_name = current_database()"
+    ).fetchall()
+    found: dict[str, dict[str, str]] = {}
+    for schema, relation, column, comment in rows:
+        found.setdefault(f"{schema}.{relation}", {})[column] = comment or ""
+    return found
+
+
+def _read(con, catalog, relation: str, columns: Iterable[str], period: str | None) -> pd.DataFrame | None:
+    """The relation's period (as 'YYYY-MM') and the wanted columns it has, the others as NULL; rows in
+    the relation's own order (the qa views order theirs). None when the relation is not published."""
+    have = catalog.get(relation)
+    if have is None or "period" not in have:
+        return None
+    columns = list(columns)
+    picked = "".join(f', "{c}"' for c in columns if c in have)
+    where, params = ("where period = ?::date", [periods.first_day(period)]) if period else ("", [])
+    sql = f"select strftime(period::date, '%Y-%m') as period{picked} from {relation} {where}"
+    frame = con.execute(sql, params).df()
+    for column in columns:
+        if column not in frame.columns:
+            frame[column] = None
+    return frame
+
+
+def _read_rules(con, catalog, period: str | None) -> pd.DataFrame | None:
+    rules = _read(con, catalog, "mart.rule_results", RULE_COLUMNS, period)
+    if rules is None:
+        return None
+    zh = {}
+    if "zh" in catalog.get("ref.rules", {}):
+        zh = dict(con.execute("select name, zh from ref.rules").fetchall())
+    rules["zh"] = rules["rule"].map(lambda r: zh.get(r, ""))
+    return rules
+
+
+def _read_contributors(con, catalog, period: str | None) -> pd.DataFrame | None:
+    contributors = _read(con, catalog, "qa.largest_contributors", CONTRIBUTOR_COLUMNS, period)
+    if contributors is None:
+        return None
+    rank = pd.to_numeric(contributors["rank"], errors="coerce")
+    return contributors[rank <= CONTRIBUTORS_LIMIT].sort_values(["period", "rank"], kind="stable")
+
+
+def _read_limits(con, catalog) -> dict[str, float]:
+    """The checks' limits: ref.settings (section 'checks') when published, else the wide ref.thresholds."""
+    # fetchall, not fetchone: the caller's connection must be left with no unfinished result.
+    if {"section", "name", "value"} <= set(catalog.get("ref.settings", {})):
+        rows = con.execute("select name, value from ref.settings where section = 'checks'").fetchall()
+        return {name: float(value) for name, value in rows if not absent(value)}
+    have = [c for c in THRESHOLD_COLUMNS if c in catalog.get("ref.thresholds", {})]
+    if not have:
+        return {}
+    rows = con.execute(f"select {', '.join(have)} from ref.thresholds limit 1").fetchall()
+    return {c: float(v) for c, v in zip(have, rows[0] if rows else ()) if not absent(v)}
+
+
+def load_quality_data(con, period: str | None = None) -> QualityData:
+    """Read the report's relations once: for one period, or (None) for every period.
+
+    Raises ValueError for a malformed period, LookupError when there is no mart.data_quality.
+    """
+    if period is not None:
+        periods.parse(period)
+    catalog = _catalog(con)
+    quality = _read(con, catalog, "mart.data_quality", QUALITY_COLUMNS, None)
+    if quality is None:
+        raise LookupError("the warehouse publishes no mart.data_quality: no quality report")
+    return QualityData(
+        quality=quality,
+        quality_columns=frozenset(catalog["mart.data_quality"]),
+        rules=_read_rules(con, catalog, period),
+        queue=_read(con, catalog, "qa.review_queue", QUEUE_COLUMNS, period),
+        log=_read(con, catalog, "qa.review_log", LOG_COLUMNS, period),
+        contributors=_read_contributors(con, catalog, period),
+        contributor_notes=catalog.get("qa.largest_contributors", {}),
+        limits=_read_limits(con, catalog),
+    )
