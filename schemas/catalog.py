@@ -21,6 +21,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
 
+from sei_stats import period as periods
 from sei_stats.vocabulary import AREAS, PRODUCT_COLUMNS, CatalogError
 
 # Section 三 of the plan: (一)…(六) are the six areas in AREAS order, with this many numbered items.
@@ -70,7 +71,7 @@ MARKS = ("confirmed", "presumed")
 INDUSTRY_CODE = re.compile(r"^\d{3,4}$")  # GB/T 4754-2017 group or class
 PRODUCT_CODE = re.compile(r"^\d{2}(\d{2}){0,4}$")  # 统计用产品分类目录: 2 to 10 digits, two a level
 NBS_CODE = re.compile(r"^\d\.\d+(\.\d+)?$")  # level 2 (d.d) or level 3 (d.d.d)
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH = re.compile(f"^{periods.PATTERN}$")
 JANUARY = re.compile(r"^\d{4}-01$")
 DECEMBER = re.compile(r"^\d{4}-12$")
 SECTION = re.compile(r"^三\(([一二三四五六])\)(\d+)$")
@@ -341,7 +342,7 @@ def _windows(frame: pd.DataFrame) -> pd.DataFrame:
             return open_value
         if not MONTH.match(text):
             return None
-        return int(text[:4]) * 12 + int(text[5:7]) - 1
+        return periods.index(text)
     return pd.DataFrame({"start": [month(v, -1) for v in frame["valid_from"]],
                          "end": [month(v, 10**9) for v in frame["valid_to"]]}, index=frame.index)
 

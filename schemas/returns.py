@@ -14,12 +14,13 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
 
+from sei_stats import period as periods
 from sei_stats.credit_code import problem as credit_code_problem
 
 TEXT = pd.StringDtype()
 REQUIRED_FIELDS = ("period", "credit_code", "enterprise_name", "district_code", "industry_code", "product_name")
 NUMBER = re.compile(r"^[+-]?\d+(\.\d{1,3})?$")
-PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+PERIOD = re.compile(f"^{periods.PATTERN}$")
 
 
 def _is_number(text: str) -> bool:

@@ -142,12 +142,21 @@ def _faults(line: dict, dalian: set[str], roster: set[str] = frozenset()) -> lis
 
 
 QUALITY_YAML = REPO_ROOT / "config" / "quality.yaml"
+RULES_YAML = REPO_ROOT / "schemas" / "rules.yaml"
+DEFAULTS_YAML = REPO_ROOT / "src" / "sei_stats" / "defaults.yaml"
 
 
 def _quality(path: Path = QUALITY_YAML) -> dict:
-    """config/quality.yaml, read independently of the generator."""
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return spec["cross_period"] | spec["growth_outlier"] | spec["checks"]
+    """The thresholds in force, read independently of the generator: the rules' params (schemas/rules.yaml)
+    and the checks' settings (defaults.yaml), with the overrides of ``path`` (default config/quality.yaml)."""
+    params = {r["name"]: dict(r.get("params") or {})
+              for r in yaml.safe_load(RULES_YAML.read_text(encoding="utf-8"))["rules"]}
+    checks = dict(yaml.safe_load(DEFAULTS_YAML.read_text(encoding="utf-8"))["checks"])
+    overrides = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
+    for rule, values in (overrides.get("rules") or {}).items():
+        params[rule].update(values)
+    checks.update(overrides.get("checks") or {})
+    return {name: value for values in params.values() for name, value in values.items()} | checks
 
 
 def _product(line: dict) -> str:
@@ -161,7 +170,7 @@ def _judge(lines: list[dict], rosters: dict[int, list[dict]], dalian: set[str], 
     (line["rejects"]) and the data-quality rules (line["rules"]) the line fails. Cross-period rules
     judge accepted lines: a unit error is YTD ≥ ratio × the line's own prior or previous month as
     reported (or ≤ 1/ratio of its prior); the others skip unit errors. ``q``: the thresholds
-    (default config/quality.yaml).
+    (default: those in force, _quality()).
     """
     q = q or _quality()
     codes = {year: {r["credit_code"] for r in roster} for year, roster in rosters.items()}
@@ -239,7 +248,7 @@ def _judge(lines: list[dict], rosters: dict[int, list[dict]], dalian: set[str], 
 
 
 def _returns(root: Path, q: dict | None = None) -> list[dict]:
-    """Every row below a header in the city's returns, judged (by thresholds ``q``, default config/quality.yaml)."""
+    """Every row below a header in the city's returns, judged (by thresholds ``q``, default: those in force)."""
     return _judge(_read_returns(root / "raw" / "returns"), _read_rosters(root), _dalian(), q)
 
 
@@ -440,11 +449,11 @@ def test_every_data_quality_fault_is_in_the_files_as_often_as_the_summary_says(s
 
 
 def test_other_thresholds_in_quality_yaml_give_a_city_consistent_with_them(tmp_path, monkeypatch):
-    spec = yaml.safe_load(QUALITY_YAML.read_text(encoding="utf-8"))
-    spec["cross_period"] = {"prior_tolerance": 0.08, "unit_error_ratio": 200}
-    spec["growth_outlier"] = {"max_abs_growth": 1.5, "material_output_qianyuan": 50000}
+    overrides = {"rules": {"growth_outlier": {"max_abs_growth": 1.5, "material_output_qianyuan": 50000},
+                           "prior_differs_from_last_year": {"prior_tolerance": 0.08},
+                           "unit_error_suspected": {"unit_error_ratio": 200}}}
     other = tmp_path / "quality.yaml"
-    other.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    other.write_text(yaml.safe_dump(overrides), encoding="utf-8")
     monkeypatch.setattr(demo, "QUALITY_YAML", other)
     root = _data_dir(tmp_path / "city")
     summary = demo.generate(root, **SMALL)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sei_stats import period as periods
 from sei_stats.catalog import AREAS, read_products
 
 
@@ -44,8 +45,7 @@ def _table(header: list[str], rows: list[list[object]]) -> list[str]:
 def _month(text: object) -> int | None:
     if text is None or pd.isna(text) or text == "":
         return None
-    text = str(text)
-    return int(text[:4]) * 12 + int(text[5:7]) - 1
+    return periods.index(str(text)[:7])
 
 
 def _valid_in(products: pd.DataFrame, as_of: str) -> pd.Series:

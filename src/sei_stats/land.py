@@ -14,13 +14,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from . import period as periods
 from .catalog import read_districts, read_products
 from .classify import CLASS_COLUMNS, classify
 from .config import DataPaths
 from .normalize import normalize_lines
 from .read import FIELDS, read_period
 from .roster import roster_codes
-from .validate import ACCEPTED, BUCKETS, judge_period
+from .validate import judge_period
+from .vocabulary import ACCEPTED, BUCKETS
 
 # Bumped whenever the landed columns change: publishing refuses files of another format.
 LANDING_FORMAT = 3
@@ -96,7 +98,7 @@ def prepare_month(paths: DataPaths, period: str) -> tuple[pd.DataFrame, pd.DataF
     lines = normalize_lines(received)
     lines["received_text"] = _received_text(received, lines)
     districts = set(read_districts(paths.catalog)["code"])
-    lines, failed = judge_period(lines, period, districts, roster_codes(paths, int(period[:4])))
+    lines, failed = judge_period(lines, period, districts, roster_codes(paths, periods.year(period)))
     accepted = lines["status"] == ACCEPTED
     # Held lines are classified too: a reviewer's accept puts them in the figures.
     classified = classify(lines[accepted | (lines["status"] == "held")], read_products(paths.catalog), period)

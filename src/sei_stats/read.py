@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import period as periods
+
 # The contract's columns, in order, with the Chinese header that names the same column.
 COLUMNS = {
     "period": "报告期",
@@ -247,4 +249,4 @@ def available_periods(returns_dir: Path) -> list[str]:
     """The report periods that have a folder YYYY-MM under raw/returns/, oldest first."""
     if not Path(returns_dir).is_dir():
         return []
-    return sorted(p.name for p in Path(returns_dir).iterdir() if p.is_dir() and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", p.name))
+    return sorted(p.name for p in Path(returns_dir).iterdir() if p.is_dir() and periods.is_period(p.name))

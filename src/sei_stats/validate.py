@@ -18,11 +18,7 @@ from sei_stats.schemas.returns import received_lines_schema
 from sei_stats.schemas.rules import severity
 
 from .read import COLUMNS, FIELDS
-
-ACCEPTED, REJECTED, SUPERSEDED = "accepted", "rejected", "superseded"
-HELD, DUPLICATE, NOT_A_RETURN = "held", "duplicate", "not_a_return"
-# Every received line ends in exactly one of these.
-BUCKETS = (ACCEPTED, REJECTED, SUPERSEDED, DUPLICATE, NOT_A_RETURN, HELD)
+from .vocabulary import ACCEPTED, DUPLICATE, HELD, NOT_A_RETURN, REJECTED, SUPERSEDED
 
 FAILURE_COLUMNS = ("row", "rule", "field", "severity", "message")
 TOTAL_WORDS = re.compile(r"^(合\s*计|小\s*计|总\s*计|共\s*计|total|subtotal|sum)\b", re.IGNORECASE)
@@ -84,7 +80,7 @@ def find_duplicates(lines: pd.DataFrame, candidates: pd.Series) -> pd.DataFrame:
 
 
 def assign_buckets(lines: pd.DataFrame, failures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Lines with status (one of BUCKETS) and superseded_by, and the duplicate findings among them.
+    """Lines with status (one of vocabulary.BUCKETS) and superseded_by, and the duplicate findings among them.
 
     Non-returns come first, then rejects, corrections, and duplicates among what is left.
     An enterprise whose credit code appears on a valid line of a later file (``file_order``) has

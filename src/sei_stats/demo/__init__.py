@@ -1,0 +1,119 @@
+"""The demo city: seeded, Dalian-like monthly SEI returns, roster, GDP and value-added rates (模拟数据).
+
+``generate`` writes ``raw/returns/YYYY-MM/*.csv|*.xlsx``, ``raw/roster/YYYY.csv``, ``raw/gdp.csv``,
+``raw/va_rates.csv`` and ``raw/SIMULATED.txt`` into a data directory whose ``catalog/`` it reads.
+Everything except gdp.csv (the city's published GDP) is simulated. The same seed writes the same
+CSV bytes.
+
+The returns follow docs/data-contract.md and deliberately exercise it: mixed encodings and header
+languages, an .xlsx file now and then, a few bad lines (one reject fault each), one corrected
+resubmission, and the data-quality faults of schemas/rules.yaml at known rates (FAULTS: total and
+repeated header rows, duplicates, unit errors, cross-period slips, growth outliers, pilot credit
+codes) plus non-response of roster enterprises. No line carries two faults; DemoSummary counts them.
+Fault magnitudes follow the data-quality thresholds in force: the defaults (rule parameters in
+schemas/rules.yaml, other settings in sei_stats/defaults.yaml) with the overrides of QUALITY_YAML.
+
+Modules: ``city`` (enterprises, product lines, output, the monthly rows, non-response), ``faults``
+(one planter per fault, the correction and the bad lines) and ``files`` (the form and writing raw/).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sei_stats import period
+from sei_stats.catalog import read_districts, read_products
+from sei_stats.config import REPO_ROOT, DataPaths
+
+from . import city, faults, files
+from .faults import FAULTS, RULES
+from .files import ALT_ORDER, CHINESE, COLUMNS, CORRECTION_STEM, PUBLISHED_GDP
+
+__all__ = ["ALT_ORDER", "CHINESE", "COLUMNS", "CORRECTION_STEM", "FAULTS", "PUBLISHED_GDP", "QUALITY_YAML", "RULES",
+           "DemoSummary", "generate", "read_quality"]
+
+# The overrides file of the data-quality settings the fault magnitudes follow (tests point it elsewhere).
+QUALITY_YAML = REPO_ROOT / "config" / "quality.yaml"
+# One independent random stream per purpose, in SeedSequence.spawn order: a new purpose takes a new
+# stream at the end, so the draws of the others (and the city of a seed) stay as they were.
+STREAMS = ("enterprises", "lines", "output", "months", "correction", "bad_lines",
+           "roster", "nonresponse", "contracts", "line_faults", "files")
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What generate() wrote: the city's size, months, line counts, bad lines, the correction and the faults.
+
+    ``lines_written`` counts every row below a file's header (total rows and repeated headers too).
+    ``bad_lines`` counts the lines each reject rule (RULES) finds. ``faults`` counts, for each
+    data-quality rule (FAULTS), the lines it finds: for exact_duplicate the extra copies (the first
+    line counts), for conflicting_duplicate both lines. ``nonresponse`` maps every month 'YYYY-MM' to
+    the number of roster enterprises (raw/roster/YYYY.csv) without a return that month.
+    """
+
+    n_enterprises: int
+    months: list[str]
+    lines_written: int
+    bad_lines: dict[str, int]
+    correction: dict[str, object]
+    files_by_encoding: dict[str, int]
+    faults: dict[str, int]
+    nonresponse: dict[str, int]
+
+
+def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
+             start: str = "2017-01", end: str = "2020-12") -> DemoSummary:
+    """Write the demo city's returns, GDP, value-added rates and SIMULATED marker into data_dir/raw/."""
+    paths = DataPaths(Path(data_dir))
+    months = period.span(start, end)
+    years = list(range(period.year(start) - 1, period.year(end) + 1))  # with the year before, for priors
+    missing = [y for y in years if y not in PUBLISHED_GDP]
+    if missing:
+        raise ValueError(f"no published GDP for {missing}: the demo city covers {min(PUBLISHED_GDP) + 1}-{max(PUBLISHED_GDP)}")
+    quality = read_quality(QUALITY_YAML)
+    rng = dict(zip(STREAMS, (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(len(STREAMS)))))
+    catalog = read_products(paths.catalog)
+    entries = city.drawable_entries(catalog, months)
+    districts = read_districts(paths.catalog)
+    enterprises = city.enterprises_of(rng["enterprises"], entries, catalog, districts, n_enterprises, years)
+    enterprises = city.roster_details(rng["roster"], enterprises, paths.catalog)
+    lines = city.product_lines(rng["lines"], enterprises, entries, catalog, years)
+    sei = city.sei_in_december(catalog, enterprises, lines, years, months)
+    annual = city.annual_output(rng["output"], enterprises, lines, years, sei)
+    absent = city.nonresponse(rng["nonresponse"], enterprises, months, quality)
+    rows = city.good_rows(rng["months"], rng["contracts"], enterprises, lines, annual, sei, years, months,
+                          districts, absent, quality)
+    rows = faults.add_line_faults(rng["line_faults"], rows, lines, months, quality)
+    rows, correction = faults.add_correction(rng["correction"], rows, months)
+    rows, bad_lines = faults.add_bad_lines(rng["bad_lines"], rows, set(districts["code"]))
+    tags = Counter(rows["tag"])
+    paths.raw.mkdir(parents=True, exist_ok=True)
+    returns = files.return_files(paths.returns, rows, months)
+    not_returns = faults.plant_not_returns(rng["files"], returns)
+    files_by_encoding = files.write_returns(paths.returns, returns, months)
+    files.write_roster(paths.raw / "roster", enterprises, years[1:])
+    files.write_gdp(paths.gdp_csv, years)
+    # From the output stream again, after annual_output drew from it.
+    files.write_va_rates(paths.va_rates_csv, rng["output"], enterprises, lines, annual * sei, years)
+    files.write_marker(paths.raw / "SIMULATED.txt", seed, len(enterprises), start, end)
+    return DemoSummary(
+        n_enterprises=len(enterprises),
+        months=months,
+        lines_written=len(rows) + sum(not_returns.values()),
+        bad_lines=bad_lines,
+        correction=correction,
+        files_by_encoding=files_by_encoding,
+        faults={f: int(not_returns.get(f, 0) + tags.get(f, 0)) for f in FAULTS},
+        nonresponse={m: int(n) for m, n in zip(months, absent.sum(axis=0))},
+    )
+
+
+def read_quality(path: Path | None = None) -> dict[str, float]:
+    """The data-quality thresholds in force, by name: defaults with the overrides of ``path`` (QUALITY_YAML)."""
+    from sei_stats.settings import load_settings
+
+    return {k: float(v) for k, v in load_settings(QUALITY_YAML if path is None else path).flat().items()}
