@@ -1,113 +1,95 @@
-"""The `sei-stats` command: what the statistics bureau runs each month, through the same Dagster assets as the UI."""
+"""The `sei-stats` command: what the statistics bureau runs each month, through the same Dagster assets as the UI.
+
+Arguments and printing only: pipelines/run.py runs the jobs and returns typed results."""
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sei_stats.config import DataPaths, data_paths
-from sei_stats.validate import BUCKETS
+from sei_stats.period import parse as parse_period
+from sei_stats.vocabulary import ACCEPTED
+
+if TYPE_CHECKING:  # run.py imports Dagster: only the commands that run jobs load it
+    from .run import FailedCheck, Landing, MaterializeOutcome, RunOutcome
 
 
 def _say(text: str = "") -> None:
     print(text, flush=True)
 
 
-def _failure_message(result) -> str:
-    """The first step failure of a Dagster run, as the library raised it."""
-    for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
-            error = event.step_failure_data.error
-            while error.cause is not None and "dagster" in error.cls_name.lower():
-                error = error.cause
-            return error.message.strip()
-    return "the run failed (see the Dagster UI for its events)"
+def materialize(paths: DataPaths, periods: list[str]) -> MaterializeOutcome:
+    """Land each period, then publish once, printing progress and failed checks as they come, then what failed."""
+    from . import run
 
+    def show(step: RunOutcome) -> None:
+        if isinstance(step, run.Landing):
+            where = f"[{periods.index(step.period) + 1}/{len(periods)}] {step.period}"
+            _say(f"{where}: landed {_landed(step)} ({step.seconds:.1f} s)" if step.success else f"{where}: FAILED — {step.error}")
+        elif isinstance(step, run.Publishing):
+            _say(f"published {paths.warehouse} and charts in {paths.charts} ({step.seconds:.1f} s)" if step.success
+                 else f"publish FAILED — {step.error}")
+        elif not step.success:
+            _say(f"guidance catalog FAILED — {step.error}\nnothing was landed or published")
+        _show_checks(step)
 
-def _run(job_name: str, instance, partition_key: str | None = None):
-    from .definitions import defs
-
-    job = defs.resolve_job_def(job_name)
-    # Progress is printed here; Dagster's own event log stays in the instance (and the UI), not the terminal.
-    quiet = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
-    return job.execute_in_process(instance=instance, partition_key=partition_key, raise_on_error=False, run_config=quiet)
-
-
-def _dagster_instance(paths: DataPaths):
-    """The Dagster instance of `make dev` (DAGSTER_HOME under SEI_DATA_DIR), so CLI runs show in the UI."""
-    import dagster as dg
-
-    from .instance import ensure_dagster_home
-
-    ensure_dagster_home(paths)
-    return dg.DagsterInstance.get()
-
-
-def materialize(paths: DataPaths, periods: list[str]) -> int:
-    """Land each period, then publish once; print progress; 0 when every period landed and the publish succeeded."""
-    failed: dict[str, str] = {}
-    with _dagster_instance(paths) as instance:
+    with run.open_instance(paths) as instance:
         _say(f"SEI_DATA_DIR={paths.root}  DAGSTER_HOME={os.environ['DAGSTER_HOME']}")
-        result = _run("sei_catalog", instance)
-        if not result.success:
-            _say(f"guidance catalog FAILED — {_failure_message(result)}\nnothing was landed or published")
-            return 1
-        for i, period in enumerate(periods, 1):
-            started = time.perf_counter()
-            result = _run("sei_land_month", instance, partition_key=period)
-            seconds = time.perf_counter() - started
-            if result.success:
-                meta = _landing_metadata(result)
-                _say(f"[{i}/{len(periods)}] {period}: landed {meta} ({seconds:.1f} s)")
-            else:
-                failed[period] = _failure_message(result)
-                _say(f"[{i}/{len(periods)}] {period}: FAILED — {failed[period]}")
-        landed_any = len(failed) < len(periods)
-        if landed_any:
-            started = time.perf_counter()
-            result = _run("sei_publish", instance)
-            if result.success:
-                _say(f"published {paths.warehouse} and charts in {paths.charts} ({time.perf_counter() - started:.1f} s)")
-            else:
-                failed["publish"] = _failure_message(result)
-                _say(f"publish FAILED — {failed['publish']}")
-    if failed:
-        _say(f"\n{len(failed)} failure(s); nothing of a failed month was published (its previous landing, if any, stands):")
-        for what, message in failed.items():
+        outcome = run.materialize(paths, periods, instance=instance, progress=show)
+    failures = outcome.failures
+    if failures and outcome.catalog.success:
+        _say(f"\n{len(failures)} failure(s); nothing of a failed month was published (its previous landing, if any, stands):")
+        for what, message in failures.items():
             _say(f"  {what}: {message}")
-        return 1
-    return 0
+    _say_error_checks(outcome.failed_error_checks)
+    return outcome
 
 
-def _landing_metadata(result) -> str:
-    for event in result.get_asset_materialization_events():
-        meta = event.materialization.metadata
-        buckets = ", ".join(f"{b} {meta[f'rows_{b}'].value}" for b in BUCKETS if meta[f"rows_{b}"].value or b == "accepted")
-        return f"{meta['rows_received'].value} lines ({buckets})"
-    return ""
+def _landed(landing: Landing) -> str:
+    """'4 lines (accepted 3, rejected 1)': every bucket with lines, and always accepted."""
+    buckets = ", ".join(f"{b} {n}" for b, n in landing.buckets.items() if n or b == ACCEPTED)
+    return f"{landing.rows_received} lines ({buckets})"
 
 
-def _periods(paths: DataPaths, args: argparse.Namespace) -> list[str]:
+def _show_checks(step: RunOutcome) -> None:
+    """Every asset check of a run that did not pass, one line each."""
+    for check in step.failed_checks:
+        _say(f"check {check.asset}/{check.check} {'WARNING' if check.is_warning else 'FAILED'}: {check.summary}")
+
+
+def _say_error_checks(failed_error_checks: tuple[FailedCheck, ...]) -> None:
+    """A closing line when a check of severity ERROR failed: the command then exits 1."""
+    if failed_error_checks:
+        _say(f"\n{len(failed_error_checks)} asset check(s) of severity ERROR failed (listed above; the Dagster UI shows them too)")
+
+
+def _all_periods(paths: DataPaths) -> list[str]:
+    """Every period with a folder under raw/returns/, oldest first (an exit when there is none)."""
     from sei_stats.read import available_periods
 
-    if args.all:
-        periods = available_periods(paths.returns)
-        if not periods:
-            raise SystemExit(f"sei-stats: no period folders under {paths.returns} (run `sei-stats demo-data` for the demo city)")
-        return periods
-    for period in args.period:
-        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
-            raise SystemExit(f"sei-stats: --period {period!r} is not YYYY-MM")
-    return sorted(set(args.period))
+    periods = available_periods(paths.returns)
+    if not periods:
+        raise SystemExit(f"sei-stats: no period folders under {paths.returns} (run `sei-stats demo-data` for the demo city)")
+    return periods
+
+
+def _period(text: str, what: str = "--period") -> str:
+    """``text`` when it is a report period YYYY-MM, else an exit naming the argument."""
+    try:
+        return parse_period(text, what)
+    except ValueError as error:
+        raise SystemExit(f"sei-stats: {error}") from None
 
 
 def cmd_materialize(args: argparse.Namespace) -> int:
     paths = data_paths()
-    return materialize(paths, _periods(paths, args))
+    periods = _all_periods(paths) if args.all else sorted({_period(p) for p in args.period})
+    return 0 if materialize(paths, periods).success else 1
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
@@ -144,9 +126,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     paths = data_paths()
     started = time.perf_counter()
     cmd_demo_data(args)
-    code = materialize(paths, _periods(paths, argparse.Namespace(all=True, period=[])))
-    if code:
-        return code
+    outcome = materialize(paths, _all_periods(paths))
+    if outcome.failures:  # a failed check alone still leaves a published warehouse to show
+        return 1
     _say()
     cmd_headline(args)
     _say(f"\nwarehouse: {paths.warehouse}  (open read-only: duckdb.connect(path, read_only=True))")
@@ -154,7 +136,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _say(f"quality:   {paths.quality}  (internal: enterprise-level)")
     _say("Dagster UI over the same runs: make dev")
     _say(f"make demo took {time.perf_counter() - started:.1f} s after set-up")
-    return 0
+    return 0 if outcome.success else 1
 
 
 def cmd_dev(args: argparse.Namespace) -> int:
@@ -186,18 +168,22 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 def _reclassify(paths: DataPaths) -> int:
     """Rebuild history under today's catalog and republish, through the same Dagster assets."""
-    with _dagster_instance(paths) as instance:
-        result = _run("sei_publish", instance)
-        if not result.success:
-            _say(f"reclassify FAILED — {_failure_message(result)}")
-            return 1
-        for event in result.get_asset_materialization_events():
-            if event.materialization.asset_key.to_user_string() == "reclassified_history":
-                meta = {k: v.value for k, v in event.materialization.metadata.items()}
-                _say(f"{meta['months']} months reclassified under the catalog in force at {meta['as_of']} "
-                     f"(version {meta['catalog_version']}); {meta['lines_classified_differently']} lines classified differently")
+    from . import run
+
+    with run.open_instance(paths) as instance:
+        published = run.publish(instance, paths=paths)
+    if not published.success:
+        _say(f"reclassify FAILED — {published.error}")
+        _show_checks(published)
+        return 1
+    if published.reclassified:
+        done = published.reclassified
+        _say(f"{done.months} months reclassified under the catalog in force at {done.as_of} "
+             f"(version {done.catalog_version}); {done.lines_classified_differently} lines classified differently")
     _say(f"published as mart_current_catalog.* beside mart.* in {paths.warehouse}")
-    return 0
+    _show_checks(published)
+    _say_error_checks(published.failed_error_checks)
+    return 1 if published.failed_error_checks else 0
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -212,6 +198,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     from sei_stats.schemas.reviews import REVIEW_COLUMNS
 
     paths = data_paths()
+    _period(args.period)
     with _open_warehouse(paths) as con:
         queue = con.execute("SELECT * FROM qa.review_queue WHERE strftime(period, '%Y-%m') = ? "
                             "ORDER BY severity = 'warn', rule, credit_code", [args.period]).df()

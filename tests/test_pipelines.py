@@ -1,5 +1,6 @@
 """The Dagster code location: it loads, materializes a partition, and the CLI runs through it."""
 
+import json
 import os
 import subprocess
 import sys
@@ -25,22 +26,44 @@ def test_the_code_location_loads_as_dagster_dev_loads_it(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
 
 
-def test_asset_graph_is_as_designed():
+SNAPSHOT = Path(__file__).parent / "data" / "asset_graph.json"
+
+
+def asset_graph_snapshot() -> dict:
+    """The graph as data: every asset with its group, partitions and upstream assets; checks, jobs, schedules, sensors."""
     graph = definitions.defs.resolve_asset_graph()
-    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    assert keys == {"guidance_catalog", "monthly_returns", "reclassified_history", "mart/indicators_monthly",
-                    "mart/output_by_area", "mart/output_by_nbs_category", "mart/data_quality", "mart/rule_results",
-                    "qa/review_queue", "quality_reports",
-                    "mart/indicators_annual", "mart/target_progress", "qa/rejects", "briefing_charts"}
-    assert {k.to_user_string() for k in graph.get(dg.AssetKey("monthly_returns")).parent_keys} == {"guidance_catalog"}
-    assert graph.get(dg.AssetKey("monthly_returns")).partitions_def.get_first_partition_key() == "2017-01"
-    parents = {k.to_user_string() for k in graph.get(dg.AssetKey("briefing_charts")).parent_keys}
-    assert parents == {"mart/indicators_annual", "mart/target_progress", "mart/output_by_area"}
-    assert {s.name for s in definitions.defs.schedules} == {"sei_monthly_on_the_10th"}
-    assert {c.name for c in graph.asset_check_keys} == {
-        "accepted_lines_match_contract", "every_line_in_one_bucket", "conservation_identity", "value_added_rates_complete",
-        "rejected_output_share", "held_output_share", "nonresponse_rate"}
-    assert {s.name for s in definitions.defs.sensors} == {"new_return_files"}
+    nodes = {}
+    for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
+        node = graph.get(key)
+        nodes[key.to_user_string()] = {
+            "group": node.group_name,
+            "partitions": node.partitions_def.get_first_partition_key() if node.partitions_def else None,
+            "external": not node.is_materializable,
+            "upstream": sorted(k.to_user_string() for k in node.parent_keys),
+        }
+    return {
+        "assets": nodes,
+        "checks": sorted(f"{c.asset_key.to_user_string()}:{c.name}" for c in graph.asset_check_keys),
+        "jobs": sorted(j.name for j in definitions.defs.jobs),
+        "schedules": sorted(s.name for s in definitions.defs.schedules),
+        "sensors": sorted(s.name for s in definitions.defs.sensors),
+    }
+
+
+def test_the_asset_graph_equals_its_snapshot():
+    """A change of the graph is deliberate: SEI_UPDATE_SNAPSHOT=1 rewrites tests/data/asset_graph.json."""
+    now = asset_graph_snapshot()
+    if os.environ.get("SEI_UPDATE_SNAPSHOT"):
+        SNAPSHOT.write_text(json.dumps(now, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert now == json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+
+
+def test_every_relation_the_sql_publishes_is_an_asset():
+    from sei_stats.relations import published_relations
+
+    keys = {k.to_user_string() for k in definitions.defs.resolve_asset_graph().get_all_asset_keys()}
+    published = {r.key.replace(".", "/") for r in published_relations()}
+    assert published <= keys and {"qa/review_log", "qa/largest_contributors"} <= published
 
 
 def test_materialize_one_partition_into_a_temporary_folder(city):
@@ -129,6 +152,40 @@ def test_cli_failure_names_the_file_and_exits_non_zero(tmp_path):
     assert not paths.landed_month("2018-03").exists() and paths.landed_month("2017-12").exists()
 
 
+def test_cli_prints_each_failed_check_and_exits_non_zero_on_an_error(tmp_path, monkeypatch, capsys):
+    from conftest import CITY
+    from sei_stats import settings
+    from sei_stats.pipelines import cli
+
+    # 2019 has no value-added rate (a WARN check fails); no month can meet a rejected share below -1 (an ERROR check)
+    paths = make_data_dir(tmp_path / "data", {"2018-12": CITY["2018-12"], "2019-03": [CITY["2018-12"][0][:5] + ("9000000", "")]})
+    overrides = tmp_path / "quality.yaml"
+    overrides.write_text("checks:\n  max_rejected_output_share: -1\n", encoding="utf-8")
+    monkeypatch.setattr(settings, "OVERRIDES", overrides)  # in-process only: config/ untouched
+    monkeypatch.setenv("SEI_DATA_DIR", str(paths.root))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    assert cli.main(["materialize", "--all"]) == 1
+    out = capsys.readouterr().out
+    assert "[1/2] 2018-12: landed 4 lines (accepted 4)" in out and "published " in out
+    [line] = [line for line in out.splitlines() if line.startswith("check mart/data_quality/rejected_output_share FAILED: ")]
+    assert '-1.0; months_over {"2018-12": 0.0, "2019-03": 0.0}' in line  # the limit, then the months over it
+    assert "check mart/indicators_monthly/value_added_rates_complete WARNING: output_without_rate_亿元 90.0" in out
+    overrides.write_text("", encoding="utf-8")  # the defaults again: a warning alone exits 0
+    assert cli.main(["catalog", "reclassify"]) == 0
+    out = capsys.readouterr().out
+    assert "2 months reclassified" in out and "value_added_rates_complete WARNING" in out and "FAILED" not in out
+
+
+def test_cli_period_arguments_are_report_periods(tmp_path, monkeypatch):
+    from sei_stats.pipelines import cli
+
+    monkeypatch.setenv("SEI_DATA_DIR", str(tmp_path))
+    with pytest.raises(SystemExit, match=r"--period '2018-13' is not YYYY-MM"):
+        cli.main(["materialize", "--period", "2018-12", "--period", "2018-13"])
+    with pytest.raises(SystemExit, match=r"no period folders under"):
+        cli.main(["materialize", "--all"])
+
+
 def test_a_new_review_file_asks_for_a_republish(city):
     from sei_stats.land import land_month
     from sei_stats.warehouse import publish
@@ -136,13 +193,19 @@ def test_a_new_review_file_asks_for_a_republish(city):
 
     land_month(city, "2018-12")
     publish(city)
-    assert stale_reference(city) is None
-    review = city.raw / "reviews" / "2018-12.csv"
+    assert stale_reference(city) == {}
+    review = city.review_file("2018-12")
     review.parent.mkdir()
     review.write_text("credit_code,product,rule,decision,corrected_value,reviewer,note\n", encoding="utf-8")
+    assert set(stale_reference(city)) == {"reviews"}
+    publish(city)
+    assert stale_reference(city) == {}
+    # a touched file whose content is the same asks for nothing: versions are content hashes
     later = city.warehouse.stat().st_mtime_ns + 1_000_000_000
-    os.utime(review, ns=(later, later))
-    assert stale_reference(city) == later
+    os.utime(city.gdp_csv, ns=(later, later))
+    assert stale_reference(city) == {}
+    city.gdp_csv.write_text(city.gdp_csv.read_text(encoding="utf-8") + "2019,1,1200\n", encoding="utf-8")
+    assert set(stale_reference(city)) == {"gdp"}
 
 
 def test_the_sensor_requests_stale_months_through_dagster(city):

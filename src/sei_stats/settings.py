@@ -55,8 +55,9 @@ def _merge(base: dict[str, float], override: dict | None, where: str) -> dict[st
     return out
 
 
-def load_settings(overrides: Path | None = OVERRIDES) -> Settings:
-    """The settings in force: defaults, then the overrides file (a missing file overrides nothing)."""
+def load_settings(overrides: Path | None = None) -> Settings:
+    """The settings in force: defaults, then the overrides file (default OVERRIDES; a missing file overrides nothing)."""
+    overrides = OVERRIDES if overrides is None else overrides
     rules = load_rules()
     params = {r.name: {k: _number(f"rules.yaml: {r.name}.{k}", v) for k, v in r.params.items()}
               for r in rules.itertuples() if r.params}

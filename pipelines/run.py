@@ -1,0 +1,251 @@
+"""Running the sei-stats jobs in-process, with typed results: what the CLI (and a test) needs of a run.
+
+Each function runs one Dagster job of the code location (``sei_stats.pipelines.definitions.defs``)
+against an instance, so the run shows in the UI, and returns a frozen dataclass. Dagster's events
+are read here only, by key, in one small function per result type.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from sei_stats.config import DataPaths
+from sei_stats.vocabulary import BUCKETS
+
+from .instance import ensure_dagster_home
+
+CATALOG_JOB, LAND_JOB, PUBLISH_JOB = "sei_catalog", "sei_land_month", "sei_publish"
+LANDING_ASSET, RECLASSIFIED_ASSET = "monthly_returns", "reclassified_history"
+
+# Progress is the callers' to print; Dagster's own event log stays in the instance (and the UI).
+QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+SUMMARY_CHARS = 300  # a failed check's metadata, shortened to one terminal line
+
+
+@dataclass(frozen=True)
+class FailedCheck:
+    """An asset check of a run that did not pass; WARN severity is a warning, ERROR a failure."""
+
+    asset: str      # "mart/data_quality"
+    check: str      # "nonresponse_rate"
+    severity: str   # "ERROR" or "WARN"
+    summary: str    # its metadata on one line: "limit (config/quality.yaml) 0.1; months_over {...}"
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == dg.AssetCheckSeverity.WARN.value
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunOutcome:
+    """One run: did it succeed, the library's own message when it did not, how long, which checks failed."""
+
+    job: str
+    success: bool
+    error: str | None = None
+    seconds: float = 0.0
+    failed_checks: tuple[FailedCheck, ...] = ()
+    run_id: str | None = None
+
+    @property
+    def failed_error_checks(self) -> tuple[FailedCheck, ...]:
+        return tuple(c for c in self.failed_checks if not c.is_warning)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Landing(RunOutcome):
+    """One report period landed: lines received and the bucket each ended in (in the order of BUCKETS)."""
+
+    period: str
+    rows_received: int | None = None                      # None when the landing failed
+    buckets: dict[str, int] = field(default_factory=dict)  # {} when the landing failed
+
+
+@dataclass(frozen=True)
+class Reclassified:
+    """History classified again under the catalog in force at ``as_of``."""
+
+    months: int
+    as_of: str
+    catalog_version: str
+    lines_classified_differently: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Publishing(RunOutcome):
+    """The warehouse and charts published over every landed month."""
+
+    reclassified: Reclassified | None = None  # None when the run did not reach it
+
+
+@dataclass(frozen=True)
+class MaterializeOutcome:
+    """The whole sequence: the catalog, each period landed, then one publish if any period landed."""
+
+    catalog: RunOutcome
+    landings: tuple[Landing, ...] = ()
+    publishing: Publishing | None = None  # None when nothing was landed (or the catalog failed)
+
+    @property
+    def runs(self) -> tuple[RunOutcome, ...]:
+        return (self.catalog, *self.landings, *((self.publishing,) if self.publishing else ()))
+
+    @property
+    def failures(self) -> dict[str, str]:
+        """What failed -> its message: "guidance catalog", periods, "publish", in the order they ran."""
+        named = [("guidance catalog", self.catalog), *((landing.period, landing) for landing in self.landings),
+                 *((("publish", self.publishing),) if self.publishing else ())]
+        return {what: run.error or "" for what, run in named if not run.success}
+
+    @property
+    def failed_checks(self) -> tuple[FailedCheck, ...]:
+        return tuple(c for run in self.runs for c in run.failed_checks)
+
+    @property
+    def failed_error_checks(self) -> tuple[FailedCheck, ...]:
+        return tuple(c for c in self.failed_checks if not c.is_warning)
+
+    @property
+    def success(self) -> bool:
+        """Every run succeeded and no check of severity ERROR failed."""
+        return not self.failures and not self.failed_error_checks
+
+
+# -- the instance ------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def open_instance(paths: DataPaths) -> Iterator[dg.DagsterInstance]:
+    """The Dagster instance of `make dev` (DAGSTER_HOME under SEI_DATA_DIR), so CLI runs show in the UI."""
+    ensure_dagster_home(paths)
+    with dg.DagsterInstance.get() as instance:
+        yield instance
+
+
+# -- the runs ------------------------------------------------------------------------------------
+
+def check_catalog(instance: dg.DagsterInstance, *, paths: DataPaths | None = None) -> RunOutcome:
+    """Validate the guidance catalog (job sei_catalog)."""
+    result, seconds = _execute(CATALOG_JOB, instance, paths)
+    return RunOutcome(**_outcome_fields(result, seconds))
+
+
+def land(instance: dg.DagsterInstance, period: str, *, paths: DataPaths | None = None) -> Landing:
+    """Land one report period (job sei_land_month, partition ``period``)."""
+    result, seconds = _execute(LAND_JOB, instance, paths, partition_key=period)
+    return Landing(period=period, **_outcome_fields(result, seconds), **_landing_fields(result))
+
+
+def publish(instance: dg.DagsterInstance, *, paths: DataPaths | None = None) -> Publishing:
+    """Reclassify history, publish the warehouse over every landed month, draw the charts (job sei_publish)."""
+    result, seconds = _execute(PUBLISH_JOB, instance, paths)
+    return Publishing(**_outcome_fields(result, seconds), reclassified=_reclassified(result))
+
+
+def materialize(paths: DataPaths, periods: Sequence[str], *, instance: dg.DagsterInstance | None = None,
+                progress: Callable[[RunOutcome], None] | None = None) -> MaterializeOutcome:
+    """The catalog, then each period landed in the order given, then one publish if any period landed.
+
+    Nothing is landed under a catalog that fails. ``progress`` is called after each run with its
+    result: the catalog's RunOutcome, then a Landing per period, then the Publishing. Without
+    ``instance``, the runs go to the instance of `make dev` (see ``open_instance``).
+    """
+    if instance is None:
+        with open_instance(paths) as opened:
+            return materialize(paths, periods, instance=opened, progress=progress)
+    tell = progress or (lambda step: None)
+    catalog = check_catalog(instance, paths=paths)
+    tell(catalog)
+    if not catalog.success:
+        return MaterializeOutcome(catalog=catalog)
+    landings = []
+    for period in periods:
+        landings.append(land(instance, period, paths=paths))
+        tell(landings[-1])
+    publishing = None
+    if any(landing.success for landing in landings):
+        publishing = publish(instance, paths=paths)
+        tell(publishing)
+    return MaterializeOutcome(catalog=catalog, landings=tuple(landings), publishing=publishing)
+
+
+def _execute(job_name: str, instance: dg.DagsterInstance, paths: DataPaths | None,
+             partition_key: str | None = None) -> tuple[dg.ExecuteInProcessResult, float]:
+    from .definitions import defs
+
+    job = defs.resolve_job_def(job_name)
+    run_config = dict(QUIET)
+    if paths is not None:  # else the resource reads SEI_DATA_DIR when the run starts
+        run_config["resources"] = {"sei_data": {"config": {"data_dir": str(paths.root)}}}
+    started = time.perf_counter()
+    result = job.execute_in_process(instance=instance, partition_key=partition_key, raise_on_error=False,
+                                    run_config=run_config)
+    return result, time.perf_counter() - started
+
+
+# -- reading a run's events: by key, here only ---------------------------------------------------
+
+def _outcome_fields(result: dg.ExecuteInProcessResult, seconds: float) -> dict:
+    return {"job": result.job_def.name, "success": result.success,
+            "error": None if result.success else failure_message(result),
+            "seconds": seconds, "failed_checks": failed_checks(result), "run_id": result.run_id}
+
+
+def failure_message(result: dg.ExecuteInProcessResult) -> str:
+    """The first step failure of a run, as the library raised it (below Dagster's own wrappers)."""
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            error = event.step_failure_data.error
+            while error.cause is not None and "dagster" in error.cls_name.lower():
+                error = error.cause
+            return error.message.strip()
+    return "the run failed (see the Dagster UI for its events)"
+
+
+def failed_checks(result: dg.ExecuteInProcessResult) -> tuple[FailedCheck, ...]:
+    """Every asset check of the run that did not pass, warnings (WARN severity) included."""
+    return tuple(
+        FailedCheck(asset=e.asset_key.to_user_string(), check=e.check_name, severity=e.severity.value,
+                    summary=_summary(e.metadata))
+        for e in result.get_asset_check_evaluations() if not e.passed
+    )
+
+
+def _summary(metadata) -> str:
+    def text(value) -> str:
+        value = getattr(value, "value", value)
+        if isinstance(value, (dict, list)):
+            return json.dumps(value, ensure_ascii=False, default=str)
+        return " ".join(str(value).split())  # one line
+
+    line = "; ".join(f"{key} {text(value)}" for key, value in metadata.items())
+    return line if len(line) <= SUMMARY_CHARS else line[:SUMMARY_CHARS - 1] + "…"
+
+
+def _materialization(result: dg.ExecuteInProcessResult, asset: str):
+    """The metadata of ``asset``'s materialization in the run, or None when it was not materialized."""
+    key = dg.AssetKey.from_user_string(asset)
+    for event in result.get_asset_materialization_events():
+        if event.materialization.asset_key == key:
+            return {name: value.value for name, value in event.materialization.metadata.items()}
+    return None
+
+
+def _landing_fields(result: dg.ExecuteInProcessResult) -> dict:
+    meta = _materialization(result, LANDING_ASSET)
+    if meta is None:
+        return {}
+    return {"rows_received": int(meta["rows_received"]), "buckets": {b: int(meta[f"rows_{b}"]) for b in BUCKETS}}
+
+
+def _reclassified(result: dg.ExecuteInProcessResult) -> Reclassified | None:
+    meta = _materialization(result, RECLASSIFIED_ASSET)
+    if meta is None:
+        return None
+    return Reclassified(months=int(meta["months"]), as_of=str(meta["as_of"]), catalog_version=str(meta["catalog_version"]),
+                        lines_classified_differently=int(meta["lines_classified_differently"]))
