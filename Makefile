@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test dev clean-data
+.PHONY: setup demo test test-fast dev clean-data
 
 setup: $(STAMP)
 
@@ -21,6 +21,10 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# The unit and warehouse tests without the slow ones (end-to-end runs through Dagster and the CLI).
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow"
 
 dev: setup
 	$(BIN)/sei-stats dev

@@ -106,3 +106,14 @@ def missing_glyph_warnings(action) -> list[str]:
         warnings.simplefilter("always")
         action()
     return [str(w.message) for w in caught if "missing from font" in str(w.message)]
+
+
+# End-to-end folders: `make test-fast` (pytest -m "not slow") leaves them out.
+SLOW_FOLDERS = ("pipelines", "demo")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        folder = item.path.parent.name
+        if folder in SLOW_FOLDERS or item.path.name == "test_golden.py":
+            item.add_marker(pytest.mark.slow)

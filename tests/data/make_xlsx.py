@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/data/make_xlsx.py [OUT_DIR]
 
-The workbooks are committed; tests/test_corpus.py checks that this script still writes the same
+The workbooks are committed; tests/unit/test_corpus.py checks that this script still writes the same
 cells. Codes and money are stored as *numbers* on purpose (that is how leading zeros get lost)
 and periods as real dates or as bare serial day numbers. Expected outcomes: expected.yaml.
 """

@@ -26,7 +26,7 @@ def test_the_code_location_loads_as_dagster_dev_loads_it(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
 
 
-SNAPSHOT = Path(__file__).parent / "data" / "asset_graph.json"
+SNAPSHOT = Path(__file__).parents[1] / "data" / "asset_graph.json"
 
 
 def asset_graph_snapshot() -> dict:

@@ -23,7 +23,7 @@ from sei_stats.schemas.catalog import (
 from sei_stats.catalog import AREAS, CatalogError, read_products
 from sei_stats.catalog_report import coarse_reason, coverage_report
 
-CATALOG = Path(__file__).resolve().parents[1] / "data" / "catalog"
+CATALOG = Path(__file__).resolve().parents[2] / "data" / "catalog"
 
 
 def table(name: str, catalog: Path = CATALOG) -> pd.DataFrame:

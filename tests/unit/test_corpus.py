@@ -37,7 +37,7 @@ from sei_stats.validate import find_failures
 
 from conftest import A, B, HEADER, write_csv
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 RETURNS = DATA / "returns"
 MANIFEST = yaml.safe_load((DATA / "expected.yaml").read_text(encoding="utf-8"))["files"]
 DALIAN = set(read_districts(REPO_ROOT / "data" / "catalog")["code"])

@@ -25,7 +25,7 @@ from sei_stats.catalog import AREAS, read_districts, read_products
 from sei_stats.config import REPO_ROOT
 from sei_stats.credit_code import is_valid
 
-REPO_CATALOG = Path(__file__).resolve().parents[1] / "data" / "catalog"
+REPO_CATALOG = Path(__file__).resolve().parents[2] / "data" / "catalog"
 SMALL = {"seed": 7, "n_enterprises": 80, "start": "2017-01", "end": "2018-02"}
 CHINESE = {v: k for k, v in demo.CHINESE.items()}
 RULES = ("credit_code_check", "district_in_dalian", "output_ytd_non_negative", "output_ytd_numeric",
