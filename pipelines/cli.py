@@ -202,7 +202,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     with _open_warehouse(paths) as con:
         queue = con.execute("SELECT * FROM qa.review_queue WHERE strftime(period, '%Y-%m') = ? "
                             "ORDER BY severity = 'warn', rule, credit_code", [args.period]).df()
-    target = paths.raw / "reviews" / f"{args.period}.csv"
+    target = paths.review_file(args.period)
     if args.csv:
         template = queue.assign(decision="", corrected_value="", reviewer="", note="")[list(REVIEW_COLUMNS)]
         sys.stdout.write(template.to_csv(index=False))

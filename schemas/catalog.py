@@ -387,8 +387,8 @@ def _products_rules(t: dict[str, pd.DataFrame]) -> list[Failure]:
             out.append(Failure(file, ln, "nbs_edition_known", f"edition {edition!r} is not in {FILES['editions']}"))
         elif edition and JANUARY.match(row["valid_from"]):
             first, last = editions.at[edition, "first_year"], editions.at[edition, "last_year"]
-            start_year = int(row["valid_from"][:4])
-            end_year = int(row["valid_to"][:4]) if DECEMBER.match(row["valid_to"]) else None
+            start_year = periods.year(row["valid_from"])
+            end_year = periods.year(row["valid_to"]) if DECEMBER.match(row["valid_to"]) else None
             if first.isdigit() and start_year < int(first) or last.isdigit() and (end_year is None or end_year > int(last)):
                 out.append(Failure(file, ln, "window_in_edition",
                                    f"window {row['valid_from']}..{row['valid_to'] or 'open'} is not within the years "

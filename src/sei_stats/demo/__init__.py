@@ -95,7 +95,7 @@ def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
     returns = files.return_files(paths.returns, rows, months)
     not_returns = faults.plant_not_returns(rng["files"], returns)
     files_by_encoding = files.write_returns(paths.returns, returns, months)
-    files.write_roster(paths.raw / "roster", enterprises, years[1:])
+    files.write_roster(paths.roster_dir, enterprises, years[1:])
     files.write_gdp(paths.gdp_csv, years)
     # From the output stream again, after annual_output drew from it.
     files.write_va_rates(paths.va_rates_csv, rng["output"], enterprises, lines, annual * sei, years)
