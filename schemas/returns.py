@@ -1,13 +1,17 @@
 """pandera contracts for the monthly SEI product returns.
 
 `received_lines_schema` judges lines exactly as received (all text): each check is one rule of
-docs/data-contract.md, named as there, so a failure names its rule. `accepted_lines_schema`
-is what every accepted line must satisfy once landed (typed); the pipeline re-checks it.
+docs/data-contract.md, named as there, so a failure names its rule. Its parameters (the rules'
+`params:` in schemas/rules.yaml) come in as an argument: the caller passes the settings in force
+(defaults with config/quality.yaml's overrides), since the contracts import nothing but the
+shared core. `accepted_lines_schema` is what every accepted line must satisfy once landed
+(typed); the pipeline re-checks it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 
 import pandas as pd
@@ -16,15 +20,24 @@ from pandera.pandas import Check, Column, DataFrameSchema
 
 from sei_stats import period as periods
 from sei_stats.credit_code import problem as credit_code_problem
+from sei_stats.schemas.rules import load_rules
 
 TEXT = pd.StringDtype()
 REQUIRED_FIELDS = ("period", "credit_code", "enterprise_name", "district_code", "industry_code", "product_name")
-NUMBER = re.compile(r"^[+-]?\d+(\.\d{1,3})?$")
+# ASCII digits only: `\d` would take any Unicode digit (٣٤٥, ३), which no DECIMAL cast reads.
+# Full-width digits were folded to ASCII before (sei_stats.normalize); anything else is no number.
+NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]{1,3})?")
 PERIOD = re.compile(f"^{periods.PATTERN}$")
+# The landed money type, DECIMAL(18,3) in 千元, holds at most this: no parameter may admit more.
+STORED_MAX_QIANYUAN = Decimal("999999999999999.999")
+# A value longer than this is shown cut in a message (a 200,000-character field is no message).
+SHOWN_CHARS = 60
+
+RuleParams = Mapping[str, Mapping[str, float]]
 
 
 def _is_number(text: str) -> bool:
-    return bool(NUMBER.match(text))
+    return NUMBER.fullmatch(text) is not None
 
 
 def _not_negative(text: str) -> bool:
@@ -32,27 +45,74 @@ def _not_negative(text: str) -> bool:
     return not _is_number(text) or Decimal(text) >= 0
 
 
+def _at_most(limit: Decimal):
+    # Only numbers are judged here too: text that is no number fails the *_numeric rule alone.
+    return lambda text: not _is_number(text) or Decimal(text) <= limit
+
+
+def _plain(number: float | Decimal) -> str:
+    """A parameter as people write it: 1000000000000, 0.5 (never 1e+12)."""
+    return format(Decimal(str(number)).normalize(), "f")
+
+
+def default_params() -> dict[str, dict[str, float]]:
+    """Each rule's parameters as schemas/rules.yaml declares them (without local overrides)."""
+    return {r.name: dict(r.params) for r in load_rules().itertuples() if r.params}
+
+
 def _required() -> Check:
     return Check(lambda s: s.notna(), name="required", ignore_na=False, error="is empty (required)")
 
 
-def _money_checks(field: str, *, required: bool) -> list[Check]:
+def _too_long(max_chars: int) -> Check:
+    return Check(lambda s: s.str.len() <= max_chars, name="field_too_long",
+                 error=f"is longer than {max_chars} characters")
+
+
+def _money_checks(field: str, *, required: bool, max_value: Decimal, max_chars: int) -> list[Check]:
     checks = [
         Check(_is_number, element_wise=True, name=f"{field}_numeric",
               error="is not a number in 千元 (at most 3 decimals)"),
         Check(_not_negative, element_wise=True, name=f"{field}_non_negative", error="is negative"),
+        Check(_at_most(max_value), element_wise=True, name=f"{field}_in_range",
+              error=f"is beyond the range stored, above {_plain(max_value)} 千元"),
+        _too_long(max_chars),
     ]
     if required:
         checks.insert(0, Check(lambda s: s.notna(), name=f"{field}_missing", ignore_na=False, error="is empty (required)"))
     return checks
 
 
-def received_lines_schema(period: str, district_codes: frozenset[str] | set[str]) -> DataFrameSchema:
-    """The reject rules for the lines of report period ``period`` (YYYY-MM), as received (text, empty = NA)."""
+def received_lines_schema(period: str, district_codes: frozenset[str] | set[str],
+                          params: RuleParams | None = None) -> DataFrameSchema:
+    """The line-level rules for the lines of report period ``period`` (YYYY-MM), as received (text, empty = NA).
+
+    ``params``: each rule's parameters in force (rule -> name -> value), as
+    ``sei_stats.settings.load_settings().rule_params`` gives them; by default those of schemas/rules.yaml.
+    """
     districts = frozenset(district_codes)
+    params = default_params() if params is None else params
+
+    def param(rule: str, name: str) -> float:
+        return params[rule][name]
+
+    max_chars = int(param("field_too_long", "max_field_chars"))
+    max_output = min(Decimal(str(param("output_ytd_in_range", "max_value_qianyuan"))), STORED_MAX_QIANYUAN)
+    max_prior = min(Decimal(str(param("output_ytd_prior_in_range", "max_prior_value_qianyuan"))), STORED_MAX_QIANYUAN)
+    max_line = Decimal(str(param("output_ytd_implausible", "max_line_output_qianyuan")))
 
     def text(*checks: Check, required: bool = False) -> Column:
-        return Column(TEXT, checks=[_required(), *checks] if required else list(checks), nullable=True)
+        checks = [_required(), *checks] if required else list(checks)
+        return Column(TEXT, checks=[*checks, _too_long(max_chars)], nullable=True)
+
+    output_checks = _money_checks("output_ytd", required=True, max_value=max_output, max_chars=max_chars)
+    # Not refused but held: a line this large is a suspected unit error (元 entered as 千元) even for a
+    # new unit with no prior to compare with; a reviewer decides. Values beyond the range are refused
+    # by output_ytd_in_range alone.
+    output_checks.append(Check(lambda v: not _is_number(v) or not (max_line < Decimal(v) <= max_output),
+                               element_wise=True, name="output_ytd_implausible",
+                               error=f"is implausibly large for one line (above {_plain(max_line)} 千元), "
+                                     "a suspected unit error (元 entered as 千元?) held for review"))
 
     return DataFrameSchema(
         {
@@ -79,25 +139,33 @@ def received_lines_schema(period: str, district_codes: frozenset[str] | set[str]
             ),
             "product_code": text(),
             "product_name": text(required=True),
-            "output_ytd": Column(TEXT, checks=_money_checks("output_ytd", required=True), nullable=True),
-            "output_ytd_prior": Column(TEXT, checks=_money_checks("output_ytd_prior", required=False), nullable=True),
+            "output_ytd": Column(TEXT, checks=output_checks, nullable=True),
+            "output_ytd_prior": Column(TEXT, checks=_money_checks("output_ytd_prior", required=False, max_value=max_prior,
+                                                                  max_chars=max_chars), nullable=True),
         },
         strict=False,
         name="received_lines",
     )
 
 
-def accepted_lines_schema(district_codes: frozenset[str] | set[str]) -> DataFrameSchema:
-    """What every landed accepted line must satisfy: typed money in 千元, valid codes, a bucket."""
+def accepted_lines_schema(district_codes: frozenset[str] | set[str],
+                          roster_codes: frozenset[str] | set[str] = frozenset()) -> DataFrameSchema:
+    """What every landed accepted line must satisfy: typed money in 千元, valid codes, a bucket.
+
+    A credit code failing GB 32100-2015 is accepted only for an enterprise of the year's roster
+    (``roster_codes``): exactly the lines landing accepts under rule credit_code_check_roster.
+    Output is never NULL on an accepted line (a value no DECIMAL holds would be).
+    """
     districts = sorted(district_codes)
+    roster = frozenset(roster_codes)
     return DataFrameSchema(
         {
             "period": Column("datetime64[us]", Check(lambda s: s.dt.day == 1, name="first_of_month")),
-            "credit_code": Column(TEXT, Check(lambda v: credit_code_problem(v) is None, element_wise=True,
+            "credit_code": Column(TEXT, Check(lambda v: credit_code_problem(v) is None or v in roster, element_wise=True,
                                               name="credit_code_check")),
             "district_code": Column(TEXT, Check.isin(districts, name="district_in_dalian")),
-            "industry_code": Column(TEXT, Check.str_matches(r"^\d{4}$", name="industry_code_format")),
-            "output_ytd": Column(float, Check.ge(0, name="output_ytd_non_negative")),
+            "industry_code": Column(TEXT, Check.str_matches(r"^[0-9]{4}$", name="industry_code_format")),
+            "output_ytd": Column(float, Check.ge(0, name="output_ytd_non_negative"), nullable=False),
             "output_ytd_prior": Column(float, Check.ge(0, name="output_ytd_prior_non_negative"), nullable=True),
             "status": Column(TEXT, Check.eq("accepted")),
             "is_sei": Column(bool),
@@ -106,6 +174,14 @@ def accepted_lines_schema(district_codes: frozenset[str] | set[str]) -> DataFram
         coerce=True,
         name="accepted_lines",
     )
+
+
+def _shown(value) -> str:
+    """A value as received, for a message: its repr, cut with its length when it is long."""
+    text = str(value)
+    if len(text) <= SHOWN_CHARS:
+        return repr(value)
+    return f"{text[:SHOWN_CHARS]!r}… ({len(text)} characters)"
 
 
 def failures(error: pa.errors.SchemaErrors, schema: DataFrameSchema) -> pd.DataFrame:
@@ -118,7 +194,7 @@ def failures(error: pa.errors.SchemaErrors, schema: DataFrameSchema) -> pd.DataF
         rule = check.name if check is not None else str(case.check)
         message = f"{case.column} {check.error if check is not None else case.check}"
         if not pd.isna(case.failure_case):
-            message += f": {case.failure_case!r}"
+            message += f": {_shown(case.failure_case)}"
             if rule == "credit_code_check":
                 message += f" ({credit_code_problem(str(case.failure_case))})"
         rows.append((int(case.index), rule, case.column, message))

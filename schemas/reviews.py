@@ -24,7 +24,9 @@ def reviews_schema() -> DataFrameSchema:
             "product": Column(str, Check.str_length(min_value=1, error="the line's product code, or its name when it has none")),
             "rule": Column(str, Check.isin(reviewable, error="a hold or warn rule of schemas/rules.yaml")),
             "decision": Column(str, Check.isin(DECISIONS, error="accept, reject or correct")),
-            "corrected_value": Column(str, Check.str_matches(r"^(\d+(\.\d{1,3})?)?$", error="empty, or 千元 ≥ 0 with at most 3 decimals")),
+            # ASCII digits only, and no more than a landed value may hold (1e12 千元)
+            "corrected_value": Column(str, Check.str_matches(r"^([0-9]{1,12}(\.[0-9]{1,3})?|1000000000000(\.0{1,3})?)?$",
+                                                             error="empty, or 千元 from 0 to 1e12 with at most 3 decimals")),
             "reviewer": Column(str, Check.str_length(min_value=1, error="who decided")),
             "note": Column(str),
         },

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Callable
 
 import pandas as pd
@@ -30,10 +29,10 @@ NAME_FIELDS = ("enterprise_name", "product_name")
 # Invisible characters a copy-paste leaves around a value, besides what str.strip() removes
 # (which already covers U+3000 ideographic space and U+00A0 no-break space).
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
-# A value that is only dashes or an ellipsis: how forms write "not reported" (after NFKC, '－' is '-'
-# and '…' is '...').
+# A value that is only dashes or an ellipsis: how forms write "not reported" (after folding the width,
+# '－' is '-'; '…' stays '…').
 _NOT_REPORTED = re.compile(r"^(?:[-\u2010-\u2015\u2212\u2500\u2501\u30fc]+|\.{2,}|\u2026+|\u22ef+)$")
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_GROUPED = re.compile(r"^[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$")
 _FLOAT_EXPORT = re.compile(r"^(\d+)\.0+$")
 # Excel's serial day numbers that can be a report period: 36526 is 2000-01-01, 60000 is 2064-04-08.
 EXCEL_SERIAL_RANGE = (36526, 60000)
@@ -68,13 +67,19 @@ def remove_inner_whitespace(text: str) -> str:
     return re.sub(r"\s+", "", text.translate({ord(c): None for c in _INVISIBLE}))
 
 
+# Full-width forms U+FF01–U+FF5E are ASCII U+0021–U+007E in another width; U+3000 is a space.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: " ", 0x2212: "-"}
+
+
 def fold_width(text: str) -> str:
-    """NFKC-fold full-width characters ("２１０２１３", "ＭＡ", "１２３４．５", "－") to ASCII.
+    """Fold full-width characters ("２１０２１３", "ＭＡ", "１２３４．５", "－") to ASCII.
 
     Chinese input methods type full-width digits and letters; they are the same characters in
     another width. U+2212 (the typographic minus sign) becomes '-' too. Names are never folded.
+    Width only, not NFKC: other digits (Arabic-Indic ٣٤٥, superscript ², circled ①, mathematical
+    𝟑) are other characters, not another width; they stay and fail the rules as received.
     """
-    return unicodedata.normalize("NFKC", text).replace("\u2212", "-")
+    return text.translate(_FULL_WIDTH)
 
 
 def blank_not_reported(text: str) -> str:

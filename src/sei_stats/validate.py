@@ -15,9 +15,10 @@ import pandera.pandas as pa
 
 from sei_stats.schemas.returns import failures as schema_failures
 from sei_stats.schemas.returns import received_lines_schema
-from sei_stats.schemas.rules import severity
+from sei_stats.schemas.rules import load_rules, severity
 
 from .read import COLUMNS, FIELDS
+from .settings import load_settings
 from .vocabulary import ACCEPTED, DUPLICATE, HELD, NOT_A_RETURN, REJECTED, SUPERSEDED
 
 FAILURE_COLUMNS = ("row", "rule", "field", "severity", "message")
@@ -44,17 +45,29 @@ def find_non_returns(lines: pd.DataFrame) -> pd.DataFrame:
     return _failures(sorted(rows))
 
 
+def _registry_severity(rule: str) -> str:
+    """The registry's severity of a rule; a check the registry does not know refuses its line."""
+    return severity(rule) if rule in set(load_rules()["name"]) else "reject"
+
+
 def find_failures(lines: pd.DataFrame, period: str, district_codes: set[str],
-                  roster_codes: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
-    """Every failed line-level rule: row (index into ``lines``), rule, field, severity, message."""
-    schema = received_lines_schema(period, frozenset(district_codes))
+                  roster_codes: frozenset[str] | set[str] = frozenset(),
+                  rule_params: dict[str, dict[str, float]] | None = None) -> pd.DataFrame:
+    """Every failed line-level rule: row (index into ``lines``), rule, field, severity, message.
+
+    Each finding has its rule's severity in schemas/rules.yaml (reject, or hold for a line that waits
+    for a reviewer); ``rule_params`` are the rules' parameters in force (default: the settings,
+    rules.yaml's defaults with config/quality.yaml's overrides).
+    """
+    params = load_settings().rule_params if rule_params is None else rule_params
+    schema = received_lines_schema(period, frozenset(district_codes), params)
     text = lines[list(FIELDS)].replace("", pd.NA)
     try:
         schema.validate(text, lazy=True)
         found = _failures([])
     except pa.errors.SchemaErrors as error:
         found = schema_failures(error, schema)
-        found.insert(3, "severity", "reject")
+        found.insert(3, "severity", found["rule"].map(_registry_severity))
         found = found.astype({"severity": "string"})
     # An early pilot code that fails its check character but belongs to a roster enterprise is a warning.
     pilot = (found["rule"] == "credit_code_check") & found["row"].map(lines["credit_code"]).isin(roster_codes)
@@ -82,7 +95,9 @@ def find_duplicates(lines: pd.DataFrame, candidates: pd.Series) -> pd.DataFrame:
 def assign_buckets(lines: pd.DataFrame, failures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Lines with status (one of vocabulary.BUCKETS) and superseded_by, and the duplicate findings among them.
 
-    Non-returns come first, then rejects, corrections, and duplicates among what is left.
+    Non-returns come first, then rejects, holds (a line whose only findings besides warnings are
+    holds waits for a reviewer; a rejected line stays rejected), corrections, and duplicates among
+    what is left (accepted and held lines).
     An enterprise whose credit code appears on a valid line of a later file (``file_order``) has
     all its lines in earlier files superseded, rejected ones included: the latest file holding a
     valid line of the enterprise is its return for the period.
@@ -91,6 +106,7 @@ def assign_buckets(lines: pd.DataFrame, failures: pd.DataFrame) -> tuple[pd.Data
     by_severity = failures.groupby("severity")["row"].apply(set).to_dict()
     not_a_return = out.index.isin(list(by_severity.get(NOT_A_RETURN, set())))
     rejected = out.index.isin(list(by_severity.get("reject", set())))
+    held = out.index.isin(list(by_severity.get("hold", set()))) & ~rejected & ~not_a_return
     valid = ~not_a_return & ~rejected
     code = out["credit_code"].replace("", pd.NA)
     latest = out[valid & code.notna()].groupby("credit_code")["file_order"].max()
@@ -99,12 +115,13 @@ def assign_buckets(lines: pd.DataFrame, failures: pd.DataFrame) -> tuple[pd.Data
 
     status = pd.Series(ACCEPTED, index=out.index, dtype="string")
     status[rejected] = REJECTED
+    status[held] = HELD
     status[superseded] = SUPERSEDED
     status[not_a_return] = NOT_A_RETURN
     source_by_order = out.drop_duplicates("file_order").set_index("file_order")["source_file"]
     out["superseded_by"] = correcting.where(superseded).map(source_by_order).astype("string")
 
-    duplicates = find_duplicates(out, status == ACCEPTED)
+    duplicates = find_duplicates(out, status.isin([ACCEPTED, HELD]))
     status[duplicates.loc[duplicates["severity"] == DUPLICATE, "row"].to_numpy()] = DUPLICATE
     status[duplicates.loc[duplicates["severity"] == "hold", "row"].to_numpy()] = HELD
     out["status"] = status
@@ -112,11 +129,13 @@ def assign_buckets(lines: pd.DataFrame, failures: pd.DataFrame) -> tuple[pd.Data
 
 
 def judge_period(lines: pd.DataFrame, period: str, district_codes: set[str],
-                 roster_codes: frozenset[str] | set[str] = frozenset()) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 roster_codes: frozenset[str] | set[str] = frozenset(),
+                 rule_params: dict[str, dict[str, float]] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every line of a period in its bucket, and every finding (rule, field, severity, message) by row."""
     non_returns = find_non_returns(lines)
     returns = lines.drop(index=non_returns["row"])
-    findings = pd.concat([non_returns, find_failures(returns, period, district_codes, roster_codes)], ignore_index=True)
+    findings = pd.concat([non_returns, find_failures(returns, period, district_codes, roster_codes, rule_params)],
+                         ignore_index=True)
     judged, duplicates = assign_buckets(lines, findings)
     findings = pd.concat([findings, duplicates], ignore_index=True).sort_values(["row", "field", "rule"], ignore_index=True)
     return judged, findings

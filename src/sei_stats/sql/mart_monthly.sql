@@ -6,7 +6,8 @@ WITH m AS (
            sum(output_ytd)                                              AS output_k,
            sum(output_ytd) FILTER (WHERE output_ytd_prior IS NOT NULL)  AS output_comparable_k,
            sum(output_ytd_prior)                                        AS prior_k,
-           sum(output_ytd * va_rate)                                    AS value_added_k,
+           -- widened first: DECIMAL(18,3) × DECIMAL(9,6) is computed in 18 digits and overflows from ~1e9 千元
+           sum(CAST(output_ytd AS DECIMAL(38, 3)) * va_rate)            AS value_added_k,
            count(DISTINCT credit_code)                                  AS n_enterprises,
            string_agg(DISTINCT catalog_version, ',')                    AS catalog_version,
            sum(output_ytd) FILTER (WHERE imputed)                       AS imputed_k

@@ -146,8 +146,8 @@ line_rules AS (
     SELECT j.period, r.name AS rule,
            CASE WHEN r.severity = 'not_a_return' THEN j.received ELSE j.returns END AS items,
            coalesce(f.fails, 0) AS fails,
-           -- a rule on emptiness itself, or on whole lines, judges every line
-           CASE WHEN r.name IN ('required', 'output_ytd_missing') OR r.severity IN ('not_a_return', 'duplicate', 'hold') THEN 0
+           -- a rule on emptiness itself, or on whole lines or lines among lines, judges every line
+           CASE WHEN r.name IN ('required', 'output_ytd_missing') OR r.level IN ('record', 'cross-record') THEN 0
                 ELSE coalesce(e.n, 0) END AS missing
     FROM judged AS j
     CROSS JOIN ref.rules AS r
