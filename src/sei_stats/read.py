@@ -6,15 +6,23 @@ uniform (widths, separators, lost zeros, period formats) is normalize.py's.
 
 Files exported by the online reporting system carry title rows above the header and a units or
 column-numbering row below it; those rows belong to the header, not to the received lines.
+
+Nothing under raw/returns/ is skipped in silence: ``scan_returns`` and ``scan_period`` sort every
+entry into what is read (report-period folders, return files), problems (a folder not named
+YYYY-MM, a subfolder of a period holding files, a file that is no return) and office litter that
+is ignored with a note (lock files, Thumbs.db, editor backups, hidden files).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import re
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -34,7 +42,12 @@ COLUMNS = {
     "output_ytd_prior": "上年同期累计产值(千元)",
 }
 FIELDS = tuple(COLUMNS)
-SUFFIXES = (".csv", ".xlsx")
+SUFFIXES = (".csv", ".xlsx", ".xls")
+WORKBOOK_SUFFIXES = (".xlsx", ".xls")  # read through python-calamine, first sheet
+
+# Python's csv module refuses a field over 131,072 characters; a return's field may be longer
+# (a pasted note, a runaway quote). Read it, so validation rejects that one line with its number.
+CSV_FIELD_LIMIT = 64 * 1024 * 1024
 
 
 class ReturnFileError(ValueError):
@@ -66,13 +79,149 @@ _LABEL_CELL = re.compile(r"^[(\[]?([甲乙丙丁戊己庚辛壬癸]|\d{1,2}|栏�
 _FILLER_CELL = re.compile(r"^[-—–―]+$")
 
 
+class PathNote(str):
+    """A one-line message about a path under raw/returns/: the text is 'path: what'.
+
+    A plain ``str`` everywhere (printing, metadata, ``in``); ``path`` and ``what`` are its parts.
+    """
+
+    path: Path
+    what: str
+
+    def __new__(cls, path: Path, what: str) -> PathNote:
+        note = super().__new__(cls, f"{path}: {what}")
+        note.path, note.what = Path(path), what
+        return note
+
+    def __getnewargs__(self) -> tuple[Path, str]:
+        return self.path, self.what
+
+
+@dataclass(frozen=True)
+class ReturnsScan:
+    """What raw/returns/ holds: report-period folders, problems, and office litter ignored."""
+
+    periods: tuple[str, ...]        # folder names YYYY-MM, oldest first
+    problems: tuple[PathNote, ...]  # a folder (or file) read by no period, naming its path and the name it needs
+    ignored: tuple[PathNote, ...]   # office litter and hidden entries, one note each
+
+
+@dataclass(frozen=True)
+class PeriodScan:
+    """What a period folder raw/returns/YYYY-MM/ holds: return files, problems, and office litter ignored."""
+
+    files: tuple[Path, ...]         # .csv, .xlsx and .xls, in code-point order of names (correction order)
+    problems: tuple[PathNote, ...]  # a subfolder holding files, a file that is not a return
+    ignored: tuple[PathNote, ...]   # office litter and hidden entries, one note each
+
+
+def _litter(name: str) -> str | None:
+    """Why an entry named ``name`` is office litter to ignore, or None when it is not litter."""
+    lower = name.lower()
+    if name.startswith("~$"):
+        return "an Office lock file (the workbook is open somewhere)"
+    if name.startswith(".~lock."):
+        return "a LibreOffice lock file (the workbook is open somewhere)"
+    if lower == "thumbs.db":
+        return "a Windows thumbnail cache"
+    if lower == "desktop.ini":
+        return "Windows folder settings"
+    if name.endswith("~"):
+        return "an editor's backup copy"
+    if name.startswith("."):
+        return "a hidden file"
+    return None
+
+
+def _ignored(path: Path, why: str) -> PathNote:
+    return PathNote(path, f"ignored, {why}")
+
+
+_LOOSE_PERIOD = re.compile(r"(\d{4})\s*(?:[-_./\s]|年)?\s*(\d{1,2})\s*(?:月份?)?")
+
+
+def period_name_for(name: str) -> str | None:
+    """The report period a misnamed folder means ('2020-4', '2020_04', '202004', '2020年4月' -> '2020-04'), else None."""
+    match = _LOOSE_PERIOD.fullmatch(unicodedata.normalize("NFKC", name).strip())
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        return None
+    return f"{match.group(1)}-{int(match.group(2)):02d}"
+
+
+def _misnamed_folder(path: Path) -> PathNote:
+    meant = period_name_for(path.name)
+    if meant is not None:
+        return PathNote(path, f"not a report-period folder YYYY-MM, so no period reads it: rename it {meant}")
+    return PathNote(path, "not a report-period folder YYYY-MM (a month 01–12), so no period reads it: "
+                          "rename it after the report period of its returns (e.g. 2020-04) or move it out of "
+                          f"{path.parent}")
+
+
+def _files_below(folder: Path) -> list[Path]:
+    """Every file under ``folder``, at any depth, that is not office litter."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and _litter(p.name) is None)
+
+
+def scan_returns(returns_dir: Path) -> ReturnsScan:
+    """Sort every entry of raw/returns/: report-period folders, problems (any other folder or file), litter.
+
+    A folder whose name is not YYYY-MM ('2020-4', '2020-13', 'tmp') is a problem, never skipped
+    in silence: its returns would be missing from the figures. So is a file lying directly
+    under raw/returns/ (returns belong in their period's folder).
+    """
+    returns_dir = Path(returns_dir)
+    if not returns_dir.is_dir():
+        return ReturnsScan((), (), ())
+    found, problems, ignored = [], [], []
+    for entry in sorted(returns_dir.iterdir(), key=lambda p: p.name):
+        if entry.is_dir():
+            if periods.is_period(entry.name):
+                found.append(entry.name)
+            elif entry.name.startswith("."):
+                ignored.append(_ignored(entry, "a hidden folder"))
+            else:
+                problems.append(_misnamed_folder(entry))
+        elif (why := _litter(entry.name)) is not None:
+            ignored.append(_ignored(entry, why))
+        else:
+            problems.append(PathNote(entry, "a file directly under the returns folder, so no period reads it: "
+                                            "move it into its period's folder YYYY-MM"))
+    return ReturnsScan(tuple(found), tuple(problems), tuple(ignored))
+
+
+def scan_period(folder: Path) -> PeriodScan:
+    """Sort every entry of a period folder: return files (code-point order of names), problems, litter.
+
+    A subfolder holding files (e.g. '补报/') is a problem: no period reads it. So is a file of any
+    suffix other than .csv, .xlsx and .xls. Office litter (lock files '~$…' and '.~lock.…',
+    Thumbs.db, desktop.ini, backups '…~', hidden files '.…') and empty subfolders are ignored with a note.
+    """
+    folder = Path(folder)
+    files, problems, ignored = [], [], []
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.is_dir():
+            held = [] if entry.name.startswith(".") else _files_below(entry)
+            if held:
+                problems.append(PathNote(entry, f"a subfolder holding {len(held)} file(s) (e.g. {held[0].name}), "
+                                                f"which no period reads: move its returns into {folder} "
+                                                "(a correction sorts after what it corrects) or out of raw/returns/"))
+            else:
+                ignored.append(_ignored(entry, "a hidden folder" if entry.name.startswith(".") else "a folder holding no file"))
+        elif (why := _litter(entry.name)) is not None:
+            ignored.append(_ignored(entry, why))
+        elif entry.suffix.lower() in SUFFIXES:
+            files.append(entry)
+        else:
+            problems.append(PathNote(entry, f"not a return file: only {', '.join(SUFFIXES[:-1])} and {SUFFIXES[-1]} are read"))
+    return PeriodScan(tuple(files), tuple(problems), tuple(ignored))
+
+
 def period_files(folder: Path) -> list[Path]:
-    """The return files of a period folder in the order corrections apply: plain code-point order of names."""
-    files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))]
-    unknown = [p for p in files if p.suffix.lower() not in SUFFIXES]
-    if unknown:
-        raise ReturnFileError(unknown[0], f"not a return file: only {' and '.join(SUFFIXES)} are read")
-    return sorted(files, key=lambda p: p.name)
+    """The return files of a period folder in the order corrections apply: plain code-point order of names.
+
+    Only the files: ``scan_period`` also gives the folder's problems and ignored litter.
+    """
+    return list(scan_period(folder).files)
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -90,12 +239,24 @@ def _decode(path: Path, data: bytes) -> str:
     raise ReturnFileError(path, "cannot be decoded as UTF-8 or GB18030 (" + "; ".join(errors) + ")")
 
 
+@contextlib.contextmanager
+def _csv_field_limit(limit: int) -> Iterator[None]:
+    """csv's field limit raised to ``limit`` while reading, then put back (it is the module's global)."""
+    previous = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
 def _csv_rows(path: Path) -> list[list[str]]:
     text = _decode(path, path.read_bytes())
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        return list(csv.reader(io.StringIO(text, newline="")))
+        with _csv_field_limit(CSV_FIELD_LIMIT):
+            return list(reader)
     except csv.Error as err:
-        raise ReturnFileError(path, f"is not valid CSV: {err}") from err
+        raise ReturnFileError(path, f"is not valid CSV at line {reader.line_num}: {err}") from err
 
 
 def _cell_text(value: object) -> str:
@@ -111,14 +272,15 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _xlsx_rows(path: Path) -> list[list[str]]:
+def _workbook_rows(path: Path) -> list[list[str]]:
+    """The first sheet of an .xlsx or .xls workbook (python-calamine reads both)."""
     from python_calamine import CalamineWorkbook
 
     try:
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
         rows = sheet.to_python(skip_empty_area=False)
     except Exception as err:  # calamine raises its own error types for every broken workbook
-        raise ReturnFileError(path, f"is not a readable .xlsx workbook: {err}") from err
+        raise ReturnFileError(path, f"is not a readable {path.suffix.lower()} workbook: {err}") from err
     return [[_cell_text(v) for v in row] for row in rows]
 
 
@@ -203,7 +365,7 @@ def read_return_file(path: Path, label: str | None = None) -> pd.DataFrame:
     header rows and 合计/小计 rows further down are read as ordinary lines.
     """
     path = Path(path)
-    rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
+    rows = _workbook_rows(path) if path.suffix.lower() in WORKBOOK_SUFFIXES else _csv_rows(path)
     first = _header_row(rows)
     if first is None:
         raise ReturnFileError(path, "is empty: no header row")
@@ -229,24 +391,51 @@ def read_return_file(path: Path, label: str | None = None) -> pd.DataFrame:
     return frame.astype({f: "string" for f in ("source_file", *FIELDS)} | {"line_number": "int64"})
 
 
-def read_period(returns_dir: Path, period: str) -> pd.DataFrame:
-    """Every received line of a report period, files in correction order, with file_order 0, 1, …"""
+def read_period(returns_dir: Path, period: str, *, lenient: bool = False) -> pd.DataFrame:
+    """Every received line of a report period, files in correction order, with file_order 0, 1, …
+
+    A problem of the folder (a subfolder holding files, a file that is not a return) fails the
+    month unless ``lenient``; ``read_period_with_notes`` also gives the warnings and ignored litter.
+    """
+    return read_period_with_notes(returns_dir, period, lenient=lenient)[0]
+
+
+def read_period_with_notes(returns_dir: Path, period: str, *, lenient: bool = False) -> tuple[pd.DataFrame, list[str]]:
+    """``read_period``'s lines, and its notes: the folder's problems read past when ``lenient``
+    ('warning: …'), then the office litter ignored ('path: ignored, …'), one line each.
+
+    Not lenient, the first problem fails the month: ReturnFileError naming its path, and how many
+    problems there are.
+    """
     folder = Path(returns_dir) / period
     if not folder.is_dir():
-        raise ReturnFileError(folder, f"no return folder for period {period}")
-    files = period_files(folder)
-    if not files:
+        raise ReturnFileError(folder, f"no return folder for period {period}{_misnamed_hint(Path(returns_dir), period)}")
+    scan = scan_period(folder)
+    if scan.problems and not lenient:
+        first, more = scan.problems[0], len(scan.problems) - 1
+        also = f" (and {more} more problem{'s' if more > 1 else ''} in {folder})" if more else ""
+        raise ReturnFileError(first.path, f"{first.what}{also}; nothing of {period} is read (a lenient run, "
+                                          "`--lenient`, reads its return files and leaves such problems as warnings)")
+    if not scan.files:
         raise ReturnFileError(folder, f"no return files for period {period}")
     frames = []
-    for order, path in enumerate(files):
+    for order, path in enumerate(scan.files):
         frame = read_return_file(path, label=f"{period}/{path.name}")
         frame.insert(1, "file_order", order)
         frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+    notes = [f"warning: {problem}" for problem in scan.problems] + [str(note) for note in scan.ignored]
+    return pd.concat(frames, ignore_index=True), notes
+
+
+def _misnamed_hint(returns_dir: Path, period: str) -> str:
+    """' (raw/returns/2020-4 is misnamed: rename it 2020-04)' when a folder means ``period``, else ''."""
+    if not returns_dir.is_dir():
+        return ""
+    meant = [p for p in sorted(returns_dir.iterdir()) if p.is_dir() and not periods.is_period(p.name)
+             and period_name_for(p.name) == period]
+    return f" ({meant[0]} is misnamed: rename it {period})" if meant else ""
 
 
 def available_periods(returns_dir: Path) -> list[str]:
-    """The report periods that have a folder YYYY-MM under raw/returns/, oldest first."""
-    if not Path(returns_dir).is_dir():
-        return []
-    return sorted(p.name for p in Path(returns_dir).iterdir() if p.is_dir() and periods.is_period(p.name))
+    """The report periods that have a folder YYYY-MM under raw/returns/, oldest first (see ``scan_returns``)."""
+    return list(scan_returns(returns_dir).periods)

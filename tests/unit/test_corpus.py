@@ -117,6 +117,16 @@ def test_make_xlsx_still_writes_the_committed_workbooks(tmp_path):
         assert committed.stat().st_size < 20_000
 
 
+def test_the_committed_xls_holds_the_cells_of_its_xlsx():
+    # online_system.xls is online_system.xlsx converted by LibreOffice (soffice --headless --convert-to xls)
+    assert (RETURNS / "online_system.xls").read_bytes()[:8] == bytes.fromhex("d0cf11e0a1b11ae1")  # OLE2: BIFF, not a zip
+    xls, xlsx = (CalamineWorkbook.from_path(str(RETURNS / f"online_system.{suffix}")).get_sheet_by_index(0)
+                 .to_python(skip_empty_area=False) for suffix in ("xls", "xlsx"))
+    assert xls == xlsx
+    assert MANIFEST["online_system.xls"]["lines"] == MANIFEST["online_system.xlsx"]["lines"]
+    assert (RETURNS / "online_system.xls").stat().st_size < 20_000
+
+
 def test_a_period_folder_of_messy_files_is_read_normalised_and_accepted(tmp_path):
     folder = tmp_path / "2018-03"
     folder.mkdir()

@@ -1,9 +1,15 @@
+import csv
+import shutil
+from pathlib import Path
+
 import openpyxl
 import pytest
 
-from sei_stats.read import COLUMNS, ReturnFileError, read_period, read_return_file
+from sei_stats.read import COLUMNS, ReturnFileError, read_period, read_period_with_notes, read_return_file
 
 from conftest import A, HEADER, write_csv
+
+CORPUS = Path(__file__).parents[1] / "data" / "returns"
 
 ROW = ["2018-03", A, "大连芯片有限公司", "210213", "3973", "0397301", "芯片", "1000.5", ""]
 CHINESE_HEADER = ["报告期", "统一社会信用代码", "单位详细名称", "行政区划代码", "行业代码", "产品代码", "产品名称",
@@ -84,3 +90,40 @@ def test_a_foreign_file_in_a_period_folder_fails_the_month(tmp_path):
     (tmp_path / "2018-03" / "notes.docx").write_bytes(b"x")
     with pytest.raises(ReturnFileError, match="notes.docx: not a return file"):
         read_period(tmp_path, "2018-03")
+
+
+def test_an_xls_workbook_is_read_like_an_xlsx(tmp_path):
+    folder = tmp_path / "2018-03"
+    folder.mkdir()
+    shutil.copy(CORPUS / "online_system.xls", folder / "a.xls")
+    shutil.copy(CORPUS / "online_system.xlsx", folder / "b.xlsx")
+    frame = read_period(tmp_path, "2018-03")
+    xls, xlsx = frame[frame["file_order"] == 0], frame[frame["file_order"] == 1]
+    assert xls["line_number"].tolist() == [6, 7, 8]
+    columns = ["line_number", *COLUMNS]
+    assert xls[columns].reset_index(drop=True).equals(xlsx[columns].reset_index(drop=True))
+    assert xls.iloc[0]["industry_code"] == "610"  # a number cell, as the .xlsx gives it (normalize pads it)
+
+
+def test_a_broken_xls_fails_naming_its_suffix(tmp_path):
+    (tmp_path / "r.xls").write_text("a text file named .xls\n", encoding="utf-8")
+    with pytest.raises(ReturnFileError, match=r"r\.xls: is not a readable \.xls workbook"):
+        read_return_file(tmp_path / "r.xls")
+
+
+def test_a_field_over_pythons_csv_limit_is_read_with_its_line(tmp_path):
+    huge = "芯" * 200_000  # over csv's default field limit of 131,072 characters
+    path = write_csv(tmp_path / "r.csv", [ROW, ROW[:6] + [huge] + ROW[7:], ROW])
+    frame = read_return_file(path)
+    assert frame["line_number"].tolist() == [2, 3, 4]
+    assert len(frame.loc[1, "product_name"]) == 200_000  # validation rejects this one line (field_too_long)
+    assert csv.field_size_limit() == 131_072  # the limit is raised for the reader only
+
+
+def test_read_period_with_notes_gives_the_lines_and_the_ignored_litter(tmp_path):
+    write_csv(tmp_path / "2018-03" / "a.csv", [ROW])
+    (tmp_path / "2018-03" / "Thumbs.db").write_bytes(b"x")
+    frame, notes = read_period_with_notes(tmp_path, "2018-03")
+    assert frame["source_file"].tolist() == ["2018-03/a.csv"]
+    assert notes == [f"{tmp_path / '2018-03' / 'Thumbs.db'}: ignored, a Windows thumbnail cache"]
+    assert all(type(note) is str for note in notes)
