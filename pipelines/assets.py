@@ -9,7 +9,10 @@ import pandera.pandas as pa
 
 from dagster_shared.utils.warnings import BetaWarning
 
-from sei_stats import charts, headline, inputs, quality_report, relations, warehouse
+from sei_stats import charts, headline, inputs, quality_report, relations
+from sei_stats import period as periods
+from sei_stats.publish import open_detail, publish
+from sei_stats.roster import roster_codes
 from sei_stats.catalog import read_districts, read_products
 from sei_stats.classify import entries_valid_in
 from sei_stats.land import catalog_version, land_month
@@ -20,6 +23,12 @@ from sei_stats.schemas.returns import accepted_lines_schema
 
 from .partitions import monthly_partitions
 from .resources import SeiData
+
+class LandingConfig(dg.Config):
+    """lenient: a period folder's subfolders and files that are no return are warnings, not errors."""
+
+    lenient: bool = False
+
 
 # DuckDB files take one writer at a time: every asset that writes one runs in this pool (limit 1).
 DUCKDB_POOL = "sei_duckdb"
@@ -95,13 +104,15 @@ def guidance_catalog(context: dg.AssetExecutionContext, sei_data: SeiData) -> dg
                           description="Every received line is in exactly one bucket, read back from the landed file."),
     ],
 )
-def monthly_returns(context: dg.AssetExecutionContext, sei_data: SeiData):
+def monthly_returns(context: dg.AssetExecutionContext, config: LandingConfig, sei_data: SeiData):
     paths = sei_data.paths()
-    landed = land_month(paths, context.partition_key)
+    landed = land_month(paths, context.partition_key, lenient=config.lenient)
     context.log.info(f"{landed.period}: {landed.rows_received} lines received, {landed.buckets}")
     yield dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(landed.path)),
+            "landing_id": landed.landing_id,
+            "notes": dg.MetadataValue.json(landed.notes),
             "files": dg.MetadataValue.json(landed.files),
             "rows_received": landed.rows_received,
             **{f"rows_{bucket}": n for bucket, n in landed.buckets.items()},
@@ -110,9 +121,10 @@ def monthly_returns(context: dg.AssetExecutionContext, sei_data: SeiData):
             "catalog_version": landed.catalog_version,
         }
     )
-    frame = duckdb.sql(f"SELECT * FROM read_parquet('{landed.path}')").df()
+    frame = duckdb.execute("SELECT * FROM read_parquet(?)", [str(landed.path)]).df()
     accepted = frame[frame["status"] == "accepted"]
-    schema = accepted_lines_schema(set(read_districts(paths.catalog)["code"]))
+    schema = accepted_lines_schema(set(read_districts(paths.catalog)["code"]),
+                                   roster_codes(paths, periods.year(context.partition_key)))
     try:
         schema.validate(accepted, lazy=True)
         contract = dg.AssetCheckResult(check_name="accepted_lines_match_contract", passed=True,
@@ -151,17 +163,22 @@ def reclassified_history(context: dg.AssetExecutionContext, sei_data: SeiData) -
     pool=DUCKDB_POOL,
 )
 def warehouse_marts(context: dg.AssetExecutionContext, sei_data: SeiData):
-    """Publish the warehouse (a new file moved onto the published path) and report each mart."""
-    published = warehouse.publish(sei_data.paths())
-    context.log.info(f"published {published.path} over {len(published.periods)} landed months")
-    with duckdb.connect(str(published.path), read_only=True) as con:
+    """Publish both files (built, verified, then moved into place) and report each published relation."""
+    published = publish(sei_data.paths())
+    context.log.info(f"published {published.publish_id}: {published.path} and {published.detail} "
+                     f"over {len(published.periods)} landed months")
+    for note in published.notes:
+        context.log.warning(note)
+    with duckdb.connect(str(published.detail), read_only=True) as con:
         for relation in PUBLISHED:
             # marts are small: one read gives the row count and the preview the UI shows
             mart = con.execute(f"SELECT * FROM {relation.key}").df()
+            where = published.path if relation.key.startswith("mart.") else published.detail
             yield dg.MaterializeResult(
                 asset_key=_asset_key(relation.key),
                 metadata={
-                    "warehouse": dg.MetadataValue.path(str(published.path)),
+                    "warehouse": dg.MetadataValue.path(str(where)),
+                    "publish_id": published.publish_id,
                     "dagster/row_count": len(mart),
                     "landed_periods": f"{published.periods[0]}..{published.periods[-1]} ({len(published.periods)})",
                     "preview": dg.MetadataValue.md(mart.sort_values(mart.columns[0], ascending=False).head(10).to_markdown(index=False)),
@@ -196,7 +213,7 @@ def briefing_charts(context: dg.AssetExecutionContext, sei_data: SeiData):
 )
 def quality_reports(context: dg.AssetExecutionContext, sei_data: SeiData):
     paths = sei_data.paths()
-    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+    with open_detail(paths) as con:  # the report names enterprises: it reads the internal file
         written = quality_report.render_all_quality_reports(con, paths.quality, simulated=paths.simulated)
     context.log.info(f"{len(written)} quality reports in {paths.quality}")
     return dg.MaterializeResult(metadata={"reports": len(written),

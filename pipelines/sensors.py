@@ -6,7 +6,7 @@ import duckdb
 
 from sei_stats import inputs
 from sei_stats.config import DataPaths
-from sei_stats.read import available_periods
+from sei_stats.read import available_periods, scan_period
 
 from .jobs import monthly_job, publish_job
 from .partitions import monthly_partitions
@@ -19,7 +19,7 @@ def stale_periods(paths: DataPaths, valid_keys: set) -> dict:
     for period in available_periods(paths.returns):
         if period not in valid_keys:
             continue
-        files = [p for p in (paths.returns / period).iterdir() if p.is_file()]
+        files = scan_period(paths.returns / period).files  # office litter (Thumbs.db, ~$x.xlsx) asks for nothing
         if not files:
             continue
         newest = max(p.stat().st_mtime_ns for p in files)

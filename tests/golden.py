@@ -25,7 +25,7 @@ def build_city(root: Path):
     from sei_stats.land import land_month
     from sei_stats.read import available_periods
     from sei_stats.reclassify import reclassify_history
-    from sei_stats.warehouse import publish
+    from sei_stats.publish import publish
 
     paths = data_paths(root)
     shutil.copytree(REPO_ROOT / "data" / "catalog", paths.catalog)
@@ -33,8 +33,8 @@ def build_city(root: Path):
     for period in available_periods(paths.returns):
         land_month(paths, period)
     reclassify_history(paths)
-    _decide_some_findings(paths, publish(paths).path)
-    return publish(paths).path
+    _decide_some_findings(paths, publish(paths).detail)
+    return publish(paths).detail  # every relation, the marts as views over the same landings
 
 
 def _decide_some_findings(paths, warehouse: Path) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.resources
 import logging
 import math
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ from matplotlib.font_manager import fontManager
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from sei_stats import crashpoints
 from sei_stats.catalog import AREAS
 
 log = logging.getLogger(__name__)
@@ -300,9 +302,19 @@ def _save(fig: Figure, out_dir: Path, name: str) -> list[Path]:
     """
     png, svg = out_dir / f"{name}.png", out_dir / f"{name}.svg"
     with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "sei-stats"}):
-        fig.savefig(png, dpi=DPI, facecolor="white")
-        fig.savefig(svg, dpi=DPI, facecolor="white", metadata={"Date": None})
+        _save_atomically(fig, png, dpi=DPI, facecolor="white")
+        _save_atomically(fig, svg, dpi=DPI, facecolor="white", metadata={"Date": None})
     return [png, svg]
+
+
+def _save_atomically(fig: Figure, target: Path, **options) -> None:
+    """Save beside the target, then move onto it: a run killed while drawing never leaves half a file."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        fig.savefig(partial, format=target.suffix[1:], **options)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 # --- the charts ------------------------------------------------------------------------------
@@ -505,6 +517,7 @@ def render_charts(con, out_dir: Path, *, simulated: bool) -> list[Path]:
     try:
         for name, fig in figures.items():
             paths += _save(fig, out_dir, name)
+            crashpoints.reach("charts")
     finally:
         # Not pyplot figures, so nothing to close; clearing frees their artists at once.
         for fig in figures.values():

@@ -54,18 +54,43 @@ class DataPaths:
 
     @property
     def landed(self) -> Path:
-        """landed/returns/YYYY-MM.parquet: every received line of a month, one file per month."""
+        """landed/returns/YYYY-MM/<landing id>.parquet: every received line of a month, one immutable file
+        per landing; the newest is the month's current landing."""
         return self.root / "landed" / "returns"
+
+    def landed_month_dir(self, period: str) -> Path:
+        return self.landed / period
+
+    def landed_versions(self, period: str) -> list[Path]:
+        """Every landing of the month, oldest first (landing ids sort by time)."""
+        folder = self.landed_month_dir(period)
+        return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+
+    def current_landing(self, period: str) -> Path | None:
+        """The month's newest landing, or None when it was never landed."""
+        versions = self.landed_versions(period)
+        return versions[-1] if versions else None
 
     @property
     def reclassified(self) -> Path:
-        """landed/reclassified/YYYY-MM.parquet: the landed months under the catalog in force today."""
+        """landed/reclassified/YYYY-MM/<landing id>@<catalog version>.parquet: landings under the catalog in
+        force at one month, and manifest.json naming the set the latest reclassification made."""
         return self.root / "landed" / "reclassified"
 
     @property
     def warehouse(self) -> Path:
-        """The published DuckDB file analysts open."""
+        """warehouse/sei.duckdb: the analysts' file (marts and reference tables as stored tables, no enterprise)."""
         return self.root / "warehouse" / "sei.duckdb"
+
+    @property
+    def warehouse_detail(self) -> Path:
+        """warehouse/sei_detail.duckdb: the internal file (everything that names an enterprise), same publish."""
+        return self.root / "warehouse" / "sei_detail.duckdb"
+
+    @property
+    def publish_log(self) -> Path:
+        """warehouse/publishes.jsonl: one line per successful publish, with the landings it includes."""
+        return self.root / "warehouse" / "publishes.jsonl"
 
     @property
     def charts(self) -> Path:
@@ -86,7 +111,8 @@ class DataPaths:
         return (self.raw / "SIMULATED.txt").exists()
 
     def landed_month(self, period: str) -> Path:
-        return self.landed / f"{period}.parquet"
+        """The month's current landing; a path that does not exist when the month was never landed."""
+        return self.current_landing(period) or self.landed_month_dir(period) / "never-landed.parquet"
 
 
 def data_paths(root: str | Path | None = None) -> DataPaths:

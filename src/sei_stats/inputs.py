@@ -89,6 +89,8 @@ def read_reviews(paths: DataPaths) -> pd.DataFrame:
         if missing:
             raise ReviewError(f"{path}: line 1: missing columns {', '.join(missing)}")
         frame = frame[list(REVIEW_COLUMNS)].apply(lambda s: s.str.strip())
+        # a template cell that could run as a formula was written with a leading ' (sei_stats.spreadsheet)
+        frame = frame.apply(lambda s: s.str.replace(r"^'(?=[=+\-@\t\r])", "", regex=True))
         try:
             reviews_schema().validate(frame, lazy=True)
         except pa.errors.SchemaErrors as err:

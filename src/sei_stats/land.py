@@ -1,11 +1,13 @@
 """Land one report period: read → validate → correct → classify, then one Parquet file, atomically.
 
-A month is landed as a single file written beside its final path and moved onto it with
-os.replace, so a failed run leaves the month as it was and a rerun replaces it whole.
+Each landing is a new immutable file, landed/returns/YYYY-MM/<landing id>.parquet, written beside
+its final name and moved there with os.replace: a failed run leaves the month as it was, a rerun
+adds a newer version, and nothing an analyst sees changes until a publish includes it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -13,19 +15,21 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 
+from . import crashpoints
 from . import period as periods
 from .catalog import read_districts, read_products
 from .classify import CLASS_COLUMNS, classify
 from .config import DataPaths
 from .normalize import normalize_lines
-from .read import FIELDS, read_period
+from .read import FIELDS, read_period_with_notes
 from .roster import roster_codes
 from .validate import judge_period
 from .vocabulary import ACCEPTED, BUCKETS
 
 # Bumped whenever the landed columns change: publishing refuses files of another format.
-LANDING_FORMAT = 3
+LANDING_FORMAT = 4
 
 # The landed file's columns. Money stays exact: DECIMAL(18,3) in 千元.
 LANDED_SQL = f"""
@@ -45,6 +49,7 @@ SELECT
     coalesce(f.failures, [])                      AS failures,
     l.is_sei, l.match_kind, l.catalog_code, l.area, l.field, l.key_field, l.nbs_code, l.nbs_edition,
     ?                                             AS catalog_version,
+    ?                                             AS landing_id,
     {LANDING_FORMAT}                              AS landing_format
 FROM lines AS l
 LEFT JOIN (
@@ -61,19 +66,34 @@ class LandedMonth:
 
     period: str
     path: Path
+    landing_id: str
     files: list[str]
     buckets: dict[str, int]
     rows_received: int
     rows_unclassified: int
     catalog_version: str
     rules_failed: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # files ignored, and problems a lenient landing let pass
+
+
+def new_landing_id() -> str:
+    """A landing id that sorts by time (UTC, microseconds) and cannot collide across processes."""
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
 
 
 def write_parquet(con: duckdb.DuckDBPyConnection, query: str, params: list, target: Path) -> None:
-    """Write a query's rows to target atomically: beside it first, then moved onto it; nothing is left on failure."""
+    """Write a query's rows to target atomically: beside it first, then moved onto it; nothing is left on failure.
+
+    The rows stream through Arrow in batches, so no path is ever written into SQL text.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.stem}.{os.getpid()}.partial")
     try:
-        con.execute(f"COPY ({query}) TO '{partial}' (FORMAT parquet, COMPRESSION zstd)", params)
+        batches = con.sql(query, params=params).to_arrow_reader(batch_size=100_000)
+        with pq.ParquetWriter(partial, batches.schema, compression="zstd") as writer:
+            for batch in batches:
+                writer.write_batch(batch)
+        crashpoints.reach("landing")
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
@@ -92,9 +112,10 @@ def _received_text(received: pd.DataFrame, normalized: pd.DataFrame) -> pd.Serie
     return pd.Series([original(i) for i in normalized.index], index=normalized.index, dtype="string").replace("", pd.NA)
 
 
-def prepare_month(paths: DataPaths, period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every received line of the period with its bucket and classification, and the failed rules."""
-    received = read_period(paths.returns, period)
+def prepare_month(paths: DataPaths, period: str, *, lenient: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Every received line of the period with its bucket and classification, the failed rules, and the
+    reader's notes."""
+    received, notes = read_period_with_notes(paths.returns, period, lenient=lenient)
     lines = normalize_lines(received)
     lines["received_text"] = _received_text(received, lines)
     districts = set(read_districts(paths.catalog)["code"])
@@ -106,20 +127,20 @@ def prepare_month(paths: DataPaths, period: str) -> tuple[pd.DataFrame, pd.DataF
         lines[column] = classified[column].reindex(lines.index)
     lines[list(FIELDS)] = lines[list(FIELDS)].replace("", pd.NA)
     lines.insert(0, "row", range(len(lines)))
-    return lines, failed
+    return lines, failed, notes
 
 
-def land_month(paths: DataPaths, period: str) -> LandedMonth:
-    """Land report period YYYY-MM as landed/returns/YYYY-MM.parquet, replacing any earlier landing."""
-    lines, failed = prepare_month(paths, period)
+def land_month(paths: DataPaths, period: str, *, lenient: bool = False) -> LandedMonth:
+    """Land report period YYYY-MM as a new version landed/returns/YYYY-MM/<landing id>.parquet."""
+    lines, failed, notes = prepare_month(paths, period, lenient=lenient)
     version = catalog_version(paths.catalog)
-    target = paths.landed_month(period)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    landing_id = new_landing_id()
+    target = paths.landed_month_dir(period) / f"{landing_id}.parquet"
     con = duckdb.connect()
     try:
         con.register("lines", lines)
         con.register("failed", failed)
-        write_parquet(con, LANDED_SQL, [f"{period}-01", version], target)
+        write_parquet(con, LANDED_SQL, [periods.first_day(period), version, landing_id], target)
     finally:
         con.close()
     counts = lines["status"].value_counts()
@@ -127,10 +148,12 @@ def land_month(paths: DataPaths, period: str) -> LandedMonth:
     return LandedMonth(
         period=period,
         path=target,
+        landing_id=landing_id,
         files=list(dict.fromkeys(lines["source_file"])),
         buckets={b: int(counts.get(b, 0)) for b in BUCKETS},
         rows_received=len(lines),
         rows_unclassified=int((accepted & ~lines["is_sei"].fillna(False).astype(bool)).sum()),
         catalog_version=version,
         rules_failed={str(k): int(v) for k, v in failed["rule"].value_counts().sort_index().items()},
+        notes=notes,
     )

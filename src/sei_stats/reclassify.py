@@ -1,14 +1,21 @@
-"""History under one catalog: every landed month classified again by the entries in force at one month.
+"""History under one catalog: every current landing classified again by the entries in force at one month.
 
 Each month is classified by the catalog valid in it, so a catalog change breaks the series. For
-like-for-like growth, this rebuilds every landed month under the entries in force at ``as_of``
-(default: the latest landed month) into landed/reclassified/, published as the *_current_catalog
-schemas. Money is copied from the landed files untouched (exact DECIMAL).
+like-for-like growth, this classifies every month's current landing under the entries in force at
+``as_of`` (default: the latest landed month), published as the *_current_catalog schemas. Money is
+copied from the landed files untouched (exact DECIMAL).
+
+A reclassified file is named by what it was made from — landed/reclassified/YYYY-MM/<landing
+id>@<catalog version>.parquet — so it is immutable like a landing, made once and reused while its
+landing and catalog stay the same; manifest.json names the set the latest run made.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -18,6 +25,8 @@ from .classify import CLASS_COLUMNS, classify, entries_valid_in
 from .config import DataPaths
 from .land import catalog_version, write_parquet
 
+MANIFEST = "manifest.json"
+
 
 @dataclass(frozen=True)
 class Reclassified:
@@ -25,6 +34,7 @@ class Reclassified:
     catalog_version: str
     periods: list[str]
     changed_lines: int  # accepted lines whose classification differs from the landed one
+    files: dict[str, Path]  # period -> its reclassified file
 
 
 def catalog_in_force(catalog: pd.DataFrame, as_of: str) -> pd.DataFrame:
@@ -34,36 +44,74 @@ def catalog_in_force(catalog: pd.DataFrame, as_of: str) -> pd.DataFrame:
     return current
 
 
+def _reclassify_month(con: duckdb.DuckDBPyConnection, source: Path, current: pd.DataFrame, period: str,
+                      version: str, target: Path) -> int:
+    """Write ``source`` classified under ``current`` to ``target``; the accepted lines classified differently."""
+    lines = con.execute(
+        "SELECT source_file, line_number, product_code, industry_code, catalog_code AS landed_code "
+        "FROM read_parquet(?) WHERE status = 'accepted'", [str(source)]).df()
+    classes = classify(lines, current, period)
+    con.register("classes", classes[["source_file", "line_number", *CLASS_COLUMNS]])
+    replaced = ", ".join(f"c.{c} AS {c}" for c in CLASS_COLUMNS)
+    write_parquet(con, f"""
+        SELECT l.* REPLACE ({replaced}, ? AS catalog_version)
+        FROM read_parquet(?) AS l
+        LEFT JOIN classes AS c USING (source_file, line_number)
+        ORDER BY l.file_order, l.line_number""", [version, str(source)], target)
+    con.unregister("classes")
+    return int((classes["catalog_code"].fillna("") != lines["landed_code"].fillna("")).sum())
+
+
 def reclassify_history(paths: DataPaths, as_of: str | None = None) -> Reclassified:
-    """Rebuild landed/reclassified/YYYY-MM.parquet for every landed month under the catalog in force at ``as_of``."""
-    periods = sorted(p.stem for p in paths.landed.glob("*.parquet"))
+    """Every month's current landing under the catalog in force at ``as_of``; the manifest names the set."""
+    from .warehouse import landed_periods
+
+    periods = landed_periods(paths)
     if not periods:
         raise ValueError(f"{paths.landed}: no landed month to reclassify")
     as_of = as_of or periods[-1]
     current = catalog_in_force(read_products(paths.catalog), as_of)
     version = f"{catalog_version(paths.catalog)}@{as_of}"
-    out_dir = paths.reclassified
-    out_dir.mkdir(parents=True, exist_ok=True)
-    changed = 0
+    known = _read_manifest(paths).get("changed", {})
+    files, changed = {}, {}
     con = duckdb.connect()
     try:
         for period in periods:
-            source = paths.landed_month(period)
-            lines = con.execute(
-                "SELECT source_file, line_number, product_code, industry_code, catalog_code AS landed_code "
-                "FROM read_parquet(?) WHERE status = 'accepted'", [str(source)]).df()
-            classes = classify(lines, current, period)
-            changed += int((classes["catalog_code"].fillna("") != lines["landed_code"].fillna("")).sum())
-            con.register("classes", classes[["source_file", "line_number", *CLASS_COLUMNS]])
-            replaced = ", ".join(f"c.{c} AS {c}" for c in CLASS_COLUMNS)
-            write_parquet(con, f"""
-                SELECT l.* REPLACE ({replaced}, ? AS catalog_version)
-                FROM read_parquet(?) AS l
-                LEFT JOIN classes AS c USING (source_file, line_number)
-                ORDER BY l.file_order, l.line_number""", [version, str(source)], out_dir / f"{period}.parquet")
-            con.unregister("classes")
-        for stale in set(p.stem for p in out_dir.glob("*.parquet")) - set(periods):
-            (out_dir / f"{stale}.parquet").unlink()
+            source = paths.current_landing(period)
+            target = paths.reclassified / period / f"{source.stem}@{version}.parquet"
+            name = str(target.relative_to(paths.reclassified))
+            if target.exists() and name in known:  # made from the same landing and catalog: the same file
+                changed[name] = known[name]
+            else:
+                changed[name] = _reclassify_month(con, source, current, period, version, target)
+            files[period] = target
     finally:
         con.close()
-    return Reclassified(as_of=as_of, catalog_version=version, periods=periods, changed_lines=changed)
+    _write_manifest(paths, {"as_of": as_of, "catalog_version": version, "changed": changed,
+                            "files": {p: str(f.relative_to(paths.reclassified)) for p, f in files.items()}})
+    return Reclassified(as_of=as_of, catalog_version=version, periods=periods,
+                        changed_lines=sum(changed.values()), files=files)
+
+
+def _read_manifest(paths: DataPaths) -> dict:
+    manifest = paths.reclassified / MANIFEST
+    return json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
+
+
+def _write_manifest(paths: DataPaths, manifest: dict) -> None:
+    target = paths.reclassified / MANIFEST
+    partial = target.with_name(f".{MANIFEST}.{os.getpid()}.partial")
+    partial.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(partial, target)
+
+
+def current_reclassification(paths: DataPaths, landings: dict[str, Path]) -> dict[str, Path] | None:
+    """The reclassified file of each landing in ``landings``, when the latest reclassification covered
+    exactly those landings; else None (the current-catalog views are then not published)."""
+    manifest = _read_manifest(paths)
+    if not manifest:
+        return None
+    files = {p: paths.reclassified / f for p, f in manifest["files"].items()}
+    matches = set(files) == set(landings) and all(
+        files[p].name.split("@")[0] == landings[p].stem and files[p].exists() for p in landings)
+    return files if matches else None

@@ -1,22 +1,20 @@
-"""Publish the analysts' warehouse: a small DuckDB file of reference tables and views over the landed months.
+"""The warehouse's relations: reference tables, and fact, mart and qa views over a given set of landings.
 
-The file is built beside the published path and moved onto it with os.replace: an analyst with
-the old file open keeps reading it and never blocks the run. The facts stay in the landed Parquet
-files, read by the views when queried; the file stores reference tables and the imputed lines of
-non-respondents, the one step that reads the whole history at publish time (about 4 s for the
-four years of the demo city, twice when the reclassified history is published too).
+`build_relations` creates them in a DuckDB connection from the SQL of sql/ (read as data by
+sei_stats.relations); sei_stats.publish puts them into the two published files. The facts stay
+in the landed Parquet files, read by the views when queried; the imputed lines of
+non-respondents are stored, the one step that reads the whole history at publish time.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from . import period as periods
 from . import relations
 from .catalog import read_districts, read_nbs_categories, read_products, read_targets
 from .config import DataPaths
@@ -24,7 +22,7 @@ from .impute import CARRIED, impute
 from .inputs import INPUTS, InputMissing, versions
 from .roster import read_rosters
 from .schemas.rules import load_rules
-from .settings import Settings, load_settings
+from .settings import SECTIONS, Settings
 from .vocabulary import VOCABULARIES
 
 SCHEMAS = relations.SCHEMAS
@@ -35,13 +33,6 @@ VIEW_SCHEMAS = re.compile(r"\b(fact|mart|qa)\.")
 
 class PublishError(RuntimeError):
     """The warehouse cannot be published (nothing landed, a reference input broken, a column without a comment)."""
-
-
-@dataclass(frozen=True)
-class Published:
-    path: Path
-    periods: list[str]
-    tables: dict[str, int]  # stored table -> row count (views are not counted: they are computed when read)
 
 
 def _quote(text: str) -> str:
@@ -71,7 +62,7 @@ def _reference_frames(paths: DataPaths, settings: Settings) -> dict[str, pd.Data
         "rules": load_rules().drop(columns=["params"]),
         "rule_params": pd.DataFrame([(rule, name, float(value)) for rule, params in settings.rule_params.items()
                                      for name, value in params.items()], columns=["rule", "param", "value"]),
-        "settings": pd.DataFrame([(section, name, float(value)) for section in ("imputation", "checks")
+        "settings": pd.DataFrame([(section, name, float(value)) for section in SECTIONS
                                   for name, value in getattr(settings, section).items()],
                                  columns=["section", "name", "value"]),
         "input_versions": pd.DataFrame(list(versions(paths).items()), columns=["input", "version"]),
@@ -97,13 +88,12 @@ def _load_reference(con: duckdb.DuckDBPyConnection, paths: DataPaths, settings: 
         con.unregister("frame")
 
 
-def _create_views(con: duckdb.DuckDBPyConnection, landed_dir: Path, settings: Settings, *, suffix: str) -> None:
-    """Run the SQL files over the months in ``landed_dir``, in schemas fact, mart, qa + ``suffix``."""
-    glob = _quote(str(landed_dir / "*.parquet"))
+def _create_views(con: duckdb.DuckDBPyConnection, files: list[Path], settings: Settings, *, suffix: str) -> None:
+    """Run the SQL files over exactly ``files`` (one landing a month), in schemas fact, mart, qa + ``suffix``."""
     for f in relations.sql_files(_sql_rules(settings)):
         if f.name == "ref.sql":
             continue  # the reference tables are shared by both sets of views
-        sql = f.text.replace("{landed_glob}", glob)
+        sql = f.text.replace("{landed_files}", _sql_list(files))
         if suffix:
             sql = VIEW_SCHEMAS.sub(lambda m: f"{m.group(1)}{suffix}.", sql)
         try:
@@ -159,73 +149,59 @@ def uncommented_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [row[0] for row in con.fetchall()]
 
 
-def _check_landing_format(paths: DataPaths) -> None:
-    """Every landed month must be of the current landing format (an older sei-stats wrote other columns)."""
-    from .land import LANDING_FORMAT
-
-    glob = _quote(str(paths.landed / "*.parquet"))
-    stale = duckdb.execute(f"""
-        SELECT DISTINCT regexp_extract(filename, '([0-9]{{4}}-[0-9]{{2}})[.]parquet$', 1) FROM read_parquet({glob}, union_by_name = true, filename = true)
-        WHERE landing_format IS DISTINCT FROM {LANDING_FORMAT} ORDER BY 1
-    """).fetchall() if _has_column(glob, "landing_format") else [("every month",)]
-    if stale:
-        months = ", ".join(s[0] for s in stale)
-        raise PublishError(f"{paths.landed}: {months} was landed by an older sei-stats (landing format "
-                           f"≠ {LANDING_FORMAT}); land them again: sei-stats materialize --all")
-
-
-def _has_column(glob: str, column: str) -> bool:
-    names = duckdb.execute(f"SELECT name FROM parquet_schema({glob})").fetchall()
-    return (column,) in names
-
-
 def landed_periods(paths: DataPaths) -> list[str]:
-    """The report periods landed so far (landed/returns/YYYY-MM.parquet)."""
+    """The report periods landed so far (a folder landed/returns/YYYY-MM holding a landing)."""
     if not paths.landed.is_dir():
         return []
-    return sorted(p.stem for p in paths.landed.glob("*.parquet"))
+    return sorted(d.name for d in paths.landed.iterdir()
+                  if d.is_dir() and periods.is_period(d.name) and any(d.glob("*.parquet")))
 
 
-def publish(paths: DataPaths) -> Published:
-    """Build the warehouse from the landed months and reference data, then move it onto the published path."""
-    periods = landed_periods(paths)
-    if not periods:
-        raise PublishError(f"{paths.landed}: no landed month to publish; materialize a month first")
-    _check_landing_format(paths)
-    target = paths.warehouse
-    target.parent.mkdir(parents=True, exist_ok=True)
-    building = target.with_name(f".{target.name}.{os.getpid()}.building")
-    building.unlink(missing_ok=True)
-    con = duckdb.connect(str(building))
+def current_landings(paths: DataPaths) -> dict[str, Path]:
+    """Each landed month's current landing (its newest version)."""
+    return {p: paths.current_landing(p) for p in landed_periods(paths)}
+
+
+def check_landing_format(paths: DataPaths, files: list[Path]) -> None:
+    """Every landing must be of the current landing format (an older sei-stats wrote other columns or files)."""
+    from .land import LANDING_FORMAT
+
+    flat = sorted(p.name for p in paths.landed.glob("*.parquet")) if paths.landed.is_dir() else []
     try:
-        for schema in SCHEMAS:
-            con.execute(f"CREATE SCHEMA {schema}")
-        settings = load_settings()
-        ref_sql = next(f for f in relations.sql_files(_sql_rules(settings)) if f.name == "ref.sql")
-        con.execute(ref_sql.text)
-        _load_reference(con, paths, settings)
-        rosters = read_rosters(paths)
-        min_respondents = int(settings.imputation["min_stratum_respondents"])
-        _create_views(con, paths.landed, settings, suffix="")
-        _fill_imputed(con, rosters, min_respondents, suffix="")
-        if any(paths.reclassified.glob("*.parquet")):
-            for schema in ("fact", "mart", "qa"):
-                con.execute(f"CREATE SCHEMA {schema}{CURRENT}")
-            _create_views(con, paths.reclassified, settings, suffix=CURRENT)
-            _fill_imputed(con, rosters, min_respondents, suffix=CURRENT)
-        _inherit_fact_comments(con)
-        missing = uncommented_columns(con)
-        if missing:
-            raise PublishError(f"no COMMENT on {', '.join(missing)}")
-        # Only the stored tables are counted: the views read the landed months when queried.
-        tables = {f"{sc}.{t}": n for sc, t, n in con.execute(
-            "SELECT schema_name, table_name, estimated_size FROM duckdb_tables() ORDER BY 1, 2").fetchall()}
-        con.execute("CHECKPOINT")
-    except BaseException:
-        con.close()
-        building.unlink(missing_ok=True)
-        raise
-    con.close()
-    os.replace(building, target)
-    Path(str(building) + ".wal").unlink(missing_ok=True)
-    return Published(path=target, periods=periods, tables=tables)
+        stale = [Path(f).parent.name for f, in duckdb.execute(
+            "SELECT DISTINCT filename FROM read_parquet(?, union_by_name = true, filename = true) "
+            "WHERE landing_format IS DISTINCT FROM ? ORDER BY 1", [[str(f) for f in files], LANDING_FORMAT]).fetchall()]
+    except duckdb.BinderException:  # no file has the column at all
+        stale = sorted({f.parent.name for f in files})
+    if flat or stale:
+        raise PublishError(f"{paths.landed}: {', '.join(flat + sorted(set(stale)))} was landed by an older sei-stats "
+                           f"(landing format ≠ {LANDING_FORMAT}); land them again: sei-stats materialize --all")
+
+
+def _sql_list(files: list[Path]) -> str:
+    """A list literal of absolute paths, each quoted, for the views of the detail file (views take no parameters)."""
+    return "[" + ", ".join(_quote(str(f)) for f in files) + "]"
+
+
+def build_relations(con: duckdb.DuckDBPyConnection, paths: DataPaths, landings: dict[str, Path],
+                    reclassified: dict[str, Path] | None, settings: Settings) -> None:
+    """Create every relation of the warehouse in ``con``: ref tables, fact, mart and qa views over exactly
+    ``landings`` (and the current-catalog views over ``reclassified``), and the imputed lines."""
+    for schema in SCHEMAS:
+        con.execute(f"CREATE SCHEMA {schema}")
+    ref_sql = next(f for f in relations.sql_files(_sql_rules(settings)) if f.name == "ref.sql")
+    con.execute(ref_sql.text)
+    _load_reference(con, paths, settings)
+    rosters = read_rosters(paths)
+    min_respondents = int(settings.imputation["min_stratum_respondents"])
+    _create_views(con, list(landings.values()), settings, suffix="")
+    _fill_imputed(con, rosters, min_respondents, suffix="")
+    if reclassified:
+        for schema in ("fact", "mart", "qa"):
+            con.execute(f"CREATE SCHEMA {schema}{CURRENT}")
+        _create_views(con, [reclassified[p] for p in landings], settings, suffix=CURRENT)
+        _fill_imputed(con, rosters, min_respondents, suffix=CURRENT)
+    _inherit_fact_comments(con)
+    missing = uncommented_columns(con)
+    if missing:
+        raise PublishError(f"no COMMENT on {', '.join(missing)}")

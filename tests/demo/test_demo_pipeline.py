@@ -9,7 +9,7 @@ from sei_stats import demo
 from sei_stats.config import REPO_ROOT, data_paths
 from sei_stats.land import land_month
 from sei_stats.read import available_periods
-from sei_stats.warehouse import publish
+from sei_stats.publish import publish
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,7 @@ def city(tmp_path_factory):
     summary = demo.generate(paths.root, seed=11, n_enterprises=150, start="2019-01", end="2020-12")
     for period in available_periods(paths.returns):
         land_month(paths, period)
-    return summary, duckdb.connect(str(publish(paths).path), read_only=True)
+    return summary, duckdb.connect(str(publish(paths).detail), read_only=True)
 
 
 def test_every_planted_reject_and_the_correction_are_found(city):

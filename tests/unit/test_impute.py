@@ -15,7 +15,7 @@ import pytest
 
 from sei_stats.impute import impute
 from sei_stats.land import land_month
-from sei_stats.warehouse import publish
+from sei_stats.publish import publish
 
 from conftest import credit_code, make_data_dir, return_rows, write_csv
 
@@ -91,7 +91,7 @@ def test_published_totals_state_their_imputed_share_and_the_response_rate(tmp_pa
     assert growth == pytest.approx(900 / 600 - 1)  # imputed lines stay out of comparable growth
 
 
-def test_a_late_return_replaces_its_imputation_even_before_the_next_publish(tmp_path):
+def test_a_late_return_replaces_its_imputation_at_the_publish_that_includes_it(tmp_path):
     city = {period: [(code, DISTRICT[code], "3491", "", "工业机器人", str(ytd), "" if prior is None else str(prior))
                      for code, (ytd, prior) in values.items()] for period, values in MONTHS.items()}
     paths = make_data_dir(tmp_path / "data", city)
@@ -100,9 +100,15 @@ def test_a_late_return_replaces_its_imputation_even_before_the_next_publish(tmp_
     for period in ("2018-01", "2018-02"):
         land_month(paths, period)
     warehouse = publish(paths).path
-    # N's return for 2018-02 arrives late and the month is landed again; the publish has not run yet
+    query = "SELECT output_value * 100000, imputed_share FROM mart.indicators_monthly WHERE period = DATE '2018-02-01'"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        imputed = con.execute(query).fetchone()
+    # N's return for 2018-02 arrives late and the month is landed again: until the publish that includes
+    # it, the published figures stay those of the landing they were made from, N imputed
     write_csv(paths.returns / "2018-02" / "zz_late.csv", return_rows("2018-02", [(N, "210211", "3491", "", "工业机器人", "90", "")]))
     land_month(paths, "2018-02")
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("SELECT output_value * 100000, imputed_share FROM mart.indicators_monthly "
-                           "WHERE period = DATE '2018-02-01'").fetchone() == (pytest.approx(1290), 0.0)
+        assert con.execute(query).fetchone() == imputed and imputed[1] > 0
+    publish(paths)  # then the return counts, and its imputation is gone: never both
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute(query).fetchone() == (pytest.approx(1290), 0.0)

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from sei_stats.land import land_month
-from sei_stats.warehouse import publish
+from sei_stats.publish import publish
 
 from conftest import TARGETS_YAML
 
@@ -25,7 +25,7 @@ approx = pytest.approx
 def build(paths):
     for period in ("2017-12", "2018-03", "2018-12"):
         land_month(paths, period)
-    return duckdb.connect(str(publish(paths).path), read_only=True)
+    return duckdb.connect(str(publish(paths).detail), read_only=True)  # marts as views, facts too
 
 
 def rows(con, sql):

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from sei_stats.land import land_month
-from sei_stats.warehouse import publish
+from sei_stats.publish import publish
 
 from conftest import credit_code, make_data_dir
 
@@ -51,7 +51,7 @@ def q(con, sql):
 
 
 def test_cross_period_rules_hold_and_warn(city):
-    with duckdb.connect(str(publish(city).path), read_only=True) as con:
+    with duckdb.connect(str(publish(city).detail), read_only=True) as con:
         flags = q(con, "SELECT strftime(period, '%Y-%m'), credit_code, rule, severity FROM fact.flags ORDER BY 1, 2, 3")
         assert flags == [
             ("2018-03", E, "unit_error_suspected", "hold"),
@@ -75,7 +75,7 @@ def test_cross_period_rules_hold_and_warn(city):
 def test_reviewers_decisions_apply_and_leave_an_audit_trail(city):
     (city.raw / "reviews").mkdir()
     (city.raw / "reviews" / "2018-03.csv").write_text(REVIEWS.format(E=E, F=F, G=G), encoding="utf-8")
-    with duckdb.connect(str(publish(city).path), read_only=True) as con:
+    with duckdb.connect(str(publish(city).detail), read_only=True) as con:
         assert q(con, "SELECT credit_code, status, output_ytd, output_ytd_reported FROM fact.lines "
                       "WHERE period = DATE '2018-03-01' ORDER BY credit_code") == sorted([
             (E, "accepted", pytest.approx(1600), pytest.approx(1600000)),
@@ -108,7 +108,7 @@ def test_a_review_file_with_a_bad_decision_names_file_line_and_rule(city):
 
 
 def test_output_is_conserved_across_buckets(city):
-    with duckdb.connect(str(publish(city).path), read_only=True) as con:
+    with duckdb.connect(str(publish(city).detail), read_only=True) as con:
         broken = q(con, """SELECT period FROM mart.data_quality
                            WHERE rows_received <> rows_accepted + rows_rejected + rows_superseded + rows_duplicate + rows_not_a_return + rows_held
                               OR abs(output_received - (output_accepted + output_rejected + output_superseded + output_duplicate

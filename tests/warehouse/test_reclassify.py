@@ -5,7 +5,8 @@ import pytest
 
 from sei_stats.land import land_month
 from sei_stats.reclassify import reclassify_history
-from sei_stats.warehouse import publish, uncommented_columns
+from sei_stats.publish import publish
+from sei_stats.warehouse import uncommented_columns
 
 from conftest import PRODUCTS_CSV
 
@@ -19,7 +20,7 @@ def test_a_catalog_change_is_published_both_ways(city):
         land_month(city, period)
     done = reclassify_history(city)
     assert (done.as_of, done.periods, done.changed_lines) == ("2018-12", ["2017-12", "2018-03", "2018-12"], 1)
-    with duckdb.connect(str(publish(city).path), read_only=True) as con:
+    with duckdb.connect(str(publish(city).detail), read_only=True) as con:
         as_published = con.execute("SELECT year, output_value FROM mart.indicators_annual ORDER BY year").fetchall()
         like_for_like = con.execute("SELECT year, output_value FROM mart_current_catalog.indicators_annual ORDER BY year").fetchall()
         exact = con.execute("SELECT sum(output_ytd) FROM fact_current_catalog.sei_lines WHERE period = DATE '2017-12-01'").fetchone()[0]

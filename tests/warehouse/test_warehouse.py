@@ -1,4 +1,5 @@
 import os
+import shutil
 import subprocess
 import sys
 
@@ -7,9 +8,10 @@ import pytest
 
 from sei_stats.land import land_month
 from sei_stats.read import ReturnFileError
-from sei_stats.warehouse import PublishError, publish, uncommented_columns
+from sei_stats.publish import publish
+from sei_stats.warehouse import PublishError, uncommented_columns
 
-from conftest import A, write_csv
+from conftest import A, make_data_dir, write_csv
 
 
 def land_all(paths):
@@ -19,7 +21,10 @@ def land_all(paths):
 
 def test_every_published_table_view_and_column_has_a_comment(city):
     land_all(city)
-    with duckdb.connect(str(publish(city).path), read_only=True) as con:
+    published = publish(city)
+    with duckdb.connect(str(published.detail), read_only=True) as con:
+        assert uncommented_columns(con) == []
+    with duckdb.connect(str(published.path), read_only=True) as con:  # the stored tables keep every comment
         assert uncommented_columns(con) == []
         comments = dict(con.execute("SELECT column_name, comment FROM duckdb_columns() "
                                     "WHERE schema_name = 'mart' AND table_name = 'indicators_annual'").fetchall())
@@ -38,19 +43,42 @@ def test_an_analyst_holding_the_file_open_neither_blocks_nor_breaks_a_publish(ci
     before = analyst.execute("SELECT count(*) FROM mart.indicators_monthly").fetchone()
     land_month(city, "2018-12")
     publish(city)  # must not wait for the analyst's lock
-    assert analyst.execute("SELECT count(*) FROM ref.plan").fetchone() == (1,)  # the old file still answers
-    with duckdb.connect(str(path), read_only=True) as fresh:
-        assert fresh.execute("SELECT count(*) FROM mart.indicators_monthly").fetchone() == (2,)
-    assert before == (1,)
+    assert analyst.execute("SELECT count(*) FROM mart.indicators_monthly").fetchone() == before == (1,)  # the old file still answers
+    # a new reader (another process: this one still holds the old file by that path) sees the new publish
+    code = f"import duckdb; print(duckdb.connect({str(path)!r}, read_only=True).execute('SELECT count(*) FROM mart.indicators_monthly').fetchone()[0])"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "2"
     analyst.close()
 
 
-def test_the_published_file_answers_from_any_working_directory(city, tmp_path):
+def test_the_analysts_file_is_self_contained_and_the_detail_file_answers_from_anywhere(city, tmp_path):
     land_all(city)
-    path = publish(city).path
-    code = f"import duckdb; print(duckdb.connect({str(path)!r}, read_only=True).execute('SELECT count(*) FROM fact.received_lines').fetchone()[0])"
+    published = publish(city)
+    moved = tmp_path / "elsewhere" / "sei.duckdb"
+    moved.parent.mkdir()
+    shutil.copy(published.path, moved)  # copied alone to another place, it still answers
+    shutil.rmtree(city.landed)
+    code = f"import duckdb; print(duckdb.connect({str(moved)!r}, read_only=True).execute('SELECT count(*) FROM mart.indicators_monthly').fetchone()[0])"
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "9"
+    assert out.stdout.strip() == "3"
+    with duckdb.connect(str(published.path), read_only=True) as con:  # and names no enterprise
+        schemas = {s for s, in con.execute("SELECT DISTINCT schema_name FROM duckdb_tables()").fetchall()}
+        columns = {c for c, in con.execute("SELECT DISTINCT column_name FROM duckdb_columns()").fetchall()}
+    assert schemas == {"mart", "ref"} and not columns & {"credit_code", "enterprise_name"}
+
+
+def test_the_analysts_tables_equal_the_marts_row_for_row(city):
+    land_all(city)
+    published = publish(city)
+    with duckdb.connect(str(published.detail), read_only=True) as con:
+        con.execute("ATTACH ? AS analysts (READ_ONLY)", [str(published.path)])
+        marts = [n for n, in con.execute("SELECT view_name FROM duckdb_views() WHERE schema_name = 'mart' "
+                                         "AND database_name = current_database()").fetchall()]
+        for name in marts:
+            differ = con.execute(f"SELECT count(*) FROM ((FROM mart.{name} EXCEPT ALL FROM analysts.mart.{name}) "
+                                 f"UNION ALL (FROM analysts.mart.{name} EXCEPT ALL FROM mart.{name}))").fetchone()[0]
+            assert differ == 0, name
+        ids = con.execute("SELECT DISTINCT a.publish_id = d.publish_id FROM analysts.ref.publish a, ref.publish d").fetchall()
+    assert len(marts) >= 7 and ids == [(True,)]
 
 
 def test_a_failed_month_leaves_its_previous_landing_untouched(city):
@@ -60,7 +88,7 @@ def test_a_failed_month_leaves_its_previous_landing_untouched(city):
     with pytest.raises(ReturnFileError, match="zz_broken.csv"):
         land_month(city, "2018-12")
     assert landed.read_bytes() == before
-    assert [p.name for p in landed.parent.iterdir()] == ["2018-12.parquet"]  # no partial file left
+    assert [p.name for p in landed.parent.iterdir()] == [landed.name]  # no partial file, no new version
 
 
 def test_a_correction_file_replaces_a_month_without_double_counting(city):
@@ -110,3 +138,25 @@ def test_months_landed_by_an_older_format_are_named_not_misread(city):
     os.replace(f"{old}.tmp", old)
     with pytest.raises(PublishError, match=r"2018-03 was landed by an older sei-stats .* sei-stats materialize --all"):
         publish(city)
+
+
+def test_landing_changes_nothing_published_until_the_publish_that_includes_it(city):
+    for period in ("2017-12", "2018-03"):
+        land_month(city, period)
+    published = publish(city)
+    before = {p: p.read_bytes() for p in (published.path, published.detail)}
+    land_month(city, "2018-12")  # a new month
+    write_csv(city.returns / "2018-03" / "returns_2_correction.csv",
+              [["2018-03", A, "企业", "210213", "3973", "397301", "芯片", "9000000", "7000000"]])
+    land_month(city, "2018-03")  # and a correction of a published one
+    assert {p: p.read_bytes() for p in before} == before
+    with duckdb.connect(str(published.detail), read_only=True) as con:  # the views stay on the landings they were made from
+        assert con.execute("SELECT count(*), count(DISTINCT period) FROM fact.received_lines").fetchone() == (5, 2)
+
+
+def test_a_data_folder_whose_path_has_a_quote_lands_and_publishes(tmp_path):
+    paths = make_data_dir(tmp_path / "O'Brien's data")
+    for period in ("2017-12", "2018-03", "2018-12"):
+        land_month(paths, period)
+    with duckdb.connect(str(publish(paths).detail), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM fact.received_lines").fetchone() == (9,)

@@ -1,6 +1,7 @@
--- Facts: views over the landed months (one Parquet file a month). {landed_glob} is the absolute glob.
+-- Facts: views over the landings this publish includes. {landed_files} is the list of their absolute paths,
+-- so the published figures never change when a month is landed again before the next publish.
 CREATE VIEW fact.received_lines AS
-SELECT * FROM read_parquet({landed_glob});
+SELECT * FROM read_parquet({landed_files}, union_by_name = true);
 
 COMMENT ON VIEW fact.received_lines IS 'Every received line of every landed month as landed, in the bucket landing gave it (status). Money in 千元.';
 COMMENT ON COLUMN fact.received_lines.period IS 'Report period: first day of the month; figures are cumulative 1–X月';
@@ -32,6 +33,7 @@ COMMENT ON COLUMN fact.received_lines.key_field IS 'True when the field is one o
 COMMENT ON COLUMN fact.received_lines.nbs_code IS 'Code in the NBS 战略性新兴产业分类(2018) of the matched entry';
 COMMENT ON COLUMN fact.received_lines.nbs_edition IS 'Edition of the national SEI classification the matched entry''s window follows (2012 trial or 2018)';
 COMMENT ON COLUMN fact.received_lines.catalog_version IS 'Content hash of catalog/products.csv that classified the month';
+COMMENT ON COLUMN fact.received_lines.landing_id IS 'The landing the line comes from (landed/returns/YYYY-MM/<landing id>.parquet): when it was landed, by which process';
 COMMENT ON COLUMN fact.received_lines.landing_format IS 'Version of the landed file''s layout (publishing refuses other versions)';
 
 -- Imputed lines of roster enterprises that did not report (filled by sei_stats.impute at publish).

@@ -39,7 +39,7 @@ COMMENT ON COLUMN ref.rule_params.value IS 'Value in force';
 
 CREATE TABLE ref.settings (section VARCHAR, name VARCHAR, value DOUBLE);
 COMMENT ON TABLE ref.settings IS 'The other data-quality settings in force: src/sei_stats/defaults.yaml, with config/quality.yaml''s overrides';
-COMMENT ON COLUMN ref.settings.section IS 'imputation or checks';
+COMMENT ON COLUMN ref.settings.section IS 'imputation, checks or runs';
 COMMENT ON COLUMN ref.settings.name IS 'Setting name; its unit is in defaults.yaml';
 COMMENT ON COLUMN ref.settings.value IS 'Value in force';
 

@@ -1,0 +1,257 @@
+"""Publish a snapshot, all or nothing: the internal detail file, then the analysts' file.
+
+A publish takes each month's current landing (landed/returns/YYYY-MM/<landing id>.parquet) and
+builds two DuckDB files under temporary names:
+
+- ``warehouse/sei_detail.duckdb`` (internal): everything that names an enterprise — fact.*, qa.*,
+  the roster and the reviews — as views pinned to exactly these landings, and the marts as views;
+- ``warehouse/sei.duckdb`` (the analysts'): every mart and the reference tables that name no
+  enterprise, as stored tables, so the file is self-contained and can be copied or zipped.
+
+Both are verified (every relation answers, the conservation identities hold, no accepted line
+lacks its output) and only then moved into place with os.replace, the detail file first; both
+record the same publish id (ref.publish). Landing a month therefore changes nothing an analyst
+sees until the publish that includes it succeeds, and a failed publish leaves the previous files
+exactly as they were. Each publish is logged (warehouse/publishes.jsonl) with the landings it
+includes; a landing is pruned only when no publish of the kept window needs it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from . import crashpoints
+from .config import DataPaths
+from .land import new_landing_id
+from .processes import pid_alive
+from .reclassify import current_reclassification
+from .settings import load_settings
+from .warehouse import CURRENT, PublishError, _quote, build_relations, check_landing_format, current_landings
+
+__all__ = ["Published", "PublishError", "publish", "verify", "prune_landings", "sweep_stale_files", "open_detail"]
+
+# The schemas the analysts' file holds as tables, and the reference tables that name an enterprise
+# (they stay in the detail file only).
+ANALYST_SCHEMAS = ("ref", "mart", f"mart{CURRENT}")
+ENTERPRISE_REFERENCE = ("roster", "reviews")
+# DuckDB 1.5 clients (the CLI on PyPI, DBeaver, ODBC) read this storage version; 2.x reads it too.
+ANALYST_STORAGE_VERSION = "v1.5.0"
+# A landing is kept while one of the last this many publishes includes it (and the newest of each month always).
+KEEP_PUBLISHES = 5
+_BUILDING = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.building(?:\.wal)?$")
+
+
+@dataclass(frozen=True)
+class Published:
+    path: Path                    # the analysts' file
+    detail: Path                  # the internal file
+    publish_id: str
+    periods: list[str]
+    landings: dict[str, str]      # period -> landing id
+    tables: dict[str, int]        # analysts' table -> rows
+    notes: list[str] = field(default_factory=list)  # what the publish cleaned up or moved aside
+
+
+def publish(paths: DataPaths) -> Published:
+    """Build and verify both files from the current landings and the reference inputs, then move them into place."""
+    notes = sweep_stale_files(paths)
+    landings = current_landings(paths)
+    if not landings:
+        raise PublishError(f"{paths.landed}: no landed month to publish; materialize a month first")
+    check_landing_format(paths, list(landings.values()))
+    publish_id = new_landing_id()
+    paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    detail = _building(paths.warehouse_detail)
+    analysts = _building(paths.warehouse)
+    try:
+        with duckdb.connect(str(detail)) as con:
+            build_relations(con, paths, landings, current_reclassification(paths, landings), load_settings())
+            _record_publish(con, publish_id, landings)
+            verify(con)
+            tables = _store_for_analysts(con, analysts)
+            con.execute("CHECKPOINT")
+        _verify_analysts(analysts, tables)
+        crashpoints.reach("building")
+    except BaseException:
+        for path in (detail, analysts):
+            _remove_with_wal(path)
+        raise
+    notes += _move_into_place(detail, paths.warehouse_detail, publish_id)
+    crashpoints.reach("between_replaces")
+    notes += _move_into_place(analysts, paths.warehouse, publish_id)
+    _log_publish(paths, publish_id, landings)
+    notes += prune_landings(paths)
+    return Published(path=paths.warehouse, detail=paths.warehouse_detail, publish_id=publish_id,
+                     periods=list(landings), landings={p: f.stem for p, f in landings.items()},
+                     tables=tables, notes=notes)
+
+
+def _building(target: Path) -> Path:
+    path = target.with_name(f".{target.name}.{os.getpid()}.building")
+    _remove_with_wal(path)
+    return path
+
+
+def _remove_with_wal(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    Path(f"{path}.wal").unlink(missing_ok=True)
+
+
+def _record_publish(con: duckdb.DuckDBPyConnection, publish_id: str, landings: dict[str, Path]) -> None:
+    con.execute("CREATE TABLE ref.publish (publish_id VARCHAR, published_at TIMESTAMP WITH TIME ZONE, "
+                "period DATE, landing_id VARCHAR)")
+    now = dt.datetime.now(dt.UTC)
+    con.executemany("INSERT INTO ref.publish VALUES (?, ?, ?, ?)",
+                    [(publish_id, now, f"{p}-01", f.stem) for p, f in landings.items()])
+    con.execute("COMMENT ON TABLE ref.publish IS 'This publish: its id, when it was made, and the landing of each "
+                "month it includes (landed/returns/YYYY-MM/<landing id>.parquet)'")
+    for column, text in (("publish_id", "Publish id (time-ordered); the same in sei.duckdb and sei_detail.duckdb"),
+                         ("published_at", "When the publish was made (UTC)"),
+                         ("period", "Report period: first day of the month"),
+                         ("landing_id", "The landing of the month this publish includes")):
+        con.execute(f"COMMENT ON COLUMN ref.publish.{column} IS {_quote(text)}")
+
+
+def verify(con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse a build whose relations do not all answer, whose identities fail, or that accepts a line without output."""
+    relations = con.execute(
+        "SELECT schema_name || '.' || view_name FROM duckdb_views() WHERE NOT internal "
+        "UNION ALL SELECT schema_name || '.' || table_name FROM duckdb_tables() ORDER BY 1").fetchall()
+    for (name,) in relations:
+        try:
+            con.execute(f"SELECT count(*) FROM {name}").fetchall()
+        except duckdb.Error as err:
+            raise PublishError(f"{name} does not answer: {err}") from err
+    broken = con.execute("SELECT strftime(period, '%Y-%m') FROM mart.data_quality "
+                         "WHERE NOT identity_rows_ok OR NOT identity_output_ok ORDER BY 1").fetchall()
+    if broken:
+        raise PublishError(f"the conservation identity fails in {', '.join(b[0] for b in broken)}")
+    empty = con.execute("SELECT count(*) FROM fact.lines WHERE status = 'accepted' AND output_ytd IS NULL").fetchone()[0]
+    if empty:
+        raise PublishError(f"{empty} accepted line(s) without an output value")
+
+
+def _analyst_relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(schema, name) of every relation the analysts' file stores."""
+    rows = con.execute(
+        "SELECT schema_name, view_name FROM duckdb_views() WHERE schema_name IN ? AND NOT internal "
+        "UNION ALL SELECT schema_name, table_name FROM duckdb_tables() WHERE schema_name IN ? ORDER BY 1, 2",
+        [list(ANALYST_SCHEMAS), list(ANALYST_SCHEMAS)]).fetchall()
+    return [(s, n) for s, n in rows if not (s == "ref" and n in ENTERPRISE_REFERENCE)]
+
+
+def _store_for_analysts(con: duckdb.DuckDBPyConnection, target: Path) -> dict[str, int]:
+    """Every mart and enterprise-free reference relation as a stored table of ``target``, with its COMMENTs."""
+    con.execute(f"ATTACH ? AS analysts (STORAGE_VERSION '{ANALYST_STORAGE_VERSION}')", [str(target)])
+    try:
+        tables = {}
+        for schema in sorted({s for s, _ in _analyst_relations(con)}):
+            con.execute(f"CREATE SCHEMA analysts.{schema}")
+        for schema, name in _analyst_relations(con):
+            con.execute(f'CREATE TABLE analysts.{schema}."{name}" AS SELECT * FROM {schema}."{name}"')
+            tables[f"{schema}.{name}"] = con.execute(f'SELECT count(*) FROM analysts.{schema}."{name}"').fetchone()[0]
+        _copy_comments(con)
+        return tables
+    finally:
+        con.execute("DETACH analysts")
+
+
+def _copy_comments(con: duckdb.DuckDBPyConnection) -> None:
+    for schema, name in _analyst_relations(con):
+        comment = con.execute("SELECT comment FROM duckdb_views() WHERE database_name = current_database() "
+                              "AND schema_name = ? AND view_name = ? UNION ALL SELECT comment FROM duckdb_tables() "
+                              "WHERE database_name = current_database() AND schema_name = ? AND table_name = ?",
+                              [schema, name, schema, name]).fetchone()[0]
+        con.execute(f'COMMENT ON TABLE analysts.{schema}."{name}" IS {_quote(comment or "")}')
+        columns = con.execute("SELECT column_name, comment FROM duckdb_columns() WHERE database_name = current_database() "
+                              "AND schema_name = ? AND table_name = ?", [schema, name]).fetchall()
+        for column, text in columns:
+            con.execute(f'COMMENT ON COLUMN analysts.{schema}."{name}"."{column}" IS {_quote(text or "")}')
+
+
+def _verify_analysts(path: Path, tables: dict[str, int]) -> None:
+    """The analysts' file opens on its own and answers every table with the rows it was given."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        for name, rows in tables.items():
+            schema, table = name.split(".", 1)
+            got = con.execute(f'SELECT count(*) FROM {schema}."{table}"').fetchone()[0]
+            if got != rows:
+                raise PublishError(f"{path.name}: {name} has {got} rows, {rows} were stored")
+
+
+def _move_into_place(building: Path, target: Path, publish_id: str) -> list[str]:
+    """os.replace the built file onto the published path. A WAL left at the target by a connection that
+    wrote to the old file would be replayed onto the new one: it is moved aside, and said."""
+    notes = []
+    stray = Path(f"{target}.wal")
+    if stray.exists():
+        aside = stray.with_name(f"{stray.name}.orphaned-{publish_id}")
+        os.replace(stray, aside)
+        notes.append(f"{stray} (writes of a read-write connection to the previous file) moved aside to {aside.name}")
+    os.replace(building, target)
+    Path(f"{building}.wal").unlink(missing_ok=True)
+    return notes
+
+
+def _log_publish(paths: DataPaths, publish_id: str, landings: dict[str, Path]) -> None:
+    entry = {"publish_id": publish_id, "published_at": dt.datetime.now(dt.UTC).isoformat(),
+             "landings": {p: f.stem for p, f in landings.items()}}
+    with open(paths.publish_log, "a", encoding="utf-8") as log:
+        log.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def published_landings(paths: DataPaths, last: int = KEEP_PUBLISHES) -> list[dict[str, str]]:
+    """The landings (period -> landing id) of the last ``last`` publishes, newest last."""
+    if not paths.publish_log.exists():
+        return []
+    lines = paths.publish_log.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["landings"] for line in lines[-last:] if line.strip()]
+
+
+def prune_landings(paths: DataPaths) -> list[str]:
+    """Remove landings (and their reclassified files) that no kept publish includes and that are not their
+    month's newest; say how many went."""
+    kept = {(p, i) for landings in published_landings(paths) for p, i in landings.items()}
+    removed = 0
+    for period_dir in (d for d in paths.landed.iterdir() if d.is_dir()) if paths.landed.is_dir() else []:
+        for version in sorted(period_dir.glob("*.parquet"))[:-1]:
+            if (period_dir.name, version.stem) not in kept:
+                version.unlink()
+                for derived in (paths.reclassified / period_dir.name).glob(f"{version.stem}@*.parquet"):
+                    derived.unlink()
+                removed += 1
+    return [f"{removed} landing(s) no kept publish includes were removed"] if removed else []
+
+
+def sweep_stale_files(paths: DataPaths) -> list[str]:
+    """Remove what a killed run left half-written: warehouse builds and Parquet partials of dead processes."""
+    candidates = list(paths.warehouse.parent.glob(".*.building*")) if paths.warehouse.parent.is_dir() else []
+    for folder in (paths.landed, paths.reclassified):
+        if folder.is_dir():
+            candidates += folder.rglob(".*.partial")
+    notes = []
+    for path in candidates:
+        pid = _owner(path)
+        if pid is not None and not pid_alive(pid):
+            path.unlink(missing_ok=True)
+            notes.append(f"removed {path.name}, left by a run that died (process {pid})")
+    return notes
+
+
+def _owner(path: Path) -> int | None:
+    """The process id in a temporary file's name (.name.<pid>.building, .name.<pid>.partial)."""
+    match = _BUILDING.match(path.name) or re.match(r"^\..+\.(?P<pid>\d+)\.partial$", path.name)
+    return int(match["pid"]) if match else None
+
+
+def open_detail(paths: DataPaths) -> duckdb.DuckDBPyConnection:
+    """The internal file, read-only (enterprise-level: for the review queue, the quality reports and audits)."""
+    return duckdb.connect(str(paths.warehouse_detail), read_only=True)
+
