@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,28 +21,55 @@ if TYPE_CHECKING:  # run.py imports Dagster: only the commands that run jobs loa
     from .run import FailedCheck, Landing, MaterializeOutcome, RunOutcome
 
 
+# A command line asking for what cannot be done exits 2 (as argparse does) before anything runs.
+EXIT_REFUSED = 2
+EXIT_STOPPED = 130  # as a shell reports a command stopped by Ctrl-C
+
+
+class Refused(Exception):
+    """The command line cannot be run as given: ``lines`` go to stderr, the exit code is 2, nothing ran."""
+
+    def __init__(self, *lines: str):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
 def _say(text: str = "") -> None:
     print(text, flush=True)
 
 
-def materialize(paths: DataPaths, periods: list[str]) -> MaterializeOutcome:
-    """Land each period, then publish once, printing progress and failed checks as they come, then what failed."""
+def materialize(paths: DataPaths, periods: list[str], *, notes: list[str] | tuple[str, ...] = (),
+                lenient: bool = False) -> MaterializeOutcome:
+    """Land each period, then publish once, printing progress and failed checks as they come, then what failed.
+
+    ``notes`` (warnings and ignored entries of raw/returns/) are printed first; each landing's own
+    notes under its progress line. ``lenient`` lands a period in spite of a subfolder or a file that
+    is no return (each a warning then)."""
     from . import run
 
     def show(step: RunOutcome) -> None:
         if isinstance(step, run.Landing):
             where = f"[{periods.index(step.period) + 1}/{len(periods)}] {step.period}"
             _say(f"{where}: landed {_landed(step)} ({step.seconds:.1f} s)" if step.success else f"{where}: FAILED — {step.error}")
+            for note in step.notes:
+                _say(f"    {note}")
         elif isinstance(step, run.Publishing):
-            _say(f"published {paths.warehouse} and charts in {paths.charts} ({step.seconds:.1f} s)" if step.success
-                 else f"publish FAILED — {step.error}")
+            _say(f"published {paths.warehouse} (and the internal {paths.warehouse_detail.name}) and charts in "
+                 f"{paths.charts} ({step.seconds:.1f} s)" if step.success
+                 else f"publish FAILED — {step.error}; the published files are those of the last publish that completed")
         elif not step.success:
             _say(f"guidance catalog FAILED — {step.error}\nnothing was landed or published")
         _show_checks(step)
 
+    from .recovery import recover_dead_runs
+
     with run.open_instance(paths) as instance:
         _say(f"SEI_DATA_DIR={paths.root}  DAGSTER_HOME={os.environ['DAGSTER_HOME']}")
-        outcome = run.materialize(paths, periods, instance=instance, progress=show)
+        for dead in recover_dead_runs(instance):
+            _say(f"run {dead.run_id} ({dead.job}) marked failed: {dead.why}; its pool slots freed")
+        for note in notes:
+            _say(note)
+        outcome = run.materialize(paths, periods, instance=instance, progress=show, lenient=lenient)
     failures = outcome.failures
     if failures and outcome.catalog.success:
         _say(f"\n{len(failures)} failure(s); nothing of a failed month was published (its previous landing, if any, stands):")
@@ -68,13 +97,43 @@ def _say_error_checks(failed_error_checks: tuple[FailedCheck, ...]) -> None:
         _say(f"\n{len(failed_error_checks)} asset check(s) of severity ERROR failed (listed above; the Dagster UI shows them too)")
 
 
-def _all_periods(paths: DataPaths) -> list[str]:
-    """Every period with a folder under raw/returns/, oldest first (an exit when there is none)."""
-    from sei_stats.read import available_periods
+def _all_periods(paths: DataPaths, *, lenient: bool = False) -> tuple[list[str], list[str]]:
+    """Every period with a folder under raw/returns/, oldest first, and the notes to print before landing.
 
-    periods = available_periods(paths.returns)
+    A folder read by no period (not named YYYY-MM, or outside the Dagster partitions) or a file lying
+    directly under raw/returns/ refuses the run (Refused: exit 2, nothing landed); with ``lenient``
+    it is a warning among the notes and the other periods land. Office litter is a note either way.
+    An exit when there is no period folder at all.
+    """
+    from sei_stats.read import scan_returns
+
+    from .run import partition_range, unknown_periods
+
+    scan = scan_returns(paths.returns)
+    beyond = unknown_periods(scan.periods)
+    first, last = partition_range()
+    problems = [*scan.problems, *(f"{paths.returns / p}: outside the Dagster partitions, which run from {first} to {last}, "
+                                  "so it cannot be landed" for p in beyond)]
+    if problems and not lenient:
+        raise Refused(f"sei-stats: {len(problems)} problem(s) under {paths.returns}; nothing was landed "
+                      "(`--lenient` lands the report periods and warns of these):", *(f"  {p}" for p in problems))
+    periods = [p for p in scan.periods if p not in beyond]
+    notes = [f"warning: {p}" for p in problems] + [f"note: {p}" for p in scan.ignored]
     if not periods:
-        raise SystemExit(f"sei-stats: no period folders under {paths.returns} (run `sei-stats demo-data` for the demo city)")
+        raise SystemExit("\n".join([*notes, f"sei-stats: no period folders under {paths.returns} "
+                                              "(run `sei-stats demo-data` for the demo city)"]))
+    return periods, notes
+
+
+def _landable(periods: list[str]) -> list[str]:
+    """``periods`` when each is a Dagster partition, else Refused naming them and the partitions' range."""
+    from .run import partition_range, unknown_periods
+
+    unknown = unknown_periods(periods)
+    if unknown:
+        first, last = partition_range()
+        raise Refused(f"sei-stats: --period {', '.join(unknown)}: outside the Dagster partitions, which run from {first} "
+                      f"to {last}; nothing was landed")
     return periods
 
 
@@ -88,8 +147,11 @@ def _period(text: str, what: str = "--period") -> str:
 
 def cmd_materialize(args: argparse.Namespace) -> int:
     paths = data_paths()
-    periods = _all_periods(paths) if args.all else sorted({_period(p) for p in args.period})
-    return 0 if materialize(paths, periods).success else 1
+    if args.all:
+        periods, notes = _all_periods(paths, lenient=args.lenient)
+    else:
+        periods, notes = _landable(sorted({_period(p) for p in args.period})), []
+    return 0 if materialize(paths, periods, notes=notes, lenient=args.lenient).success else 1
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
@@ -103,13 +165,15 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_warehouse(paths: DataPaths):
-    """The published warehouse, read-only (it never blocks a run), or a clear exit when there is none."""
+def _open_warehouse(paths: DataPaths, *, detail: bool = False):
+    """The published warehouse (or its internal detail file), read-only: it never blocks a run; a clear exit
+    when there is none."""
     import duckdb
 
-    if not paths.warehouse.exists():
-        raise SystemExit(f"sei-stats: no warehouse at {paths.warehouse}; run `sei-stats materialize --all` first")
-    return duckdb.connect(str(paths.warehouse), read_only=True)
+    path = paths.warehouse_detail if detail else paths.warehouse
+    if not path.exists():
+        raise SystemExit(f"sei-stats: no warehouse at {path}; run `sei-stats materialize --all` first")
+    return duckdb.connect(str(path), read_only=True)
 
 
 def cmd_headline(args: argparse.Namespace) -> int:
@@ -126,7 +190,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     paths = data_paths()
     started = time.perf_counter()
     cmd_demo_data(args)
-    outcome = materialize(paths, _all_periods(paths))
+    periods, notes = _all_periods(paths)
+    outcome = materialize(paths, periods, notes=notes)
     if outcome.failures:  # a failed check alone still leaves a published warehouse to show
         return 1
     _say()
@@ -196,16 +261,18 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     """What waits for a reviewer in a period: holds first, then warnings."""
     from sei_stats.schemas.reviews import REVIEW_COLUMNS
+    from sei_stats.spreadsheet import safe_frame
 
     paths = data_paths()
     _period(args.period)
-    with _open_warehouse(paths) as con:
+    with _open_warehouse(paths, detail=True) as con:  # the queue names enterprises: the internal file
         queue = con.execute("SELECT * FROM qa.review_queue WHERE strftime(period, '%Y-%m') = ? "
                             "ORDER BY severity = 'warn', rule, credit_code", [args.period]).df()
     target = paths.review_file(args.period)
     if args.csv:
         template = queue.assign(decision="", corrected_value="", reviewer="", note="")[list(REVIEW_COLUMNS)]
-        sys.stdout.write(template.to_csv(index=False))
+        # Product codes and names are the enterprises' text: none may run as a formula in Excel or WPS.
+        sys.stdout.write(safe_frame(template).to_csv(index=False))
         return 0
     if queue.empty:
         _say(f"{args.period}: nothing waits for a decision")
@@ -218,6 +285,28 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_runs(args: argparse.Namespace) -> int:
+    """The last runs of this data folder's Dagster instance; with --recover, free what dead runs hold."""
+    from . import run
+    from .recovery import TAG_HOST, TAG_PID, recover_dead_runs
+
+    paths = data_paths()
+    with run.open_instance(paths) as instance:
+        if args.recover:
+            dead = recover_dead_runs(instance)
+            for item in dead:
+                _say(f"run {item.run_id} ({item.job}) marked failed: {item.why}; its pool slots freed")
+            _say(f"{len(dead)} dead run(s) recovered")
+        records = instance.get_run_records(limit=args.last)
+    for record in records:
+        run_ = record.dagster_run
+        started = record.start_time and time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(record.start_time))
+        where = f"process {run_.tags.get(TAG_PID, '—')} on {run_.tags.get(TAG_HOST, '—')}"
+        partition = run_.tags.get("dagster/partition", "")
+        _say(f"{run_.run_id}  {run_.job_name:<15} {partition:<8} {run_.status.value:<9} {started or '—'}  {where}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="sei-stats", description="Statistics of Dalian's strategic emerging industries (战略性新兴产业).")
     sub = top.add_subparsers(dest="command", required=True)
@@ -226,6 +315,9 @@ def parser() -> argparse.ArgumentParser:
     which = m.add_mutually_exclusive_group(required=True)
     which.add_argument("--period", action="append", default=[], metavar="YYYY-MM", help="a report period (repeatable)")
     which.add_argument("--all", action="store_true", help="every period with a folder under raw/returns/")
+    m.add_argument("--lenient", action="store_true",
+                   help="land in spite of misnamed folders under raw/returns/ (with --all), subfolders or files that "
+                        "are no return in a period's folder: each is a warning, not an error")
     m.set_defaults(func=cmd_materialize)
 
     for name, func, text in (("demo-data", cmd_demo_data, "write the simulated demo city into raw/"),
@@ -248,15 +340,63 @@ def parser() -> argparse.ArgumentParser:
     rv.add_argument("--csv", action="store_true", help="print the open items as a review-file template")
     rv.set_defaults(func=cmd_review)
 
+    runs = sub.add_parser("runs", help="the last runs (CLI and UI) with their status and process")
+    runs.add_argument("--last", type=int, default=20, metavar="N", help="how many (default 20)")
+    runs.add_argument("--recover", action="store_true",
+                      help="first mark failed the unfinished runs whose process is gone, and free their pool slots")
+    runs.set_defaults(func=cmd_runs)
+
     cat = sub.add_parser("catalog", help="the guidance catalog: coverage report, validation, or history under today's catalog")
     cat.add_argument("action", choices=("report", "validate", "reclassify"))
     cat.set_defaults(func=cmd_catalog)
     return top
 
 
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM stop the run in progress (DuckDB and Dagster see a KeyboardInterrupt) and start no other."""
+    def interrupt(signum, frame):
+        stop_requested.set()
+        running = sys.modules.get(f"{__package__}.run")  # loaded when a job runs
+        if running is not None:
+            running.STOP.set()
+        raise KeyboardInterrupt
+    for name in ("SIGINT", "SIGTERM"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), interrupt)
+
+
+stop_requested = threading.Event()
+
+
+def _stopped(paths: DataPaths) -> int:
+    """After Ctrl-C or SIGTERM: this process's unfinished runs are marked failed and their slots freed."""
+    for name in ("SIGINT", "SIGTERM"):  # a second signal must not break the clean-up
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    from . import run
+    from .recovery import recover_dead_runs
+
+    with run.open_instance(paths) as instance:
+        for item in recover_dead_runs(instance, also_pid=os.getpid()):
+            _say(f"run {item.run_id} ({item.job}) stopped: marked failed, its pool slots freed")
+    _say("stopped; the published files are those of the last publish that completed. Run the same command again to finish.")
+    return EXIT_STOPPED
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.func(args)
+    _stop_on_signals()
+    try:
+        code = args.func(args)
+        running = sys.modules.get(f"{__package__}.run")
+        stopped = stop_requested.is_set() or (running is not None and running.STOP.is_set())
+        return _stopped(data_paths()) if stopped else code
+    except Refused as refused:
+        for line in refused.lines:
+            print(line, file=sys.stderr, flush=True)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        return _stopped(data_paths())
 
 
 if __name__ == "__main__":

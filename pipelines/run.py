@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,13 +19,18 @@ import dagster as dg
 from sei_stats.config import DataPaths
 from sei_stats.vocabulary import BUCKETS
 
+from .assets import DUCKDB_POOL
 from .instance import ensure_dagster_home
+from .partitions import monthly_partitions
+from .recovery import PoolBusy, Recovered, recover_dead_runs, run_tags, wait_for_pool
 
 CATALOG_JOB, LAND_JOB, PUBLISH_JOB = "sei_catalog", "sei_land_month", "sei_publish"
 LANDING_ASSET, RECLASSIFIED_ASSET = "monthly_returns", "reclassified_history"
 
-# Progress is the callers' to print; Dagster's own event log stays in the instance (and the UI).
-QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+# Progress and failures are the callers' to print; Dagster's own event log stays in the instance (and the UI).
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+# Set when the caller is asked to stop (Ctrl-C, SIGTERM): no further run starts.
+STOP = threading.Event()
 SUMMARY_CHARS = 300  # a failed check's metadata, shortened to one terminal line
 
 
@@ -65,6 +71,7 @@ class Landing(RunOutcome):
     period: str
     rows_received: int | None = None                      # None when the landing failed
     buckets: dict[str, int] = field(default_factory=dict)  # {} when the landing failed
+    notes: tuple[str, ...] = ()                            # files ignored, problems a lenient landing let pass
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,7 @@ class MaterializeOutcome:
     catalog: RunOutcome
     landings: tuple[Landing, ...] = ()
     publishing: Publishing | None = None  # None when nothing was landed (or the catalog failed)
+    recovered: tuple[Recovered, ...] = ()  # dead runs marked failed, their pool slots freed, before anything ran
 
     @property
     def runs(self) -> tuple[RunOutcome, ...]:
@@ -117,6 +125,20 @@ class MaterializeOutcome:
         return not self.failures and not self.failed_error_checks
 
 
+# -- the partitions ------------------------------------------------------------------------------
+
+def partition_range() -> tuple[str, str]:
+    """The first and last report period of the Dagster partitions (2017-01 up to the last complete month)."""
+    keys = monthly_partitions.get_partition_keys()
+    return keys[0], keys[-1]
+
+
+def unknown_periods(periods: Sequence[str]) -> list[str]:
+    """The periods that are no Dagster partition (before the first, or after the last), in the order given."""
+    keys = set(monthly_partitions.get_partition_keys())
+    return [period for period in periods if period not in keys]
+
+
 # -- the instance ------------------------------------------------------------------------------
 
 @contextlib.contextmanager
@@ -135,57 +157,112 @@ def check_catalog(instance: dg.DagsterInstance, *, paths: DataPaths | None = Non
     return RunOutcome(**_outcome_fields(result, seconds))
 
 
-def land(instance: dg.DagsterInstance, period: str, *, paths: DataPaths | None = None) -> Landing:
-    """Land one report period (job sei_land_month, partition ``period``)."""
-    result, seconds = _execute(LAND_JOB, instance, paths, partition_key=period)
+def land(instance: dg.DagsterInstance, period: str, *, paths: DataPaths | None = None, lenient: bool = False) -> Landing:
+    """Land one report period (job sei_land_month, partition ``period``).
+
+    ``lenient``: a subfolder or a file that is no return in the period's folder is a warning
+    (in the Landing's notes), not a failure; the landing asset's config ``lenient``.
+    """
+    # Not lenient is the asset's default: its config is given only when it differs.
+    ops = {LANDING_ASSET: {"config": {"lenient": True}}} if lenient else None
+    try:
+        result, seconds = _execute(LAND_JOB, instance, paths, partition_key=period, ops=ops)
+    except PoolBusy as busy:
+        return Landing(period=period, job=LAND_JOB, success=False, error=str(busy))
     return Landing(period=period, **_outcome_fields(result, seconds), **_landing_fields(result))
 
 
 def publish(instance: dg.DagsterInstance, *, paths: DataPaths | None = None) -> Publishing:
     """Reclassify history, publish the warehouse over every landed month, draw the charts (job sei_publish)."""
-    result, seconds = _execute(PUBLISH_JOB, instance, paths)
+    try:
+        result, seconds = _execute(PUBLISH_JOB, instance, paths)
+    except PoolBusy as busy:
+        return Publishing(job=PUBLISH_JOB, success=False, error=str(busy))
     return Publishing(**_outcome_fields(result, seconds), reclassified=_reclassified(result))
 
 
 def materialize(paths: DataPaths, periods: Sequence[str], *, instance: dg.DagsterInstance | None = None,
-                progress: Callable[[RunOutcome], None] | None = None) -> MaterializeOutcome:
+                progress: Callable[[RunOutcome], None] | None = None, lenient: bool = False) -> MaterializeOutcome:
     """The catalog, then each period landed in the order given, then one publish if any period landed.
 
-    Nothing is landed under a catalog that fails. ``progress`` is called after each run with its
-    result: the catalog's RunOutcome, then a Landing per period, then the Publishing. Without
-    ``instance``, the runs go to the instance of `make dev` (see ``open_instance``).
+    Nothing is landed under a catalog that fails, nor when a period is no Dagster partition
+    (ValueError before any run). ``progress`` is called after each run with its result: the
+    catalog's RunOutcome, then a Landing per period, then the Publishing. Without ``instance``,
+    the runs go to the instance of `make dev` (see ``open_instance``). ``lenient`` is passed to
+    each landing (see ``land``).
     """
+    unknown = unknown_periods(periods)
+    if unknown:
+        first, last = partition_range()
+        raise ValueError(f"{', '.join(unknown)}: outside the Dagster partitions, which run from {first} to {last}; "
+                         "nothing was landed")
     if instance is None:
         with open_instance(paths) as opened:
-            return materialize(paths, periods, instance=opened, progress=progress)
+            return materialize(paths, periods, instance=opened, progress=progress, lenient=lenient)
     tell = progress or (lambda step: None)
+    recovered = tuple(recover_dead_runs(instance))
     catalog = check_catalog(instance, paths=paths)
     tell(catalog)
     if not catalog.success:
-        return MaterializeOutcome(catalog=catalog)
+        return MaterializeOutcome(catalog=catalog, recovered=recovered)
     landings = []
     for period in periods:
-        landings.append(land(instance, period, paths=paths))
+        if STOP.is_set():
+            break
+        landings.append(land(instance, period, paths=paths, lenient=lenient))
         tell(landings[-1])
     publishing = None
-    if any(landing.success for landing in landings):
+    if any(landing.success for landing in landings) and not STOP.is_set():
         publishing = publish(instance, paths=paths)
         tell(publishing)
-    return MaterializeOutcome(catalog=catalog, landings=tuple(landings), publishing=publishing)
+    return MaterializeOutcome(catalog=catalog, landings=tuple(landings), publishing=publishing, recovered=recovered)
 
 
 def _execute(job_name: str, instance: dg.DagsterInstance, paths: DataPaths | None,
-             partition_key: str | None = None) -> tuple[dg.ExecuteInProcessResult, float]:
+             partition_key: str | None = None, ops: dict | None = None) -> tuple[dg.ExecuteInProcessResult, float]:
     from .definitions import defs
 
     job = defs.resolve_job_def(job_name)
     run_config = dict(QUIET)
     if paths is not None:  # else the resource reads SEI_DATA_DIR when the run starts
         run_config["resources"] = {"sei_data": {"config": {"data_dir": str(paths.root)}}}
+    if ops:  # the config of assets, by op name: {"monthly_returns": {"config": {"lenient": True}}}
+        run_config["ops"] = ops
     started = time.perf_counter()
+    if job_name != CATALOG_JOB:  # the jobs that write DuckDB files wait for the pool, but not forever
+        wait_for_pool(instance, DUCKDB_POOL, pool_wait_seconds(), WAITING)
+    # tagged with this process, so a later run can tell this one died if it is killed (pipelines/recovery.py)
     result = job.execute_in_process(instance=instance, partition_key=partition_key, raise_on_error=False,
-                                    run_config=run_config)
+                                    run_config=run_config, tags=run_tags())
+    if _interrupted(result):  # Dagster handles Ctrl-C and SIGTERM inside the run: start no further one
+        STOP.set()
     return result, time.perf_counter() - started
+
+
+def _interrupted(result: dg.ExecuteInProcessResult) -> bool:
+    """Whether the run failed because it was asked to stop (Ctrl-C, SIGTERM), not for a fault of its own."""
+    for event in result.all_events:
+        error = event.step_failure_data.error if event.is_step_failure and event.step_failure_data else None
+        while error is not None:
+            if error.cls_name in ("DagsterExecutionInterruptedError", "KeyboardInterrupt") \
+                    or "Query interrupted" in error.message:
+                return True
+            error = error.cause
+    return False
+
+
+def pool_wait_seconds() -> float:
+    from sei_stats.settings import load_settings
+
+    return float(load_settings().runs["pool_wait_seconds"])
+
+
+def _say_waiting(text: str) -> None:
+    print(text, flush=True)
+
+
+# What a run waiting for the pool says (the CLI prints it; tests may replace it).
+WAITING: Callable[[str], None] = _say_waiting
 
 
 # -- reading a run's events: by key, here only ---------------------------------------------------
@@ -240,7 +317,17 @@ def _landing_fields(result: dg.ExecuteInProcessResult) -> dict:
     meta = _materialization(result, LANDING_ASSET)
     if meta is None:
         return {}
-    return {"rows_received": int(meta["rows_received"]), "buckets": {b: int(meta[f"rows_{b}"]) for b in BUCKETS}}
+    return {"rows_received": int(meta["rows_received"]), "buckets": {b: int(meta[f"rows_{b}"]) for b in BUCKETS},
+            "notes": _notes(meta.get("notes"))}
+
+
+def _notes(value) -> tuple[str, ...]:
+    """The landing's "notes" metadata (a JSON list of strings) as a tuple; () when the landing gave none."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(line for line in value.splitlines() if line.strip())
+    return tuple(str(note) for note in value)
 
 
 def _reclassified(result: dg.ExecuteInProcessResult) -> Reclassified | None:

@@ -13,7 +13,7 @@ from .config import REPO_ROOT
 from .schemas.rules import load_rules
 
 OVERRIDES = REPO_ROOT / "config" / "quality.yaml"
-SECTIONS = ("imputation", "checks")
+SECTIONS = ("imputation", "checks", "runs")
 
 
 class SettingsError(ValueError):
@@ -25,6 +25,7 @@ class Settings:
     rule_params: dict[str, dict[str, float]]   # rule -> parameter -> value
     imputation: dict[str, float]
     checks: dict[str, float]
+    runs: dict[str, float]
 
     def param(self, rule: str, name: str) -> float:
         return self.rule_params[rule][name]
@@ -32,7 +33,7 @@ class Settings:
     def flat(self) -> dict[str, float]:
         """Every value by its own name (names are unique across rules and sections)."""
         out = {name: value for params in self.rule_params.values() for name, value in params.items()}
-        return out | self.imputation | self.checks
+        return out | self.imputation | self.checks | self.runs
 
 
 def _defaults() -> dict:

@@ -188,7 +188,7 @@ def test_cli_period_arguments_are_report_periods(tmp_path, monkeypatch):
 
 def test_a_new_review_file_asks_for_a_republish(city):
     from sei_stats.land import land_month
-    from sei_stats.warehouse import publish
+    from sei_stats.publish import publish
     from sei_stats.pipelines.sensors import stale_reference
 
     land_month(city, "2018-12")
@@ -216,3 +216,121 @@ def test_the_sensor_requests_stale_months_through_dagster(city):
     result = new_return_files.evaluate_tick(context)
     assert sorted(r.partition_key for r in result.run_requests) == ["2017-12", "2018-03", "2018-12"]
     assert {r.job_name for r in result.run_requests} == {"sei_monthly"}
+
+
+# --- nothing under raw/returns/ is skipped in silence; the periods asked for are partitions ---------
+
+MISNAMED = ("2020-4", "2020-13", "tmp")
+
+
+def _misnamed_folders(paths) -> None:
+    """Folders whose returns no period reads: each with a return file in it (tmp holds a copy of 2018-03's)."""
+    for name in MISNAMED:
+        (paths.returns / name).mkdir()
+        (paths.returns / name / "returns.csv").write_bytes((paths.returns / "2018-03" / "returns.csv").read_bytes())
+
+
+@pytest.mark.slow
+def test_cli_all_refuses_folders_not_named_yyyy_mm_and_lenient_warns_of_them(tmp_path):
+    paths = make_data_dir(tmp_path / "data")
+    _misnamed_folders(paths)
+    out = run_cli(paths.root, "materialize", "--all")
+    assert out.returncode == 2, out.stdout + out.stderr
+    for name in MISNAMED:
+        [line] = [line for line in out.stderr.splitlines() if f"{paths.returns / name}: " in line]
+        assert "not a report-period folder YYYY-MM" in line
+    assert "rename it 2020-04" in out.stderr and "nothing was landed" in out.stderr and "--lenient" in out.stderr
+    assert not paths.landed.exists() and not paths.dagster_home.exists()  # not even a run was started
+
+    out = run_cli(paths.root, "materialize", "--all", "--lenient")
+    assert out.returncode == 0, out.stdout + out.stderr
+    for name in MISNAMED:
+        assert f"warning: {paths.returns / name}: not a report-period folder YYYY-MM" in out.stdout
+    assert "[3/3] 2018-12: landed 4 lines (accepted 4)" in out.stdout
+    assert all(paths.landed_month(period).exists() for period in ("2017-12", "2018-03", "2018-12"))
+
+
+@pytest.mark.slow
+def test_cli_a_subfolder_or_a_file_that_is_no_return_fails_its_month_and_lenient_warns(tmp_path):
+    paths = make_data_dir(tmp_path / "data")
+    write = lambda path, data=b"x": path.write_bytes(data)  # noqa: E731
+    litter = ("Thumbs.db", "~$x.xlsx", "x.csv~", ".hidden")
+    for name in litter:
+        write(paths.returns / "2017-12" / name)
+    (paths.returns / "2018-03" / "补报").mkdir()
+    write(paths.returns / "2018-03" / "补报" / "late.csv", (paths.returns / "2018-03" / "returns.csv").read_bytes())
+    write(paths.returns / "2018-12" / "notes.txt", "call back on Monday".encode())
+    periods = ["--period", "2017-12", "--period", "2018-03", "--period", "2018-12"]
+
+    out = run_cli(paths.root, "materialize", *periods)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "[1/3] 2017-12: landed 3 lines (accepted 3)" in out.stdout
+    for name in litter:  # ignored, each with a note under its month
+        assert f"    {paths.returns / '2017-12' / name}: ignored, " in out.stdout
+    [failed] = [line for line in out.stdout.splitlines() if line.startswith("[2/3] 2018-03: FAILED")]
+    assert f"{paths.returns / '2018-03' / '补报'}: a subfolder holding 1 file(s)" in failed
+    [failed] = [line for line in out.stdout.splitlines() if line.startswith("[3/3] 2018-12: FAILED")]
+    assert f"{paths.returns / '2018-12' / 'notes.txt'}: not a return file" in failed
+    assert not paths.landed_month("2018-03").exists() and not paths.landed_month("2018-12").exists()
+
+    out = run_cli(paths.root, "materialize", *periods, "--lenient")
+    assert out.returncode == 0, out.stdout + out.stderr
+    lines = out.stdout.splitlines()
+    at = lines.index(next(line for line in lines if line.startswith("[2/3] 2018-03: landed 2 lines")))
+    assert lines[at + 1].startswith(f"    warning: {paths.returns / '2018-03' / '补报'}: a subfolder holding 1 file(s)")
+    assert f"    warning: {paths.returns / '2018-12' / 'notes.txt'}: not a return file" in out.stdout
+    assert "[3/3] 2018-12: landed 4 lines (accepted 4)" in out.stdout  # the subfolder's lines are not read
+
+
+@pytest.mark.slow
+def test_cli_a_period_outside_the_partitions_is_a_one_line_error_and_nothing_lands(tmp_path):
+    from sei_stats.pipelines.partitions import monthly_partitions
+
+    paths = make_data_dir(tmp_path / "data")
+    first, last = monthly_partitions.get_partition_keys()[0], monthly_partitions.get_partition_keys()[-1]
+    for periods in (["2031-01"], ["2018-03", "2031-01"]):
+        out = run_cli(paths.root, "materialize", *(a for p in periods for a in ("--period", p)))
+        assert out.returncode == 2, out.stdout + out.stderr
+        assert out.stderr.splitlines() == [f"sei-stats: --period 2031-01: outside the Dagster partitions, which run "
+                                           f"from {first} to {last}; nothing was landed"]
+        assert out.stdout == ""
+        assert not paths.landed.exists() and not paths.dagster_home.exists()
+
+
+@pytest.mark.slow
+def test_cli_all_refuses_a_period_folder_outside_the_partitions(tmp_path):
+    paths = make_data_dir(tmp_path / "data")
+    (paths.returns / "2031-01").mkdir()
+    (paths.returns / "2031-01" / "returns.csv").write_bytes((paths.returns / "2018-03" / "returns.csv").read_bytes())
+    out = run_cli(paths.root, "materialize", "--all")
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert f"{paths.returns / '2031-01'}: outside the Dagster partitions" in out.stderr
+    assert not paths.landed.exists()
+
+
+def test_cli_review_csv_writes_no_live_formula(tmp_path, monkeypatch, capsys):
+    import csv
+
+    import pandas as pd
+
+    from sei_stats.pipelines import cli
+    from sei_stats.schemas.reviews import REVIEW_COLUMNS
+
+    hyperlink, dde = '=HYPERLINK("http://x","y")', "@SUM(1+1)*cmd|' /C calc'!A0"
+    paths = make_data_dir(tmp_path / "data", {})
+    paths.warehouse.parent.mkdir(parents=True)
+    queue = pd.DataFrame({"period": pd.to_datetime(["2018-03-01"] * 3), "severity": ["hold", "hold", "warn"],
+                          "rule": ["growth_outlier"] * 3, "credit_code": ["-1", "B", "C"],
+                          "enterprise_name": ["x", "y", "z"], "product": [hyperlink, dde, "397301"],
+                          "output_ytd": [-0.12, 1.0, 2.0]})
+    with duckdb.connect(str(paths.warehouse_detail)) as con:
+        con.execute("CREATE SCHEMA qa")
+        con.execute("CREATE TABLE qa.review_queue AS SELECT * FROM queue")
+    monkeypatch.setenv("SEI_DATA_DIR", str(paths.root))
+    assert cli.main(["review", "--period", "2018-03", "--csv"]) == 0
+    text = capsys.readouterr().out
+    rows = list(csv.reader(text.splitlines()))
+    assert rows[0] == list(REVIEW_COLUMNS)
+    assert [row[1] for row in rows[1:]] == ["'" + hyperlink, "'" + dde, "397301"]
+    assert rows[1][0] == "'-1"  # text, however harmless it looks
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)

@@ -117,3 +117,38 @@ def test_nothing_landed_means_no_publish(city, instance):
     outcome = run.materialize(city, ["2018-12"], instance=instance)
     assert outcome.publishing is None and list(outcome.failures) == ["2018-12"]
     assert not city.warehouse.exists()
+
+
+def test_a_subfolder_fails_the_landing_and_lenient_lands_with_a_warning(city, instance):
+    folder = city.returns / "2018-03"
+    (folder / "补报").mkdir()
+    (folder / "补报" / "late.csv").write_bytes((folder / "returns.csv").read_bytes())
+    (folder / "Thumbs.db").write_bytes(b"x")
+    strict = run.land(instance, "2018-03", paths=city)
+    assert strict.success is False and f"{folder / '补报'}: a subfolder holding 1 file(s)" in strict.error
+    assert strict.notes == ()
+    lenient = run.land(instance, "2018-03", paths=city, lenient=True)
+    assert lenient.success, lenient.error
+    assert lenient.rows_received == 2  # the subfolder's lines are not read
+    [warning, ignored] = lenient.notes
+    assert warning.startswith(f"warning: {folder / '补报'}: a subfolder holding 1 file(s)")
+    assert ignored == f"{folder / 'Thumbs.db'}: ignored, a Windows thumbnail cache"
+
+
+def test_a_landing_without_notes_has_none(city, instance):
+    assert run.land(instance, "2018-12", paths=city).notes == ()
+
+
+def test_the_notes_metadata_is_read_whatever_its_form():
+    assert run._notes(None) == ()
+    assert run._notes(["a", "b"]) == ("a", "b")
+    assert run._notes("a\nb\n") == ("a", "b")
+
+
+def test_materialize_refuses_periods_outside_the_partitions_before_any_run(city, instance):
+    first, last = run.partition_range()
+    assert first == "2017-01" and run.unknown_periods([first, last]) == []
+    assert run.unknown_periods(["2016-12", "2018-03", "2031-01"]) == ["2016-12", "2031-01"]
+    with pytest.raises(ValueError, match=rf"2031-01: outside the Dagster partitions, which run from 2017-01 to {last}"):
+        run.materialize(city, ["2018-03", "2031-01"], instance=instance)
+    assert instance.get_runs() == [] and not city.landed.exists()
