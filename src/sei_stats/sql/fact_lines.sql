@@ -37,6 +37,7 @@ COMMENT ON COLUMN fact.received_lines.landing_id IS 'The landing the line comes 
 COMMENT ON COLUMN fact.received_lines.landing_format IS 'Version of the landed file''s layout (publishing refuses other versions)';
 
 -- Imputed lines of roster enterprises that did not report (filled by sei_stats.impute at publish).
+-- Columns not commented here mean what the same column of fact.received_lines means (copied at publish).
 CREATE TABLE fact.imputed_lines (
     period DATE, credit_code VARCHAR, enterprise_name VARCHAR, district_code VARCHAR, industry_code VARCHAR,
     product_code VARCHAR, product_name VARCHAR, is_sei BOOLEAN, match_kind VARCHAR, catalog_code VARCHAR,
@@ -55,11 +56,6 @@ COMMENT ON COLUMN fact.imputed_lines.product_name IS 'Product name, from the lin
 COMMENT ON COLUMN fact.imputed_lines.is_sei IS 'Strategic emerging, as the line imputed from was classified';
 COMMENT ON COLUMN fact.imputed_lines.match_kind IS 'product or industry, as the line imputed from';
 COMMENT ON COLUMN fact.imputed_lines.catalog_code IS 'Catalog code that classified the line imputed from';
-COMMENT ON COLUMN fact.imputed_lines.area IS 'The plan''s area (领域)';
-COMMENT ON COLUMN fact.imputed_lines.field IS 'The plan''s field (产业)';
-COMMENT ON COLUMN fact.imputed_lines.key_field IS 'One of the plan''s six key fields';
-COMMENT ON COLUMN fact.imputed_lines.nbs_code IS 'Code in NBS 战略性新兴产业分类(2018)';
-COMMENT ON COLUMN fact.imputed_lines.nbs_edition IS 'Edition of the national classification';
 COMMENT ON COLUMN fact.imputed_lines.catalog_version IS 'Catalog version of the line imputed from';
 COMMENT ON COLUMN fact.imputed_lines.output_ytd IS 'Imputed output value this year to date, 千元 (rounded to 1 元)';
 COMMENT ON COLUMN fact.imputed_lines.method IS 'ratio to the last reported month, or own figure a year earlier × stratum growth';
