@@ -32,6 +32,7 @@ from .config import DataPaths
 from .land import new_landing_id
 from .processes import pid_alive
 from .reclassify import current_reclassification
+from .relations import lineage
 from .settings import load_settings
 from .warehouse import CURRENT, PublishError, _quote, build_relations, check_landing_format, current_landings
 
@@ -74,8 +75,8 @@ def publish(paths: DataPaths) -> Published:
         with duckdb.connect(str(detail)) as con:
             build_relations(con, paths, landings, current_reclassification(paths, landings), load_settings())
             _record_publish(con, publish_id, landings)
-            verify(con)
-            tables = _store_for_analysts(con, analysts)
+            tables = _store_for_analysts(con, analysts)  # computes every mart: one that fails stops here
+            verify(con, set(tables))
             con.execute("CHECKPOINT")
         _verify_analysts(analysts, tables)
         crashpoints.reach("building")
@@ -119,23 +120,37 @@ def _record_publish(con: duckdb.DuckDBPyConnection, publish_id: str, landings: d
         con.execute(f"COMMENT ON COLUMN ref.publish.{column} IS {_quote(text)}")
 
 
-def verify(con: duckdb.DuckDBPyConnection) -> None:
-    """Refuse a build whose relations do not all answer, whose identities fail, or that accepts a line without output."""
+def verify(con: duckdb.DuckDBPyConnection, stored: set[str]) -> None:
+    """Refuse a build whose relations do not all answer, or that accepts a line without output.
+
+    The relations ``stored`` for the analysts, and every relation they read, have answered already
+    (storing computed them); each other one is asked for its rows once.
+    """
+    answered = set(stored) | {read for key in stored for read in _ancestors(key)}
     relations = con.execute(
         "SELECT schema_name || '.' || view_name FROM duckdb_views() WHERE NOT internal "
-        "UNION ALL SELECT schema_name || '.' || table_name FROM duckdb_tables() ORDER BY 1").fetchall()
+        "AND database_name = current_database() UNION ALL SELECT schema_name || '.' || table_name "
+        "FROM duckdb_tables() WHERE database_name = current_database() ORDER BY 1").fetchall()
     for (name,) in relations:
+        if name in answered:
+            continue
         try:
-            con.execute(f"SELECT count(*) FROM {name}").fetchall()
+            con.execute(f"SELECT * FROM {name}").fetchall()
         except duckdb.Error as err:
             raise PublishError(f"{name} does not answer: {err}") from err
-    broken = con.execute("SELECT strftime(period, '%Y-%m') FROM mart.data_quality "
-                         "WHERE NOT identity_rows_ok OR NOT identity_output_ok ORDER BY 1").fetchall()
-    if broken:
-        raise PublishError(f"the conservation identity fails in {', '.join(b[0] for b in broken)}")
-    empty = con.execute("SELECT count(*) FROM fact.lines WHERE status = 'accepted' AND output_ytd IS NULL").fetchone()[0]
+    # fact.lines' accepted lines are received lines accepted or held at landing
+    empty = con.execute("SELECT count(*) FROM fact.received_lines WHERE status IN ('accepted', 'held') "
+                        "AND output_ytd IS NULL").fetchone()[0]
     if empty:
         raise PublishError(f"{empty} accepted line(s) without an output value")
+
+
+def _ancestors(key: str) -> set[str]:
+    """Everything a relation reads, directly or not, in its own set of schemas (as published or current catalog)."""
+    schema, name = key.split(".", 1)
+    suffix = CURRENT if schema.endswith(CURRENT) else ""
+    base = f"{schema.removesuffix(CURRENT)}.{name}"
+    return {read if read.startswith("ref.") else read.replace(".", f"{suffix}.", 1) for read in lineage().get(base, ())}
 
 
 def _analyst_relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -177,13 +192,18 @@ def _copy_comments(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _verify_analysts(path: Path, tables: dict[str, int]) -> None:
-    """The analysts' file opens on its own and answers every table with the rows it was given."""
+    """The analysts' file opens on its own, answers every table with the rows it was given, and its
+    conservation identities hold in every period."""
     with duckdb.connect(str(path), read_only=True) as con:
         for name, rows in tables.items():
             schema, table = name.split(".", 1)
             got = con.execute(f'SELECT count(*) FROM {schema}."{table}"').fetchone()[0]
             if got != rows:
                 raise PublishError(f"{path.name}: {name} has {got} rows, {rows} were stored")
+        broken = con.execute("SELECT strftime(period, '%Y-%m') FROM mart.data_quality "
+                             "WHERE NOT identity_rows_ok OR NOT identity_output_ok ORDER BY 1").fetchall()
+    if broken:
+        raise PublishError(f"the conservation identity fails in {', '.join(b[0] for b in broken)}")
 
 
 def _move_into_place(building: Path, target: Path, publish_id: str) -> list[str]:

@@ -7,6 +7,7 @@ the Dagster asset specs and the run order are derived from those statements.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from graphlib import TopologicalSorter
@@ -117,6 +118,7 @@ def sql_files(rules: dict[str, list[str]]) -> list[SqlFile]:
     return [by_name[name] for name in order]
 
 
+@functools.cache
 def lineage() -> dict[str, set[str]]:
     """Every relation of the warehouse (published or not) with everything it reads, directly or not."""
     direct = {}

@@ -92,7 +92,7 @@ def test_a_publish_that_fails_verification_changes_nothing(city, monkeypatch):
     before = {p: p.read_bytes() for p in (first.path, first.detail)}
     land_month(city, "2018-12")
 
-    def refuse(con):
+    def refuse(con, stored):
         raise PublishError("the conservation identity fails in 2018-12")
     monkeypatch.setattr(publishing, "verify", refuse)
     with pytest.raises(PublishError, match="conservation identity"):
