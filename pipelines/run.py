@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import dagster as dg
+from filelock import FileLock
 
 from sei_stats.config import DataPaths
 from sei_stats.vocabulary import BUCKETS
@@ -144,8 +145,15 @@ def unknown_periods(periods: Sequence[str]) -> list[str]:
 @contextlib.contextmanager
 def open_instance(paths: DataPaths) -> Iterator[dg.DagsterInstance]:
     """The Dagster instance of `make dev` (DAGSTER_HOME under SEI_DATA_DIR), so CLI runs show in the UI."""
-    ensure_dagster_home(paths)
-    with dg.DagsterInstance.get() as instance:
+    home = ensure_dagster_home(paths)
+    # Two processes opening a new instance at once both create its SQLite tables, and one fails:
+    # open it, and have each storage create its tables, one process at a time.
+    with FileLock(str(home / ".sei-instance.lock"), timeout=120):
+        instance = dg.DagsterInstance.get()
+        instance.get_run_records(limit=1)
+        instance.all_instigator_state()
+        instance.event_log_storage.get_concurrency_keys()
+    with instance:
         yield instance
 
 
