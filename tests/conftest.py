@@ -32,14 +32,16 @@ PRODUCTS_CSV = """code,kind,name,area,field,key_field,nbs_code,valid_from,valid_
 3491,industry,工业机器人制造,高端装备与新材料,智能装备,true,2.1,2017-01,,test,false
 """
 
-TARGETS_YAML = """plan_id: test-plan
-title: 测试规划
-baseline_year: 2017
-target_year: 2020
-targets:
-  - {indicator: output_value, label: 产值, value: 5000, unit: 亿元}
-  - {indicator: avg_growth_since_baseline, label: 年均增长, value: 0.18, unit: fraction}
-  - {indicator: gdp_share, label: 占GDP比重, value: 0.15, unit: fraction}
+TARGETS_YAML = """plans:
+  - plan_id: test-plan
+    title: 测试规划
+    document: 测试文件
+    baseline_year: 2017
+    target_year: 2020
+    targets:
+      - {indicator: output_value, label: 产值, value: 5000, unit: 亿元, comparison: at_least}
+      - {indicator: avg_growth_since_baseline, label: 年均增长, value: 0.18, unit: fraction, comparison: about, tolerance: 0.005}
+      - {indicator: gdp_share, label: 占GDP比重, value: 0.15, unit: fraction, comparison: at_least}
 """
 
 GDP_CSV = "year,quarter,gdp_ytd\n2017,1,1000\n2017,2,2000\n2017,3,3000\n2017,4,4000\n2018,1,1100\n2018,2,2200\n2018,3,3300\n2018,4,4400\n"

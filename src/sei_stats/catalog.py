@@ -1,4 +1,4 @@
-"""The guidance catalog (指导目录), the plan's targets and Dalian's districts, read from catalog/."""
+"""The guidance catalog (指导目录), the plans' targets and Dalian's districts, read from catalog/."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import yaml
 
 from .vocabulary import AREAS, PRODUCT_COLUMNS, CatalogError
 
-__all__ = ["AREAS", "PRODUCT_COLUMNS", "CatalogError", "read_products", "read_targets", "read_districts"]
+__all__ = ["AREAS", "PRODUCT_COLUMNS", "CatalogError", "read_products", "read_targets", "read_districts", "Plan", "Target"]
 
 
 def read_products(catalog_dir: Path) -> pd.DataFrame:
@@ -35,40 +35,142 @@ def read_products(catalog_dir: Path) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class Targets:
-    """The plan's targets (catalog/targets.yaml)."""
+class Target:
+    """One target of a plan, as the plan words it: reached when the printed value is ≥ value − tolerance."""
+
+    indicator: str
+    label: str
+    value: float
+    unit: str
+    comparison: str  # at_least (突破, 达到或超过) or about (左右)
+    tolerance: float  # in unit; 0 for at_least
+    target_year: int
+    wording: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan and its targets (one entry of catalog/targets.yaml)."""
 
     plan_id: str
     title: str
+    document: str
     baseline_year: int
     target_year: int
-    targets: tuple[dict, ...]
+    targets: tuple[Target, ...]
 
     def value(self, indicator: str) -> float:
-        return next(t["value"] for t in self.targets if t["indicator"] == indicator)
+        return next(t.value for t in self.targets if t.indicator == indicator)
 
 
-def read_targets(catalog_dir: Path) -> Targets:
-    """catalog/targets.yaml: the plan, its baseline and target years and its three targets."""
+# What each indicator is measured in, and how documents print it (the status compares that value).
+TARGET_UNITS = {"output_value": "亿元", "avg_growth_since_baseline": "fraction", "gdp_share": "fraction"}
+COMPARISONS = ("at_least", "about")
+# "左右" for a rate: half a percentage point either way (one-sided: exceeding is never a miss).
+DEFAULT_RATE_TOLERANCE = 0.005
+PLAN_KEYS = ("plan_id", "title", "document", "baseline_year", "target_year", "targets")
+
+
+def _integer(value, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise CatalogError(f"{where} must be a whole year, not {value!r}")
+    return value
+
+
+def _number(value, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise CatalogError(f"{where} must be a number, not {value!r}")
+    return float(value)
+
+
+def _read_target(spec, where: str, baseline_year: int, target_year: int) -> Target:
+    if not isinstance(spec, dict):
+        raise CatalogError(f"{where}: a target is a mapping of indicator, value, unit, comparison and tolerance, not {spec!r}")
+    for key in ("indicator", "value", "unit", "comparison"):
+        if key not in spec:
+            raise CatalogError(f"{where}: missing key '{key}'")
+    indicator = spec["indicator"]
+    if indicator not in TARGET_UNITS:
+        raise CatalogError(f"{where}: indicator {indicator!r} is not one of {sorted(TARGET_UNITS)}")
+    where = f"{where} ({indicator})"
+    unit = TARGET_UNITS[indicator]
+    if spec["unit"] != unit:
+        raise CatalogError(f"{where}: unit {spec['unit']!r} must be {unit!r}")
+    comparison = spec["comparison"]
+    if comparison not in COMPARISONS:
+        raise CatalogError(f"{where}: comparison {comparison!r} is not one of {list(COMPARISONS)} "
+                           "(突破/达到或超过: at_least; 左右: about)")
+    wording = str(spec.get("wording", ""))
+    if comparison == "at_least" and "左右" in wording:
+        raise CatalogError(f"{where}: comparison at_least, but the wording {wording!r} says 左右 (about)")
+    if "tolerance" in spec:
+        tolerance = _number(spec["tolerance"], f"{where}: tolerance")
+    elif comparison == "about" and unit == "fraction":
+        tolerance = DEFAULT_RATE_TOLERANCE
+    elif comparison == "about":
+        raise CatalogError(f"{where}: missing key 'tolerance' (about a value in {unit} needs its tolerance)")
+    else:
+        tolerance = 0.0
+    if tolerance < 0 or (comparison == "at_least" and tolerance != 0):
+        raise CatalogError(f"{where}: tolerance {tolerance!r} must be ≥ 0, and 0 for at_least")
+    year = _integer(spec.get("target_year", target_year), f"{where}: target_year")
+    if not baseline_year < year <= target_year:
+        raise CatalogError(f"{where}: target_year {year} must be after the baseline year {baseline_year} "
+                           f"and no later than the plan's {target_year}")
+    return Target(indicator=indicator, label=str(spec.get("label", indicator)),
+                  value=_number(spec["value"], f"{where}: value"), unit=unit, comparison=comparison,
+                  tolerance=tolerance, target_year=year, wording=wording)
+
+
+def _read_plan(spec, where: str) -> Plan:
+    if not isinstance(spec, dict):
+        raise CatalogError(f"{where}: a plan is a mapping of {', '.join(PLAN_KEYS)}")
+    for key in PLAN_KEYS:
+        if key not in spec:
+            raise CatalogError(f"{where}: missing key '{key}'")
+    plan_id = str(spec["plan_id"])
+    where = f"{where} ({plan_id})"
+    baseline_year = _integer(spec["baseline_year"], f"{where}: baseline_year")
+    target_year = _integer(spec["target_year"], f"{where}: target_year")
+    if baseline_year >= target_year:
+        raise CatalogError(f"{where}: baseline_year {baseline_year} must come before target_year {target_year}")
+    if not isinstance(spec["targets"], list) or not spec["targets"]:
+        raise CatalogError(f"{where}: targets must be a non-empty list")
+    targets = tuple(_read_target(t, f"{where}: targets[{i}]", baseline_year, target_year)
+                    for i, t in enumerate(spec["targets"]))
+    seen = [t.indicator for t in targets]
+    twice = sorted({i for i in seen if seen.count(i) > 1})
+    if twice:
+        raise CatalogError(f"{where}: targets: indicator {', '.join(twice)} given more than once")
+    return Plan(plan_id=plan_id, title=str(spec["title"]), document=str(spec["document"]),
+                baseline_year=baseline_year, target_year=target_year, targets=targets)
+
+
+def read_targets(catalog_dir: Path) -> tuple[Plan, ...]:
+    """catalog/targets.yaml: the plans (``plans:``, a list), each with its baseline and target years and targets.
+
+    A file of one plan without the ``plans:`` list (its keys at the top level) reads as that one plan.
+    """
     path = Path(catalog_dir) / "targets.yaml"
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not path.exists():
+        raise CatalogError(f"{path}: the plan's targets are missing")
     try:
-        targets = Targets(
-            plan_id=str(spec["plan_id"]),
-            title=str(spec["title"]),
-            baseline_year=int(spec["baseline_year"]),
-            target_year=int(spec["target_year"]),
-            targets=tuple(spec["targets"]),
-        )
-    except KeyError as err:
-        raise CatalogError(f"{path}: missing key {err}") from err
-    known = {"output_value", "avg_growth_since_baseline", "gdp_share"}
-    for t in targets.targets:
-        if t.get("indicator") not in known or "value" not in t or "unit" not in t:
-            raise CatalogError(f"{path}: target {t!r} needs indicator (one of {sorted(known)}), value and unit")
-    if targets.baseline_year >= targets.target_year:
-        raise CatalogError(f"{path}: baseline_year must come before target_year")
-    return targets
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise CatalogError(f"{path}: not YAML: {err}") from err
+    if not isinstance(spec, dict):
+        raise CatalogError(f"{path}: expected a mapping with the key 'plans'")
+    if "plans" in spec:
+        if not isinstance(spec["plans"], list) or not spec["plans"]:
+            raise CatalogError(f"{path}: plans must be a non-empty list")
+        plans = tuple(_read_plan(p, f"{path}: plans[{i}]") for i, p in enumerate(spec["plans"]))
+    else:
+        plans = (_read_plan(spec, str(path)),)
+    ids = [p.plan_id for p in plans]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise CatalogError(f"{path}: plans: plan_id {', '.join(twice)} given more than once")
+    return plans
 
 
 def read_districts(catalog_dir: Path) -> pd.DataFrame:

@@ -172,18 +172,56 @@ def read_areas(con) -> pd.DataFrame:
     return wide.reindex(columns=[*AREAS, *extra]).sort_index()
 
 
-def read_targets(con) -> tuple[dict[str, Target], int | None, int | None]:
-    """ref.targets by indicator (fractions turned into %), with the baseline and target years."""
+def chart_plan(plans: pd.DataFrame, latest_year: int | None):
+    """The plan the charts draw: the one ``latest_year`` is read against in mart.indicators_annual — of the
+    plans whose years (baseline_year+1 … target_year) contain it the first to end, else the latest plan
+    ended before it, else (data before every plan) the first plan. ``plans``: plan_id, baseline_year,
+    target_year; a row of it, or None without a plan."""
+    if plans.empty:
+        return None
+    plans = plans.sort_values(["target_year", "baseline_year", "plan_id"], ascending=[True, False, True])
+    if latest_year is not None:
+        holding = plans[(plans["baseline_year"] < latest_year) & (latest_year <= plans["target_year"])]
+        if not holding.empty:
+            return holding.iloc[0]
+        ended = plans[plans["target_year"] < latest_year]
+        if not ended.empty:
+            return ended.sort_values(["target_year", "baseline_year"], ascending=False).iloc[0]
+    return plans.iloc[0]
+
+
+def read_plan_targets(con, latest_year: int | None = None) -> tuple[str | None, dict[str, Target], int | None, int | None]:
+    """The plan the charts draw (``chart_plan``): its id, its ref.targets by indicator (fractions turned
+    into %), its baseline and target years."""
     rows = con.sql(
-        "select indicator, label, target_value::double as value, unit, baseline_year, target_year from ref.targets"
+        "select plan_id, indicator, label, target_value::double as value, unit, baseline_year::integer as baseline_year, "
+        "target_year::integer as target_year from ref.targets"
     ).df()
+    plan = chart_plan(rows.groupby("plan_id", as_index=False)[["baseline_year", "target_year"]].max(), latest_year)
+    if plan is None:
+        return None, {}, None, None
+    rows = rows[rows["plan_id"] == plan["plan_id"]]
     targets = {}
     for row in rows.itertuples():
         percent = row.unit == "fraction"
         targets[row.indicator] = Target(row.label, row.value * 100 if percent else row.value, "%" if percent else row.unit)
-    if rows.empty:
-        return targets, None, None
-    return targets, int(rows["baseline_year"].iloc[0]), int(rows["target_year"].iloc[0])
+    return plan["plan_id"], targets, int(plan["baseline_year"]), int(plan["target_year"])
+
+
+def read_targets(con, latest_year: int | None = None) -> tuple[dict[str, Target], int | None, int | None]:
+    """The drawn plan's targets by indicator, with its baseline and target years (``read_plan_targets``)."""
+    return read_plan_targets(con, latest_year)[1:]
+
+
+def _measured_for(con, plan_id: str, years) -> list[bool]:
+    """Which of ``years`` mart.indicators_annual measures the average growth for ``plan_id`` (its column
+    plan_id; a warehouse without it: every year)."""
+    (has_column,), = con.sql("select count(*) from duckdb_columns() where schema_name = 'mart' "
+                             "and table_name = 'indicators_annual' and column_name = 'plan_id'").fetchall()
+    if not has_column:
+        return [True] * len(years)
+    plan_of = dict(con.sql("select year::integer, plan_id from mart.indicators_annual").fetchall())
+    return [plan_of.get(int(y)) == plan_id for y in years]
 
 
 def read_chart_data(con) -> ChartData | None:
@@ -191,7 +229,11 @@ def read_chart_data(con) -> ChartData | None:
     annual = read_annual(con)
     if annual.empty:
         return None
-    targets, baseline_year, target_year = read_targets(con)
+    plan_id, targets, baseline_year, target_year = read_plan_targets(con, int(annual.index.max()))
+    if plan_id is not None:
+        # The average growth drawn is the drawn plan's: since its baseline year.
+        shown = (annual.index > baseline_year) & pd.Series(_measured_for(con, plan_id, annual.index), index=annual.index)
+        annual.loc[~shown, "avg_growth_since_baseline"] = float("nan")
     return ChartData(annual, read_areas(con), targets, baseline_year, target_year)
 
 

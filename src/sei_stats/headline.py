@@ -1,11 +1,11 @@
-"""The headline table of a briefing: output, growth and GDP share by year against the plan's targets."""
+"""The headline table of a briefing: output, growth and GDP share by year against the plans' targets."""
 
 from __future__ import annotations
 
 import duckdb
 import pandas as pd
 
-STATUS_ZH = {"met": "已实现", "on track": "按进度", "behind": "落后", "missed": "未实现", "no data": "无数据"}
+STATUS_ZH = {"met": "已实现", "on track": "按进度", "behind": "落后", "missed": "未实现", "cannot judge": "无法判断"}
 
 
 def _pct(value: float | None) -> str:
@@ -17,14 +17,26 @@ def _yi(value: float | None) -> str:
 
 
 def headline_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Complete years: output (亿元), comparable growth, average growth since the baseline, GDP share."""
-    annual = con.execute("SELECT * FROM mart.indicators_annual ORDER BY year").df()
-    baseline = con.execute("SELECT baseline_year FROM ref.plan").fetchone()[0]
+    """Complete years: output (亿元), comparable growth, average growth since the baseline, GDP share.
+
+    Each year's average growth is measured since the baseline of its plan (mart.indicators_annual.plan_id);
+    when the years span several baselines, each figure names its own.
+    """
+    annual = con.execute("SELECT a.*, p.baseline_year FROM mart.indicators_annual AS a "
+                         "LEFT JOIN ref.plan AS p USING (plan_id) ORDER BY year").df()
+    baselines = sorted({int(b) for b in annual["baseline_year"].dropna()})
+    if len(baselines) <= 1:
+        average = f"年均增长(以{baselines[0]}年为基期)" if baselines else "年均增长"
+        averages = annual["avg_growth_since_baseline"].map(_pct)
+    else:
+        average = "年均增长(以所属规划基期)"
+        averages = [_pct(v) if pd.isna(b) or pd.isna(v) else f"{_pct(v)} (以{int(b)}年为基期)"
+                    for v, b in zip(annual["avg_growth_since_baseline"], annual["baseline_year"])]
     return pd.DataFrame({
         "年份": annual["year"].astype(str),
         "产值(亿元)": annual["output_value"].map(_yi),
         "同比增长": annual["output_growth"].map(_pct),
-        f"年均增长(以{baseline}年为基期)": annual["avg_growth_since_baseline"].map(_pct),
+        average: averages,
         "增加值(亿元)": annual["value_added"].map(_yi),
         "GDP(亿元)": annual["gdp"].map(_yi),
         "增加值占GDP比重": annual["gdp_share"].map(_pct),
@@ -32,14 +44,27 @@ def headline_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     })
 
 
+def _note(row: pd.Series) -> str:
+    """Why the status says what it says: the reason it cannot be judged, a final judgement, or one so far."""
+    if isinstance(row["reason"], str) and row["reason"]:
+        return row["reason"]
+    if row["final"]:
+        return f"按{row['target_year']}年数据最终判断"
+    if pd.isna(row["as_of"]):
+        return "—"
+    return f"截至{row['as_of'].year}年,目标年份未到"
+
+
 def target_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The three targets: target, actual in the last complete year, projection and status."""
-    progress = con.execute("SELECT * FROM mart.target_progress ORDER BY indicator DESC").df()
+    """Every plan's targets: target, the figure judged (the target year's once complete), projection and status."""
+    progress = con.execute("SELECT t.*, p.title AS plan_title FROM mart.target_progress AS t "
+                           "LEFT JOIN ref.plan AS p USING (plan_id) "
+                           "ORDER BY t.target_year, t.plan_id, t.indicator DESC").df()
 
     def fmt(row: pd.Series, column: str) -> str:
         return _yi(row[column]) + " 亿元" if row["unit"] == "亿元" else _pct(row[column])
 
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "目标": progress["label"],
         "目标值": [fmt(r, "target_value") for _, r in progress.iterrows()],
         "目标年份": progress["target_year"].astype(str),
@@ -47,17 +72,22 @@ def target_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "截至": progress["as_of"].map(lambda d: "—" if pd.isna(d) else f"{d.year}年1–12月"),
         "预计值": [fmt(r, "projected_value") for _, r in progress.iterrows()],
         "状态": progress["status"].map(lambda s: f"{STATUS_ZH.get(s, s)} ({s})"),
+        "说明": [_note(r) for _, r in progress.iterrows()],
     })
+    if progress["plan_id"].nunique() > 1:
+        table.insert(0, "规划", progress["plan_title"].fillna(progress["plan_id"]))
+    return table
 
 
 def format_headline(con: duckdb.DuckDBPyConnection, *, simulated: bool) -> str:
     """The headline as text for the terminal."""
     stamp = "  [模拟数据 simulated data]" if simulated else ""
+    documents = [d for d, in con.execute("SELECT document FROM ref.plan ORDER BY target_year, plan_id").fetchall()]
     parts = [
         f"大连市战略性新兴产业主要指标{stamp}",
         headline_table(con).to_markdown(index=False),
         "",
-        "规划目标进展 (大政办发〔2017〕133号)",
+        f"规划目标进展 ({'; '.join(documents)})" if documents else "规划目标进展",
         target_table(con).to_markdown(index=False),
     ]
     return "\n".join(parts)

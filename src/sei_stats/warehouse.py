@@ -47,15 +47,15 @@ def _sql_rules(settings: Settings) -> dict[str, list[str]]:
 
 def _reference_frames(paths: DataPaths, settings: Settings) -> dict[str, pd.DataFrame]:
     """The frame of every ref.* table (their columns and docs are in sql/ref.sql)."""
-    targets = read_targets(paths.catalog)
+    plans = read_targets(paths.catalog)
     frames = {
-        "plan": pd.DataFrame([{"plan_id": targets.plan_id, "title": targets.title,
-                               "baseline_year": targets.baseline_year, "target_year": targets.target_year}]),
+        "plan": pd.DataFrame([{"plan_id": p.plan_id, "title": p.title, "document": p.document,
+                               "baseline_year": p.baseline_year, "target_year": p.target_year} for p in plans]),
         "targets": pd.DataFrame([
-            {"plan_id": targets.plan_id, "title": targets.title, "indicator": t["indicator"],
-             "label": t.get("label", t["indicator"]), "target_value": float(t["value"]), "unit": t["unit"],
-             "baseline_year": targets.baseline_year, "target_year": int(t.get("target_year", targets.target_year))}
-            for t in targets.targets]),
+            {"plan_id": p.plan_id, "title": p.title, "indicator": t.indicator, "label": t.label,
+             "target_value": t.value, "unit": t.unit, "comparison": t.comparison, "tolerance": t.tolerance,
+             "baseline_year": p.baseline_year, "target_year": t.target_year}
+            for p in plans for t in p.targets]),
         "catalog": read_products(paths.catalog),
         "districts": read_districts(paths.catalog),
         "nbs_categories": read_nbs_categories(paths.catalog),

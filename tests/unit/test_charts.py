@@ -205,3 +205,22 @@ def test_sparse_data_still_renders_without_missing_glyphs(tmp_path):
     assert [t.get_text() for t in figures["output_vs_target"].axes[0].get_xticklabels()] == ["2017", "2018", "2019", "2020"]
     assert "暂无分领域数据" in charts.figure_texts(figures["output_by_area"])
     assert "无可比数据" in charts.figure_texts(figures["growth_vs_target"])
+
+
+def test_with_several_plans_the_charts_draw_the_plan_of_the_latest_year():
+    con = make_warehouse()
+    for indicator, label, value, unit in (("output_value", "产值", 8000, "亿元"), ("gdp_share", "比重", 0.2, "fraction")):
+        con.execute("insert into ref.targets values ('dalian-sei-2021-2025', '十四五', ?, ?, ?, ?, 2020, 2025)",
+                    [indicator, label, value, unit])
+    # 2020, the latest year, is one of the 2018–2020 plan's years (2021–2025 starts after its baseline 2020)
+    data = charts.read_chart_data(con)
+    assert (data.baseline_year, data.target_year, data.targets["output_value"].value) == (2017, 2020, 5000)
+    # A 2021 makes the 2021–2025 plan the one drawn; its average growth starts after its baseline 2020.
+    con.execute("insert into mart.indicators_annual values (2021, 4600.0, 0.1, 1300.0, 7500.0, 0.1733, 0.1, 680)")
+    data = charts.read_chart_data(con)
+    assert (data.baseline_year, data.target_year, data.targets["output_value"].value) == (2020, 2025, 8000)
+    assert "avg_growth_since_baseline" not in data.targets
+    assert data.annual["avg_growth_since_baseline"].dropna().to_dict() == {2021: pytest.approx(10.0)}
+    # Data before every plan: the first plan.
+    assert charts.chart_plan(con.sql("select distinct plan_id, baseline_year, target_year from ref.targets").df(), 2016)["plan_id"] \
+        == "dalian-sei-2018-2020"

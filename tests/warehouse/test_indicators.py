@@ -45,16 +45,16 @@ def test_annual_indicators_only_for_complete_years_and_chain_linked_growth(city)
     con = build(city)
     got = rows(con, "SELECT * FROM mart.indicators_annual ORDER BY year")
     assert got == [  # no roster: nothing imputed
-        (2017, approx(400), approx(40 / 33 - 1), approx(105), 4000, approx(0.02625), None, 2, 0.0),
-        (2018, approx(500), approx(0.2), approx(132), 4400, approx(0.03), approx(0.2), 3, 0.0),
+        (2017, approx(400), approx(40 / 33 - 1), approx(105), 4000, approx(0.02625), None, 2, 0.0, None),  # the baseline: no plan's year
+        (2018, approx(500), approx(0.2), approx(132), 4400, approx(0.03), approx(0.2), 3, 0.0, "test-plan"),
     ]
 
 
 def test_baseline_year_is_configurable(city):
     (city.catalog / "targets.yaml").write_text(TARGETS_YAML.replace("baseline_year: 2017", "baseline_year: 2016"), encoding="utf-8")
     con = build(city)
-    got = rows(con, "SELECT year, avg_growth_since_baseline FROM mart.indicators_annual ORDER BY year")
-    assert got == [(2017, approx(40 / 33 - 1)), (2018, approx(((40 / 33) * 1.2) ** 0.5 - 1))]
+    got = rows(con, "SELECT year, avg_growth_since_baseline, plan_id FROM mart.indicators_annual ORDER BY year")
+    assert got == [(2017, approx(40 / 33 - 1), "test-plan"), (2018, approx(((40 / 33) * 1.2) ** 0.5 - 1), "test-plan")]
 
 
 def test_output_by_area_and_data_quality(city):
@@ -89,11 +89,15 @@ def test_marts_record_the_catalog_version(city):
 
 def test_target_progress_projects_from_the_last_complete_year(city):
     con = build(city)
-    got = {r[0]: r[1:] for r in rows(con, "SELECT indicator, actual_value, target_value, gap, projected_value, strftime(as_of, '%Y-%m'), status FROM mart.target_progress")}
-    assert got["output_value"] == (approx(500), 5000, approx(-4500), approx(500 * 1.2 ** 2), "2018-12", "behind")
-    assert got["avg_growth_since_baseline"] == (approx(0.2), 0.18, approx(0.02), approx(0.2), "2018-12", "on track")
+    got = {r[0]: r[1:] for r in rows(con, "SELECT indicator, actual_value, target_value, gap, projected_value, strftime(as_of, '%Y-%m'), "
+                                          "status, final, reason, judged_value FROM mart.target_progress")}
+    # output 500 × 1.2² = 720 → 720.0 < 5000
+    assert got["output_value"] == (approx(500), 5000, approx(-4500), approx(500 * 1.2 ** 2), "2018-12", "behind", False, None, 720.0)
+    # growth so far 20.0% ≥ 18% − 0.5 pp
+    assert got["avg_growth_since_baseline"] == (approx(0.2), 0.18, approx(0.02), approx(0.2), "2018-12", "on track", False, None, 0.2)
+    # share 0.03 × (0.03 / 0.02625)² = 0.0392 → 3.9% < 15%
     share_rate = 0.03 / 0.02625
-    assert got["gdp_share"] == (approx(0.03), 0.15, approx(-0.12), approx(0.03 * share_rate ** 2), "2018-12", "behind")
+    assert got["gdp_share"] == (approx(0.03), 0.15, approx(-0.12), approx(0.03 * share_rate ** 2), "2018-12", "behind", False, None, 0.039)
 
 
 def test_target_year_reached_gives_met_or_missed(city):
@@ -101,8 +105,8 @@ def test_target_year_reached_gives_met_or_missed(city):
             .replace("value: 5000", "value: 450").replace("value: 0.15", "value: 0.05"))
     (city.catalog / "targets.yaml").write_text(text, encoding="utf-8")
     con = build(city)
-    got = dict(rows(con, "SELECT indicator, status FROM mart.target_progress"))
-    assert got == {"output_value": "met", "avg_growth_since_baseline": "met", "gdp_share": "missed"}
+    got = {r[0]: r[1:] for r in rows(con, "SELECT indicator, status, final FROM mart.target_progress")}
+    assert got == {"output_value": ("met", True), "avg_growth_since_baseline": ("met", True), "gdp_share": ("missed", True)}
 
 
 def test_money_is_exact_and_a_rerun_gives_identical_totals(city):

@@ -67,22 +67,25 @@ COMMENT ON COLUMN ref.reviews.note IS 'Note';
 COMMENT ON COLUMN ref.reviews.period IS 'Report period: first day of the month';
 COMMENT ON COLUMN ref.reviews.review_file IS 'The review file';
 
-CREATE TABLE ref.plan (plan_id VARCHAR, title VARCHAR, baseline_year BIGINT, target_year BIGINT);
-COMMENT ON TABLE ref.plan IS 'The plan tracked (catalog/targets.yaml)';
+CREATE TABLE ref.plan (plan_id VARCHAR, title VARCHAR, document VARCHAR, baseline_year BIGINT, target_year BIGINT);
+COMMENT ON TABLE ref.plan IS 'The plans tracked, one row each (catalog/targets.yaml)';
 COMMENT ON COLUMN ref.plan.plan_id IS 'Plan identifier';
 COMMENT ON COLUMN ref.plan.title IS 'The plan''s title';
-COMMENT ON COLUMN ref.plan.baseline_year IS 'Year average annual growth is measured from';
-COMMENT ON COLUMN ref.plan.target_year IS 'Year the targets are set for';
+COMMENT ON COLUMN ref.plan.document IS 'The document that issued the plan (文号)';
+COMMENT ON COLUMN ref.plan.baseline_year IS 'Year average annual growth is measured from; the plan''s years are baseline_year+1 … target_year';
+COMMENT ON COLUMN ref.plan.target_year IS 'Year the plan''s targets are set for';
 
 CREATE TABLE ref.targets (plan_id VARCHAR, title VARCHAR, indicator VARCHAR, label VARCHAR, target_value DOUBLE,
-                          unit VARCHAR, baseline_year BIGINT, target_year BIGINT);
-COMMENT ON TABLE ref.targets IS 'The plan''s targets (catalog/targets.yaml)';
-COMMENT ON COLUMN ref.targets.plan_id IS 'Plan identifier';
+                          unit VARCHAR, comparison VARCHAR, tolerance DOUBLE, baseline_year BIGINT, target_year BIGINT);
+COMMENT ON TABLE ref.targets IS 'The plans'' targets, one row per plan and target (catalog/targets.yaml)';
+COMMENT ON COLUMN ref.targets.plan_id IS 'Plan identifier (ref.plan)';
 COMMENT ON COLUMN ref.targets.title IS 'The plan''s title';
 COMMENT ON COLUMN ref.targets.indicator IS 'Indicator the target is set on';
 COMMENT ON COLUMN ref.targets.label IS 'The target in the plan''s words';
 COMMENT ON COLUMN ref.targets.target_value IS 'Target value, in unit';
 COMMENT ON COLUMN ref.targets.unit IS '亿元 for output value; fraction for rates';
+COMMENT ON COLUMN ref.targets.comparison IS 'at_least (突破, 达到或超过: reached at ≥ target_value) or about (左右: reached at ≥ target_value − tolerance; exceeding is never a miss)';
+COMMENT ON COLUMN ref.targets.tolerance IS 'How far below target_value an about target is still reached, in unit (0.005 = 0.5 percentage point for a rate); 0 for at_least';
 COMMENT ON COLUMN ref.targets.baseline_year IS 'Baseline year of the plan';
 COMMENT ON COLUMN ref.targets.target_year IS 'Year the target is set for';
 
