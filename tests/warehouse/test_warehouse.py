@@ -160,3 +160,19 @@ def test_a_data_folder_whose_path_has_a_quote_lands_and_publishes(tmp_path):
         land_month(paths, period)
     with duckdb.connect(str(publish(paths).detail), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM fact.received_lines").fetchone() == (9,)
+
+
+def test_what_a_dead_run_half_wrote_is_swept_and_a_live_runs_files_are_not(city):
+    from sei_stats.publish import sweep_stale_files
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # finished and reaped: its pid names no process now
+    city.warehouse.parent.mkdir(parents=True)
+    city.charts.mkdir(parents=True)
+    stale = [city.warehouse.parent / f".sei.duckdb.{dead.pid}.building", city.warehouse.parent / f".sei.duckdb.{dead.pid}.building.wal",
+             city.charts / f".output_vs_target.png.{dead.pid}.partial"]
+    live = city.warehouse.parent / f".sei_detail.duckdb.{os.getpid()}.building"
+    for path in (*stale, live):
+        path.write_bytes(b"half")
+    notes = sweep_stale_files(city)
+    assert not any(p.exists() for p in stale) and live.exists() and len(notes) == 3

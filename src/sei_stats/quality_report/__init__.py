@@ -16,6 +16,7 @@ every value on the page is HTML-escaped).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sei_stats.period import label as period_label
@@ -35,7 +36,12 @@ def _write(data: QualityData, period: str, out_dir: Path, *, simulated: bool) ->
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / FILE_NAME.format(period=period)
-    path.write_text(page, encoding="utf-8")
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")  # a killed run never leaves half a page
+    try:
+        partial.write_text(page, encoding="utf-8")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
     return path
 
 
