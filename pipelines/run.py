@@ -23,7 +23,7 @@ from sei_stats.vocabulary import BUCKETS
 from .assets import DUCKDB_POOL
 from .instance import ensure_dagster_home
 from .partitions import monthly_partitions
-from .recovery import PoolBusy, Recovered, recover_dead_runs, run_tags, wait_for_pool
+from .recovery import PoolBusy, run_tags, wait_for_pool
 
 CATALOG_JOB, LAND_JOB, PUBLISH_JOB = "sei_catalog", "sei_land_month", "sei_publish"
 LANDING_ASSET, RECLASSIFIED_ASSET = "monthly_returns", "reclassified_history"
@@ -99,7 +99,6 @@ class MaterializeOutcome:
     catalog: RunOutcome
     landings: tuple[Landing, ...] = ()
     publishing: Publishing | None = None  # None when nothing was landed (or the catalog failed)
-    recovered: tuple[Recovered, ...] = ()  # dead runs marked failed, their pool slots freed, before anything ran
 
     @property
     def runs(self) -> tuple[RunOutcome, ...]:
@@ -208,11 +207,10 @@ def materialize(paths: DataPaths, periods: Sequence[str], *, instance: dg.Dagste
         with open_instance(paths) as opened:
             return materialize(paths, periods, instance=opened, progress=progress, lenient=lenient)
     tell = progress or (lambda step: None)
-    recovered = tuple(recover_dead_runs(instance))
     catalog = check_catalog(instance, paths=paths)
     tell(catalog)
     if not catalog.success:
-        return MaterializeOutcome(catalog=catalog, recovered=recovered)
+        return MaterializeOutcome(catalog=catalog)
     landings = []
     for period in periods:
         if STOP.is_set():
@@ -223,7 +221,7 @@ def materialize(paths: DataPaths, periods: Sequence[str], *, instance: dg.Dagste
     if any(landing.success for landing in landings) and not STOP.is_set():
         publishing = publish(instance, paths=paths)
         tell(publishing)
-    return MaterializeOutcome(catalog=catalog, landings=tuple(landings), publishing=publishing, recovered=recovered)
+    return MaterializeOutcome(catalog=catalog, landings=tuple(landings), publishing=publishing)
 
 
 def _execute(job_name: str, instance: dg.DagsterInstance, paths: DataPaths | None,

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import period as periods
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -60,6 +62,13 @@ class DataPaths:
 
     def landed_month_dir(self, period: str) -> Path:
         return self.landed / period
+
+    def landed_periods(self) -> list[str]:
+        """The report periods landed so far (a folder landed/returns/YYYY-MM holding a landing)."""
+        if not self.landed.is_dir():
+            return []
+        return sorted(d.name for d in self.landed.iterdir()
+                      if d.is_dir() and periods.is_period(d.name) and any(d.glob("*.parquet")))
 
     def landed_versions(self, period: str) -> list[Path]:
         """Every landing of the month, oldest first (landing ids sort by time)."""

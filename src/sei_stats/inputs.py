@@ -38,10 +38,11 @@ class ReferenceInput:
 
     def version(self, paths: DataPaths) -> str:
         """A content hash of its files (names and bytes): changes exactly when what is read changes."""
+        files = self.files(paths)
         digest = hashlib.sha256()
-        for path in self.files(paths):
+        for path in files:
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-        return digest.hexdigest()[:16] if self.files(paths) else "absent"
+        return digest.hexdigest()[:16] if files else "absent"
 
     def frame(self, paths: DataPaths) -> pd.DataFrame:
         if self.required and not self.files(paths):

@@ -57,6 +57,7 @@ class Published:
     periods: list[str]
     landings: dict[str, str]      # period -> landing id
     tables: dict[str, int]        # analysts' table -> rows
+    rows: dict[str, int]          # every relation verification read (qa.* among them) -> rows
     notes: list[str] = field(default_factory=list)  # what the publish cleaned up or moved aside
 
 
@@ -76,7 +77,7 @@ def publish(paths: DataPaths) -> Published:
             build_relations(con, paths, landings, current_reclassification(paths, landings), load_settings())
             _record_publish(con, publish_id, landings)
             tables = _store_for_analysts(con, analysts)  # computes every mart: one that fails stops here
-            verify(con, set(tables))
+            rows = verify(con, set(tables))
             con.execute("CHECKPOINT")
         _verify_analysts(analysts, tables)
         crashpoints.reach("building")
@@ -91,7 +92,7 @@ def publish(paths: DataPaths) -> Published:
     notes += prune_landings(paths)
     return Published(path=paths.warehouse, detail=paths.warehouse_detail, publish_id=publish_id,
                      periods=list(landings), landings={p: f.stem for p, f in landings.items()},
-                     tables=tables, notes=notes)
+                     tables=tables, rows=rows, notes=notes)
 
 
 def _building(target: Path) -> Path:
@@ -120,12 +121,14 @@ def _record_publish(con: duckdb.DuckDBPyConnection, publish_id: str, landings: d
         con.execute(f"COMMENT ON COLUMN ref.publish.{column} IS {_quote(text)}")
 
 
-def verify(con: duckdb.DuckDBPyConnection, stored: set[str]) -> None:
-    """Refuse a build whose relations do not all answer, or that accepts a line without output.
+def verify(con: duckdb.DuckDBPyConnection, stored: set[str]) -> dict[str, int]:
+    """Refuse a build whose relations do not all answer, or that accepts a line without output; the rows of
+    each relation it read.
 
     The relations ``stored`` for the analysts, and every relation they read, have answered already
     (storing computed them); each other one is asked for its rows once.
     """
+    rows = {}
     answered = set(stored) | {read for key in stored for read in _ancestors(key)}
     relations = con.execute(
         "SELECT schema_name || '.' || view_name FROM duckdb_views() WHERE NOT internal "
@@ -135,7 +138,7 @@ def verify(con: duckdb.DuckDBPyConnection, stored: set[str]) -> None:
         if name in answered:
             continue
         try:
-            con.execute(f"SELECT * FROM {name}").fetchall()
+            rows[name] = len(con.execute(f"SELECT * FROM {name}").fetchall())
         except duckdb.Error as err:
             raise PublishError(f"{name} does not answer: {err}") from err
     # fact.lines' accepted lines are received lines accepted or held at landing
@@ -143,6 +146,7 @@ def verify(con: duckdb.DuckDBPyConnection, stored: set[str]) -> None:
                         "AND output_ytd IS NULL").fetchone()[0]
     if empty:
         raise PublishError(f"{empty} accepted line(s) without an output value")
+    return rows
 
 
 def _ancestors(key: str) -> set[str]:

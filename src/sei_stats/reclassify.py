@@ -64,9 +64,7 @@ def _reclassify_month(con: duckdb.DuckDBPyConnection, source: Path, current: pd.
 
 def reclassify_history(paths: DataPaths, as_of: str | None = None) -> Reclassified:
     """Every month's current landing under the catalog in force at ``as_of``; the manifest names the set."""
-    from .warehouse import landed_periods
-
-    periods = landed_periods(paths)
+    periods = paths.landed_periods()
     if not periods:
         raise ValueError(f"{paths.landed}: no landed month to reclassify")
     as_of = as_of or periods[-1]

@@ -14,7 +14,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import period as periods
 from . import relations
 from .catalog import read_districts, read_nbs_categories, read_products, read_targets
 from .config import DataPaths
@@ -149,17 +148,9 @@ def uncommented_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [row[0] for row in con.fetchall()]
 
 
-def landed_periods(paths: DataPaths) -> list[str]:
-    """The report periods landed so far (a folder landed/returns/YYYY-MM holding a landing)."""
-    if not paths.landed.is_dir():
-        return []
-    return sorted(d.name for d in paths.landed.iterdir()
-                  if d.is_dir() and periods.is_period(d.name) and any(d.glob("*.parquet")))
-
-
 def current_landings(paths: DataPaths) -> dict[str, Path]:
     """Each landed month's current landing (its newest version)."""
-    return {p: paths.current_landing(p) for p in landed_periods(paths)}
+    return {p: paths.current_landing(p) for p in paths.landed_periods()}
 
 
 def check_landing_format(paths: DataPaths, files: list[Path]) -> None:
