@@ -10,7 +10,7 @@ import pandera.pandas as pa
 import yaml
 from pandera.pandas import Check, Column, DataFrameSchema
 
-from sei_stats.vocabulary import ENGINES, LEVELS, SEVERITIES
+from sei_stats.vocabulary import DECISIONS, ENGINES, LEVELS, SEVERITIES
 
 RULES_YAML = Path(__file__).with_name("rules.yaml")
 
@@ -21,6 +21,9 @@ registry_schema = DataFrameSchema(
         "severity": Column(str, Check.isin(SEVERITIES)),
         "engine": Column(str, Check.isin(ENGINES)),
         "field": Column(str),
+        "decisions": Column(object, Check(lambda s: s.map(lambda d: isinstance(d, list) and len(d) > 0
+                                                          and set(d) <= set(DECISIONS)),
+                                          name="decisions_known", error="decisions: a list of accept, reject, correct")),
         "zh": Column(str, Check.str_length(min_value=2)),
         "en": Column(str, Check.str_length(min_value=2)),
         "params": Column(object, Check(lambda s: s.map(lambda p: isinstance(p, dict) and all(
@@ -36,7 +39,9 @@ registry_schema = DataFrameSchema(
 def load_rules(path: Path = RULES_YAML) -> pd.DataFrame:
     """The registry as a frame, one row per rule, validated."""
     entries = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["rules"]
-    rules = pd.DataFrame([{**e, "params": e.get("params") or {}} for e in entries])
+    # decisions: what a reviewer may decide on the rule's findings (all three unless the rule says)
+    rules = pd.DataFrame([{**e, "params": e.get("params") or {}, "decisions": e.get("decisions") or list(DECISIONS)}
+                          for e in entries])
     rules[["field"]] = rules[["field"]].fillna("")
     try:
         return registry_schema.validate(rules, lazy=True)

@@ -1,40 +1,55 @@
-"""Non-response: ratio imputation of roster enterprises that did not report a month (GSBPM 5.4).
+"""Every live unit of the survey frame carries a value every month: ratio imputation (GSBPM 5.4).
 
-A roster enterprise that sent no return in a month is a non-respondent (one whose lines are all
-held or rejected did respond: its figures wait for review). Its lines are
-imputed from its own last reported month of the same year, times the movement of the
-respondents in its stratum between that month and this one; in January (or with no month yet
-this year), from its own figure of the same month last year, times its stratum's growth on the
-same period last year (同比). Strata: area and district, then area, then all, whichever first
-has at least ``min_respondents`` respondents. Imputed lines carry no prior (they stay out of
-growth, which is computed on the same enterprises in both years) and are flagged.
+A live unit with no usable figure in a month (no return, or every line held or rejected) is imputed
+from its own last usable month of the year, times the movement of the respondents of its stratum
+between that month and this one; with no usable month yet this year, from its own figure of the same
+month last year, times its stratum's comparable growth (同比). A responding unit's line that is held
+or rejected is imputed the same way from that line's own last usable month (partial non-response).
+Strata: area and district, then area, then all, whichever first has at least ``min_respondents``
+respondents (units with a complete usable return in both months). An imputed line's prior is its own final value a year earlier, else its output divided
+by its stratum's comparable growth factor, so published growth and prior reconcile.
+
+Inputs are pandas frames read from the warehouse (sei_stats.scope): ``lines`` the accepted lines of
+live units (fact.scope_lines, this year and last), ``frame`` the units of the year's frame month by
+month (fact.frame), ``returned`` every line of a return with its final bucket. Money in 千元.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-# Columns an imputed line copies from the line it is imputed from.
-CARRIED = ("credit_code", "enterprise_name", "district_code", "industry_code", "product_code", "product_name",
-           "is_sei", "match_kind", "catalog_code", "area", "field", "key_field", "nbs_code", "nbs_edition", "catalog_version")
-IMPUTED_COLUMNS = ("period", *CARRIED, "output_ytd", "method", "stratum", "factor", "base_period")
-
-
 LEVELS = ("area_district", "area", "all")
+# The columns of an imputed line (fact.imputed_lines, without its classification).
+IMPUTED_COLUMNS = ("period", "credit_code", "enterprise_name", "district_code", "industry_code", "product_code",
+                   "product_name", "product_key", "catalog_version", "output_ytd", "prior", "prior_source",
+                   "imputation", "reason", "method", "stratum", "factor", "base_period")
+STATUS_COLUMNS = ("period", "credit_code", "responded", "usable", "imputed", "lines_imputed",
+                  "months_imputed_running", "why")
+FINDING_COLUMNS = ("period", "credit_code", "product", "rule", "outcome", "message")
+RATIO_METHOD = "ratio to the last usable month"
+GROWTH_METHOD = "own figure a year earlier × stratum growth"
 
 
-def _with_strata(roster: pd.DataFrame) -> pd.DataFrame:
-    """The roster indexed by credit code with its three stratum labels, finest first."""
-    out = roster.set_index("credit_code")[["area", "district_code"]].copy()
+@dataclass(frozen=True)
+class Imputation:
+    lines: pd.DataFrame      # IMPUTED_COLUMNS
+    status: pd.DataFrame     # STATUS_COLUMNS: every live unit, every month
+    findings: pd.DataFrame   # FINDING_COLUMNS: imputed_too_long and line_dropped_from_cumulative
+
+
+def _strata(units: pd.DataFrame) -> pd.DataFrame:
+    """The year's units indexed by credit code with their three stratum labels, finest first."""
+    out = units.drop_duplicates("credit_code").set_index("credit_code")[["area", "district_code"]].fillna("")
     out["area_district"] = out["area"] + "·" + out["district_code"]
     out["all"] = "全部"
     return out
 
 
 def _stratum_ratios(numerator: pd.Series, denominator: pd.Series, strata: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """For each stratum level: Σ numerator / Σ denominator and the count, over roster enterprises with both."""
-    both = pd.concat({"num": numerator, "den": denominator}, axis=1, join="inner")
-    both = both.join(strata, how="inner")
+    """For each stratum level: Σ numerator / Σ denominator and the count, over units with both."""
+    both = pd.concat({"num": numerator, "den": denominator}, axis=1, join="inner").join(strata, how="inner")
     out = {}
     for level in LEVELS:
         g = both.groupby(level)[["num", "den"]].sum()
@@ -54,70 +69,219 @@ def _pick(strata_of: pd.Series, ratios: dict[str, pd.DataFrame], min_respondents
     return None, None
 
 
-def impute_year(lines: pd.DataFrame, last_year: pd.DataFrame, roster: pd.DataFrame, min_respondents: int = 3,
-                reported: set[tuple[pd.Timestamp, str]] = frozenset()) -> pd.DataFrame:
-    """Imputed lines for every landed month of one year.
+class _Year:
+    """What imputing one year reads: its units' strata, totals, growth and lines by month."""
 
-    ``lines``: the year's accepted lines (period as Timestamp, output_ytd and output_ytd_prior in 千元);
-    ``last_year``: last year's accepted lines (for January); ``roster``: the year's roster;
-    ``reported``: (period, credit code) of enterprises that sent a return whose lines are not
-    accepted (held or rejected): they responded, so nothing is imputed for them.
-    """
-    strata = _with_strata(roster)
-    totals = lines.groupby(["period", "credit_code"])["output_ytd"].sum()
-    with_prior = lines.dropna(subset=["output_ytd_prior"]).groupby(["period", "credit_code"])[["output_ytd", "output_ytd_prior"]].sum()
-    periods = sorted(lines["period"].unique())
-    # every (period, enterprise) of the roster that sent nothing
-    in_year = set(periods)
-    answered = set(totals.index) | {pair for pair in reported if pair[0] in in_year}
-    missing = pd.DataFrame([(p, c) for p in periods for c in strata.index if (p, c) not in answered],
-                           columns=["period", "credit_code"])
-    if missing.empty:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in IMPUTED_COLUMNS})
-    # the enterprise's last reported month earlier in the year, if any
-    own = totals.reset_index()[["period", "credit_code"]].rename(columns={"period": "base_period"})
-    missing = pd.merge_asof(missing.sort_values("period"), own.sort_values("base_period"), left_on="period",
-                            right_on="base_period", by="credit_code", allow_exact_matches=False)
-    ratios: dict = {}
-    rows = []
-    for item in missing.itertuples(index=False):
-        if pd.notna(item.base_period):
-            key = (item.base_period, item.period)
-            if key not in ratios:  # movement of respondents in both months
-                ratios[key] = _stratum_ratios(totals.loc[item.period], totals.loc[item.base_period], strata)
-            method, base_period = "ratio to the last reported month", item.base_period
+    def __init__(self, lines: pd.DataFrame, last_year: pd.DataFrame, units: pd.DataFrame, min_respondents: int,
+                 incomplete: set | frozenset = frozenset()):
+        self.lines, self.last_year, self.min = lines, last_year, min_respondents
+        self.strata = _strata(units)
+        totals = lines.groupby(["period", "credit_code"])["output_ytd"].sum()
+        # the movement is the complete returns': a unit with a held or rejected line that month is left out
+        self.totals = totals[[pair not in incomplete for pair in totals.index]] if incomplete else totals
+        with_prior = lines[lines["prior"].notna()]
+        self.comparable = with_prior.groupby(["period", "credit_code"])[["output_ytd", "prior"]].sum()
+        self._rows = lines.groupby(["period", "credit_code"]).indices if len(lines) else {}
+        self._last_year_rows = last_year.groupby(["period", "credit_code"]).indices if len(last_year) else {}
+        self._ratios: dict = {}
+
+    def usable(self, period: pd.Timestamp, unit: str) -> bool:
+        return (period, unit) in self._rows
+
+    def unit_lines(self, period: pd.Timestamp, unit: str) -> pd.DataFrame:
+        return self.lines.iloc[self._rows[(period, unit)]]
+
+    def usable_pairs(self) -> list[tuple[pd.Timestamp, str]]:
+        return sorted(self._rows)
+
+    def movement(self, unit: str, base: pd.Timestamp, period: pd.Timestamp) -> tuple[float | None, str | None]:
+        key = (base, period)
+        if key not in self._ratios:
+            self._ratios[key] = _stratum_ratios(self.totals.loc[period], self.totals.loc[base], self.strata)
+        return _pick(self.strata.loc[unit], self._ratios[key], self.min)
+
+    def growth(self, unit: str, period: pd.Timestamp) -> tuple[float | None, str | None]:
+        key = ("growth", period)
+        if key not in self._ratios:
+            here = (self.comparable.loc[period] if period in self.comparable.index.get_level_values(0)
+                    else self.comparable.iloc[:0].droplevel(0))
+            self._ratios[key] = _stratum_ratios(here["output_ytd"], here["prior"], self.strata)
+        return _pick(self.strata.loc[unit], self._ratios[key], self.min)
+
+    def own_last_year(self, unit: str, period: pd.Timestamp) -> pd.DataFrame:
+        rows = self._last_year_rows.get((period - pd.DateOffset(years=1), unit))
+        return self.last_year.iloc[:0] if rows is None else self.last_year.iloc[rows]
+
+
+def _scaled(base_lines: pd.DataFrame, factor: float, **columns) -> pd.DataFrame:
+    out = base_lines.assign(output_ytd=(base_lines["output_ytd"].astype(float) * factor).round(3), factor=factor, **columns)
+    return out
+
+
+def _with_priors(imputed: pd.DataFrame, year: _Year) -> pd.DataFrame:
+    """Each imputed line's prior: its own final value a year earlier, else output / its stratum's growth factor."""
+    if imputed.empty:
+        return imputed
+    own = (year.last_year.assign(period=year.last_year["period"] + pd.DateOffset(years=1))
+           .groupby(["period", "credit_code", "product_key"])["output_ytd"].sum().rename("own_prior"))
+    imputed = imputed.join(own, on=["period", "credit_code", "product_key"])
+    priors, sources = [], []
+    for row in imputed.itertuples(index=False):
+        if pd.notna(row.own_prior):
+            priors.append(float(row.own_prior))
+            sources.append("last_year_return")
+            continue
+        factor, _ = year.growth(row.credit_code, row.period)
+        priors.append(round(row.output_ytd / factor, 3) if factor else None)
+        sources.append("stratum_growth" if factor else "not_available")
+    return imputed.drop(columns="own_prior").assign(prior=priors, prior_source=sources)
+
+
+def impute_year(lines: pd.DataFrame, last_year: pd.DataFrame, frame: pd.DataFrame, returned: pd.DataFrame,
+                min_respondents: int = 3) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The imputed lines, the live units' status and the dropped-line findings of one year."""
+    unusable: dict[tuple, list[str]] = {}
+    for period, unit, key in returned.loc[returned["status"].isin(["held", "rejected"]),
+                                          ["period", "credit_code", "product_key"]].itertuples(index=False):
+        unusable.setdefault((period, unit), []).append(key)
+    year = _Year(lines, last_year, frame, min_respondents, incomplete=set(unusable))
+    live = frame[frame["live"]]
+    unit_info = frame.drop_duplicates("credit_code").set_index("credit_code")
+    responded = set(zip(returned["period"], returned["credit_code"]))
+    usable_keys = set(zip(lines["period"], lines["credit_code"], lines["product_key"]))
+    periods = sorted(frame["period"].unique())
+    usable_months: dict[str, list[pd.Timestamp]] = {}
+    for period, unit in year.usable_pairs():
+        usable_months.setdefault(unit, []).append(period)
+
+    def last_usable(unit: str, period: pd.Timestamp) -> pd.Timestamp | None:
+        earlier = [p for p in usable_months.get(unit, []) if p < period]
+        return earlier[-1] if earlier else None
+
+    imputed, status = [], []
+    for item in live.sort_values(["period", "credit_code"]).itertuples(index=False):
+        period, unit = item.period, item.credit_code
+        info = {"district_code": unit_info.at[unit, "district_code"], "industry_code": unit_info.at[unit, "industry_code"],
+                "enterprise_name": unit_info.at[unit, "enterprise_name"]}
+        sent = (period, unit) in responded
+        if year.usable(period, unit):  # usable: impute only its held or rejected lines
+            keys = [k for k in dict.fromkeys(unusable.get((period, unit), [])) if (period, unit, k) not in usable_keys]
+            n_lines = 0
+            for key in keys:
+                made = _impute_line(year, unit, key, period, last_usable_line=[
+                    p for p in usable_months.get(unit, []) if p < period and (p, unit, key) in usable_keys])
+                if made is not None:
+                    imputed.append(made.assign(imputation="line", reason="line held or rejected", **info))
+                    n_lines += len(made)
+            status.append((period, unit, sent, True, False, n_lines, "reported"))
+            continue
+        reason = "every line held or rejected" if sent else "no return"
+        base = last_usable(unit, period)
+        made, why = None, reason
+        if base is not None:
+            factor, label = year.movement(unit, base, period)
+            if factor is not None:
+                made = _scaled(year.unit_lines(base, unit), factor, method=RATIO_METHOD, stratum=label,
+                               base_period=base, period=period)
+            else:
+                why = f"{reason}; no stratum with {min_respondents} respondents in both months"
         else:
-            key = ("growth", item.period)
-            if key not in ratios:  # comparable growth of respondents this month
-                here = with_prior.loc[item.period] if item.period in with_prior.index.get_level_values(0) else with_prior.iloc[:0]
-                ratios[key] = _stratum_ratios(here["output_ytd"], here["output_ytd_prior"], strata)
-            method, base_period = "own figure a year earlier × stratum growth", item.period - pd.DateOffset(years=1)
-        factor, label = _pick(strata.loc[item.credit_code], ratios[key], min_respondents)
+            own = year.own_last_year(unit, period)
+            factor, label = year.growth(unit, period)
+            if len(own) and factor is not None:
+                made = _scaled(own, factor, method=GROWTH_METHOD, stratum=label,
+                               base_period=period - pd.DateOffset(years=1), period=period)
+            else:
+                why = f"{reason}; no base to impute from" if not len(own) else f"{reason}; no stratum growth"
+        if made is not None:
+            imputed.append(made.assign(imputation="unit", reason=reason, **info))
+        status.append((period, unit, sent, False, made is not None, 0 if made is None else len(made), why))
+    lines_out = pd.concat(imputed, ignore_index=True) if imputed else _empty(IMPUTED_COLUMNS)
+    lines_out = _with_priors(lines_out, year)[list(IMPUTED_COLUMNS)]
+    status_frame = pd.DataFrame(status, columns=["period", "credit_code", "responded", "usable", "imputed",
+                                                 "lines_imputed", "why"])
+    return lines_out, status_frame, _dropped_lines(lines, returned, periods)
+
+
+def _impute_line(year: _Year, unit: str, key: str, period: pd.Timestamp, last_usable_line: list) -> pd.DataFrame | None:
+    """One held or rejected line of a responding unit, from the line's own last usable month (or a year earlier)."""
+    if last_usable_line:
+        base = last_usable_line[-1]
+        factor, label = year.movement(unit, base, period)
+        lines = year.unit_lines(base, unit)
         if factor is not None:
-            rows.append((item.period, item.credit_code, base_period, method, label, factor))
-    if not rows:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in IMPUTED_COLUMNS})
-    plan = pd.DataFrame(rows, columns=["period", "credit_code", "base_period", "method", "stratum", "factor"])
-    # the lines to scale: the enterprise's own lines of the base month (this year or last)
-    bases = pd.concat([lines, last_year], ignore_index=True).rename(columns={"period": "base_period"})
-    imputed = plan.merge(bases[["base_period", *CARRIED, "output_ytd"]], on=["base_period", "credit_code"], how="inner")
-    imputed["output_ytd"] = (imputed["output_ytd"].astype(float) * imputed["factor"]).round(3)
-    return imputed.sort_values(["period", "credit_code"], kind="stable", ignore_index=True)[list(IMPUTED_COLUMNS)]
+            return _scaled(lines[lines["product_key"] == key], factor, method=RATIO_METHOD, stratum=label,
+                           base_period=base, period=period)
+        return None
+    own = year.own_last_year(unit, period)
+    own = own[own["product_key"] == key]
+    factor, label = year.growth(unit, period)
+    if len(own) and factor is not None:
+        return _scaled(own, factor, method=GROWTH_METHOD, stratum=label,
+                       base_period=period - pd.DateOffset(years=1), period=period)
+    return None
 
 
-def impute(lines: pd.DataFrame, rosters: dict[int, pd.DataFrame], min_respondents: int = 3,
-           reported: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Imputed lines for every year that has a roster (a year without one imputes nothing).
+def _dropped_lines(lines: pd.DataFrame, returned: pd.DataFrame, periods: list) -> pd.DataFrame:
+    """line_dropped_from_cumulative: each line of a unit's last usable return of the year, judged against the
+    unit's return this month (any bucket). Only units that responded with a usable figure this month are judged."""
+    months = lines[["period", "credit_code"]].drop_duplicates().sort_values(["credit_code", "period"])
+    months["previous"] = months.groupby("credit_code")["period"].shift()
+    months = months.dropna(subset=["previous"])
+    before = lines[["period", "credit_code", "product_key", "output_ytd"]].rename(columns={"period": "previous"})
+    judged = months.merge(before, on=["previous", "credit_code"])
+    judged = judged.groupby(["period", "previous", "credit_code", "product_key"], as_index=False)["output_ytd"].sum()
+    present = set(zip(returned["period"], returned["credit_code"], returned["product_key"]))
+    fail = [(p, c, k) not in present for p, c, k in zip(judged["period"], judged["credit_code"], judged["product_key"])]
+    judged["outcome"] = ["fail" if f else "pass" for f in fail]
+    judged["message"] = [
+        f"{k}: {v:,.3f} 千元 in 1–{prev.month}月 is absent from the return of 1–{p.month}月" if f else None
+        for f, k, v, prev, p in zip(fail, judged["product_key"], judged["output_ytd"], judged["previous"], judged["period"])]
+    return judged.assign(rule="line_dropped_from_cumulative").rename(columns={"product_key": "product"})[list(FINDING_COLUMNS)]
 
-    ``reported`` (period, credit_code): enterprises that sent a return of any bucket but not_a_return.
-    """
-    lines = lines.assign(period=pd.to_datetime(lines["period"]), year=pd.to_datetime(lines["period"]).dt.year)
-    sent = set() if reported is None else set(zip(pd.to_datetime(reported["period"]), reported["credit_code"]))
-    frames = [
-        impute_year(lines[lines["year"] == year], lines[lines["year"] == year - 1], roster, min_respondents, sent)
-        for year, roster in sorted(rosters.items()) if (lines["year"] == year).any()
-    ]
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in IMPUTED_COLUMNS})
-    return pd.concat(frames, ignore_index=True)
+
+def _running(status: pd.DataFrame) -> pd.Series:
+    """Months running each unit has been imputed whole, this one included (0 when it is not imputed this month)."""
+    running, out = {}, []
+    for row in status.sort_values(["period", "credit_code"]).itertuples():
+        previous = running.get(row.credit_code)
+        run = 0
+        if row.imputed:
+            run = previous[1] + 1 if previous and previous[0] == row.period - pd.DateOffset(months=1) else 1
+            running[row.credit_code] = (row.period, run)
+        out.append((row.Index, run))
+    return pd.Series(dict(out), dtype="int64").reindex(status.index)
+
+
+def impute(lines: pd.DataFrame, frame: pd.DataFrame, returned: pd.DataFrame, min_respondents: int,
+           max_consecutive_months: int) -> Imputation:
+    """Imputed lines, unit status and frame findings for every year of the frame, in month order."""
+    for f in (lines, frame, returned):
+        f["period"] = pd.to_datetime(f["period"])
+    lines = lines.assign(year=lines["period"].dt.year, output_ytd=lines["output_ytd"].astype(float),
+                         prior=lines["prior"].astype(float))
+    frame = frame.assign(year=frame["period"].dt.year)
+    parts = [impute_year(lines[lines["year"] == y], lines[lines["year"] == y - 1], frame[frame["year"] == y],
+                         returned[returned["period"].dt.year == y], min_respondents)
+             for y in sorted(frame["year"].unique())]
+    imputed = [p[0] for p in parts if len(p[0])]
+    out_lines = pd.concat(imputed, ignore_index=True) if imputed else _empty(IMPUTED_COLUMNS)
+    status = pd.concat([p[1] for p in parts], ignore_index=True) if parts else _empty(STATUS_COLUMNS)
+    status["months_imputed_running"] = _running(status) if len(status) else pd.Series(dtype="int64")
+    too_long = status[status["imputed"]]
+    findings = pd.DataFrame({
+        "period": too_long["period"], "credit_code": too_long["credit_code"], "product": "",
+        "rule": "imputed_too_long",
+        "outcome": ["fail" if r > max_consecutive_months else "pass" for r in too_long["months_imputed_running"]],
+        "message": [f"imputed {r} months running ({why})" if r > max_consecutive_months else None
+                    for r, why in zip(too_long["months_imputed_running"], too_long["why"])],
+    })
+    findings = pd.concat([findings, *[p[2] for p in parts]], ignore_index=True)[list(FINDING_COLUMNS)]
+    findings["period"] = pd.to_datetime(findings["period"])
+    for column in ("period", "base_period"):
+        out_lines[column] = pd.to_datetime(out_lines[column])
+    return Imputation(lines=out_lines[list(IMPUTED_COLUMNS)], status=status[list(STATUS_COLUMNS)], findings=findings)
+
+
+def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})

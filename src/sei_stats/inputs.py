@@ -19,9 +19,9 @@ import pandera.pandas as pa
 
 from . import period as periods
 from .config import DataPaths
-from .roster import ROSTER_COLUMNS, read_rosters
+from .roster import ROSTER_COLUMNS, WINDOW_COLUMNS, read_rosters
 from .schemas.reference import check, gdp_schema, va_rates_schema
-from .schemas.reviews import REVIEW_COLUMNS, ReviewError, reviews_schema
+from .schemas.reviews import OPTIONAL_COLUMNS, REVIEW_COLUMNS, ReviewError, reviews_schema
 
 
 class InputMissing(ValueError):
@@ -66,7 +66,8 @@ def _read_va_rates(paths: DataPaths) -> pd.DataFrame:
 def _read_roster(paths: DataPaths) -> pd.DataFrame:
     rosters = read_rosters(paths)
     if not rosters:
-        return pd.DataFrame({c: pd.Series(dtype="str") for c in ROSTER_COLUMNS} | {"year": pd.Series(dtype="int64")})
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in ROSTER_COLUMNS}
+                            | {c: pd.Series(dtype="datetime64[us]") for c in WINDOW_COLUMNS} | {"year": pd.Series(dtype="int64")})
     return pd.concat([r.assign(year=y) for y, r in rosters.items()], ignore_index=True)
 
 
@@ -86,6 +87,8 @@ def read_reviews(paths: DataPaths) -> pd.DataFrame:
         if not re.fullmatch(periods.PATTERN + r"\.csv", path.name):
             raise ReviewError(f"{path}: a review file is named after its report period, YYYY-MM.csv")
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = frame.assign(**{c: v for c, v in OPTIONAL_COLUMNS.items() if c not in frame.columns})
+        frame[list(OPTIONAL_COLUMNS)] = frame[list(OPTIONAL_COLUMNS)].replace("", None).fillna(OPTIONAL_COLUMNS)
         missing = [c for c in REVIEW_COLUMNS if c not in frame.columns]
         if missing:
             raise ReviewError(f"{path}: line 1: missing columns {', '.join(missing)}")

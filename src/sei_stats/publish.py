@@ -135,7 +135,7 @@ def verify(con: duckdb.DuckDBPyConnection, stored: set[str]) -> dict[str, int]:
         "AND database_name = current_database() UNION ALL SELECT schema_name || '.' || table_name "
         "FROM duckdb_tables() WHERE database_name = current_database() ORDER BY 1").fetchall()
     for (name,) in relations:
-        if name in answered:
+        if name in answered and not name.startswith("qa"):  # qa.*: the UI reports their row counts
             continue
         try:
             rows[name] = len(con.execute(f"SELECT * FROM {name}").fetchall())

@@ -103,6 +103,11 @@ def _write_manifest(paths: DataPaths, manifest: dict) -> None:
     os.replace(partial, target)
 
 
+def current_catalog_as_of(paths: DataPaths) -> str:
+    """The month whose catalog the latest reclassification classified the history by."""
+    return _read_manifest(paths)["as_of"]
+
+
 def current_reclassification(paths: DataPaths, landings: dict[str, Path]) -> dict[str, Path] | None:
     """The reclassified file of each landing in ``landings``, when the latest reclassification covered
     exactly those landings; else None (the current-catalog views are then not published)."""

@@ -20,6 +20,8 @@ _COMMENT = re.compile(r"\bCOMMENT\s+ON\s+(?:TABLE|VIEW)\s+(\w+)\.(\w+)\s+IS\s+'(
 _ANY_COMMENT = re.compile(r"\bCOMMENT\s+ON\s+\w+\s+[\w.\"]+\s+IS\s+'(?:[^']|'')*'", re.IGNORECASE)
 _NAME = re.compile(r"\b(" + "|".join(SCHEMAS) + r")\.(\w+)\b")
 RULE_ENGINE = "rules/*.sql"
+# The tables sql/fact_scope.sql creates empty and sei_stats.scope fills.
+SCOPE_TABLES = ("fact.frame_classes", "fact.imputed_lines", "fact.frame_findings", "qa.frame")
 
 
 @dataclass(frozen=True)
@@ -128,8 +130,9 @@ def lineage() -> dict[str, set[str]]:
             continue
         for key, statement in f.statements().items():
             direct[key] = _reads(statement, {key})
-    # Filled by sei_stats.impute (Python) from the roster and the final lines, not by SQL.
-    direct["fact.imputed_lines"] = direct.get("fact.imputed_lines", set()) | {"ref.roster", "fact.lines"}
+    # Filled by sei_stats.scope (Python) from the frame and the final lines, not by SQL.
+    for table in SCOPE_TABLES:
+        direct[table] = direct.get(table, set()) | {"fact.scope_lines", "fact.frame", "fact.lines", "ref.catalog"}
     closed: dict[str, set[str]] = {}
 
     def close(key: str) -> set[str]:

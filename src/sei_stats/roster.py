@@ -1,12 +1,20 @@
-"""The survey roster (调查单位名录): raw/roster/YYYY.csv, the enterprises expected to report in a year."""
+"""The survey roster (调查单位名录): raw/roster/YYYY.csv, the year's frame of units expected to report.
+
+Optional columns active_from and active_to (YYYY-MM, inclusive, within the year) give a unit's live
+window: a unit that opens or closes during the year is in scope only in those months.
+"""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from . import period as periods
 from .config import DataPaths
 
 ROSTER_COLUMNS = ("credit_code", "enterprise_name", "district_code", "zone_id", "industry_code", "area")
+WINDOW_COLUMNS = ("active_from", "active_to")
 
 
 class RosterError(ValueError):
@@ -22,11 +30,23 @@ def read_roster(paths: DataPaths, year: int) -> pd.DataFrame | None:
     missing = [c for c in ROSTER_COLUMNS if c not in frame.columns]
     if missing:
         raise RosterError(f"{path}: line 1: missing columns {', '.join(missing)}")
-    frame = frame[list(ROSTER_COLUMNS)].apply(lambda s: s.str.strip())
+    frame = frame.assign(**{c: "" for c in WINDOW_COLUMNS if c not in frame.columns})
+    frame = frame[[*ROSTER_COLUMNS, *WINDOW_COLUMNS]].apply(lambda s: s.str.strip())
     frame["credit_code"] = frame["credit_code"].str.upper()
     twice = frame[frame.duplicated("credit_code", keep="first")]
     if len(twice):
         raise RosterError(f"{path}: line {twice.index[0] + 2}: credit_code {twice.iloc[0]['credit_code']} is listed twice")
+    for column in WINDOW_COLUMNS:
+        for index, value in frame[column].items():
+            if value and not (re.fullmatch(periods.PATTERN, value) and periods.year(value) == year):
+                raise RosterError(f"{path}: line {index + 2}: {column} {value!r} is not a month YYYY-MM of {year}")
+    backwards = frame[(frame["active_from"] != "") & (frame["active_to"] != "") & (frame["active_from"] > frame["active_to"])]
+    if len(backwards):
+        row = backwards.iloc[0]
+        raise RosterError(f"{path}: line {backwards.index[0] + 2}: active_from {row['active_from']} is after "
+                          f"active_to {row['active_to']}")
+    for column in WINDOW_COLUMNS:  # first day of the month, or None: open at that end
+        frame[column] = frame[column].map(lambda v: pd.Timestamp(periods.first_day(v)) if v else None)
     return frame
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 # Where every received line ends, exactly one each (docs/data-contract.md).
 ACCEPTED, REJECTED, SUPERSEDED = "accepted", "rejected", "superseded"
 DUPLICATE, NOT_A_RETURN, HELD = "duplicate", "not_a_return", "held"
+OUT_OF_SCOPE = "out_of_scope"
 BUCKET_LABELS = {
     ACCEPTED: "接受",
     REJECTED: "剔除",
@@ -17,6 +18,7 @@ BUCKET_LABELS = {
     DUPLICATE: "重复行",
     NOT_A_RETURN: "非报表行",
     HELD: "待审暂缓",
+    OUT_OF_SCOPE: "不在调查范围",
 }
 BUCKETS = tuple(BUCKET_LABELS)
 
@@ -40,8 +42,28 @@ LEVEL_LABELS = {
 }
 LEVELS = tuple(LEVEL_LABELS)
 
-# Where a rule runs.
-ENGINES = ("pandera", "python", "sql")
+# Where a rule runs: at landing (pandera, python), over the landed months (sql), or in the per-year
+# step that imputes over the survey frame (frame: sei_stats.scope).
+ENGINES = ("pandera", "python", "sql", "frame")
+
+# Where the prior (上年同期) a line's growth is computed on comes from (docs/data-contract.md, growth).
+PRIOR_SOURCE_LABELS = {
+    "reported": "企业填报",
+    "last_year_return": "上年同期报表",
+    "new_unit": "新增单位(上年同期为0)",
+    "new_product": "新增产品(上年同期为0)",
+    "stratum_growth": "按层增速推算",
+    "not_available": "无上年同期资料",
+}
+PRIOR_SOURCES = tuple(PRIOR_SOURCE_LABELS)
+
+# How a unit of the survey frame entered it.
+FRAME_SOURCE_LABELS = {
+    "roster": "调查单位名录",
+    "not_on_roster": "名录外报送单位",
+    "derived": "由报表推定(无名录)",
+}
+FRAME_SOURCES = tuple(FRAME_SOURCE_LABELS)
 
 # A reviewer's decision on a hold or warn finding (raw/reviews/).
 DECISION_LABELS = {"accept": "接受", "reject": "剔除", "correct": "更正"}
@@ -64,4 +86,6 @@ VOCABULARIES = {
     "severities": (SEVERITY_LABELS, "What a line failing a rule becomes"),
     "levels": (LEVEL_LABELS, "What a rule confronts: a field, a record, records, periods or sources"),
     "decisions": (DECISION_LABELS, "A reviewer's decision on a hold or warn finding"),
+    "prior_sources": (PRIOR_SOURCE_LABELS, "Where the prior (上年同期) a line's growth is computed on comes from"),
+    "frame_sources": (FRAME_SOURCE_LABELS, "How a unit entered the year's survey frame (名录库)"),
 }

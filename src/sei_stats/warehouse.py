@@ -3,7 +3,8 @@
 `build_relations` creates them in a DuckDB connection from the SQL of sql/ (read as data by
 sei_stats.relations); sei_stats.publish puts them into the two published files. The facts stay
 in the landed Parquet files, read by the views when queried; the imputed lines of
-non-respondents are stored, the one step that reads the whole history at publish time.
+live units without a usable figure are stored (sei_stats.scope), the one step that reads the
+whole history at publish time.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ import pandas as pd
 from . import relations
 from .catalog import read_districts, read_nbs_categories, read_products, read_targets
 from .config import DataPaths
-from .impute import CARRIED, impute
 from .inputs import INPUTS, InputMissing, versions
-from .roster import read_rosters
+from .reclassify import catalog_in_force, current_catalog_as_of
+from .scope import fill as fill_scope
 from .schemas.rules import load_rules
 from .settings import SECTIONS, Settings
 from .vocabulary import VOCABULARIES
@@ -101,28 +102,10 @@ def _create_views(con: duckdb.DuckDBPyConnection, files: list[Path], settings: S
             raise PublishError(f"sql/{f.name}{' (' + suffix + ')' if suffix else ''}: {err}") from err
 
 
-def _fill_imputed(con: duckdb.DuckDBPyConnection, rosters: dict, min_respondents: int, *, suffix: str) -> None:
-    """Impute non-respondents from the final accepted lines (after holds and reviews) into fact.imputed_lines."""
-    if not rosters:
-        return
-    lines = con.execute(f"""
-        SELECT period, {", ".join(c for c in CARRIED)}, CAST(output_ytd AS DOUBLE) AS output_ytd,
-               CAST(output_ytd_prior AS DOUBLE) AS output_ytd_prior
-        FROM fact{suffix}.lines WHERE status = 'accepted'
-    """).df()
-    reported = con.execute(f"SELECT DISTINCT period, credit_code FROM fact{suffix}.lines "
-                           "WHERE status <> 'not_a_return' AND credit_code IS NOT NULL").df()
-    imputed = impute(lines, rosters, min_respondents, reported)
-    if len(imputed):
-        con.register("imputed", imputed)
-        con.execute(f"INSERT INTO fact{suffix}.imputed_lines BY NAME SELECT * FROM imputed")
-        con.unregister("imputed")
-
-
 def _inherit_fact_comments(con: duckdb.DuckDBPyConnection) -> None:
     """A column of a fact view means what the same-named column of fact.lines (else fact.received_lines,
-    else fact.imputed_lines) means."""
-    for source in ("lines", "received_lines", "imputed_lines"):
+    else the other fact tables and views of the frame step, in this order) means."""
+    for source in ("lines", "received_lines", "imputed_lines", "scope_lines", "frame_units", "frame_findings", "figure_lines"):
         con.execute(f"""
             SELECT c.schema_name, c.table_name, c.column_name, r.comment FROM duckdb_columns() c
             JOIN duckdb_columns() r ON r.schema_name = c.schema_name AND r.table_name = '{source}'
@@ -183,15 +166,17 @@ def build_relations(con: duckdb.DuckDBPyConnection, paths: DataPaths, landings: 
     ref_sql = next(f for f in relations.sql_files(_sql_rules(settings)) if f.name == "ref.sql")
     con.execute(ref_sql.text)
     _load_reference(con, paths, settings)
-    rosters = read_rosters(paths)
     min_respondents = int(settings.imputation["min_stratum_respondents"])
+    max_months = int(settings.rule_params["imputed_too_long"]["max_consecutive_months"])
+    catalog = read_products(paths.catalog)
     _create_views(con, list(landings.values()), settings, suffix="")
-    _fill_imputed(con, rosters, min_respondents, suffix="")
+    fill_scope(con, catalog, min_respondents, max_months, suffix="")
     if reclassified:
         for schema in ("fact", "mart", "qa"):
             con.execute(f"CREATE SCHEMA {schema}{CURRENT}")
         _create_views(con, [reclassified[p] for p in landings], settings, suffix=CURRENT)
-        _fill_imputed(con, rosters, min_respondents, suffix=CURRENT)
+        in_force = catalog_in_force(catalog, current_catalog_as_of(paths))
+        fill_scope(con, in_force, min_respondents, max_months, suffix=CURRENT)
     _inherit_fact_comments(con)
     missing = uncommented_columns(con)
     if missing:

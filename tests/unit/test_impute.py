@@ -1,4 +1,4 @@
-"""Ratio imputation of non-respondents, computed by hand.
+"""Ratio imputation of live units without a usable figure, computed by hand.
 
 Stratum 高端装备与新材料 (R1, R2 in 210211; R3 in 210213), output in 千元:
   2018-01: R1 100, R2 200, R3 300, N 50          → N reported
@@ -34,39 +34,99 @@ def roster() -> pd.DataFrame:
                           "industry_code": "3491", "area": "高端装备与新材料"} for c, d in DISTRICT.items()])
 
 
-def accepted_lines() -> pd.DataFrame:
+def scope_lines(months: dict = MONTHS, product: str = "工业机器人") -> pd.DataFrame:
+    """Accepted lines of live units as fact.scope_lines gives them (prior: the one used for growth)."""
     rows = []
-    for period, values in MONTHS.items():
+    for period, values in months.items():
         for code, (ytd, prior) in values.items():
-            rows.append({"period": pd.Timestamp(period + "-01"), "credit_code": code, "enterprise_name": f"企业{code[-4:]}",
-                         "district_code": DISTRICT[code], "industry_code": "3491", "product_code": None,
-                         "product_name": "工业机器人", "is_sei": True, "match_kind": "industry", "catalog_code": "3491",
-                         "area": "高端装备与新材料", "field": "智能装备", "key_field": True, "nbs_code": "2.1",
-                         "nbs_edition": None, "catalog_version": "v", "output_ytd": float(ytd),
-                         "output_ytd_prior": None if prior is None else float(prior)})
+            rows.append({"period": pd.Timestamp(period + "-01"), "source_file": f"{period}/r.csv", "line_number": 2,
+                         "credit_code": code, "enterprise_name": f"企业{code[-4:]}", "district_code": DISTRICT[code],
+                         "industry_code": "3491", "product_code": None, "product_name": product, "product_key": product,
+                         "catalog_version": "v", "output_ytd": float(ytd),
+                         "prior": None if prior is None else float(prior)})
     return pd.DataFrame(rows)
 
 
+def frame_of(months, units=DISTRICT) -> pd.DataFrame:
+    """Every unit live in every month (a roster without windows)."""
+    return pd.DataFrame([{"period": pd.Timestamp(m + "-01"), "credit_code": c, "enterprise_name": f"企业{c[-4:]}",
+                          "district_code": d, "industry_code": "3491", "area": "高端装备与新材料", "frame_source": "roster",
+                          "live": True} for m in months for c, d in units.items()])
+
+
+def returned_of(lines: pd.DataFrame) -> pd.DataFrame:
+    return lines.assign(status="accepted")[["period", "credit_code", "product_key", "status"]]
+
+
+def run(lines, frame, returned=None, min_respondents=3, max_months=3):
+    return impute(lines, frame, returned_of(lines) if returned is None else returned, min_respondents, max_months)
+
+
 def test_non_respondents_are_imputed_by_ratio_with_stratum_fallback():
-    got = impute(accepted_lines(), {2018: roster(), 2019: roster()}, min_respondents=3)
+    got = run(scope_lines(), frame_of(MONTHS)).lines
     got = got.assign(period=got["period"].dt.strftime("%Y-%m"), base_period=pd.to_datetime(got["base_period"]).dt.strftime("%Y-%m"))
     assert got[["period", "credit_code", "output_ytd", "factor", "stratum", "base_period"]].values.tolist() == [
         ["2018-02", N, 100.0, pytest.approx(2.0), "高端装备与新材料", "2018-01"],
         ["2018-03", N, 150.0, pytest.approx(3.0), "高端装备与新材料", "2018-01"],
         ["2019-01", N, 75.0, pytest.approx(1.5), "高端装备与新材料", "2018-01"],
     ]
-    assert got["method"].tolist()[1:] == ["ratio to the last reported month", "own figure a year earlier × stratum growth"]
+    assert got["method"].tolist()[1:] == ["ratio to the last usable month", "own figure a year earlier × stratum growth"]
+    assert set(got["imputation"]) == {"unit"} and set(got["reason"]) == {"no return"}
+    # 2019-01: N's own 2018-01 figure (50) is its prior, so 75 / 50 − 1 = 50% is its stratum's growth;
+    # 2018: no line has a prior (2017 not in the warehouse), so neither has N's
+    assert got["prior"].tolist()[2] == 50.0 and got["prior_source"].tolist() == ["not_available"] * 2 + ["last_year_return"]
 
 
 def test_the_finest_stratum_is_used_when_it_has_enough_respondents():
-    got = impute(accepted_lines(), {2018: roster()}, min_respondents=2)
-    assert got["stratum"].tolist() == ["高端装备与新材料·210211", "高端装备与新材料·210211"]
-    assert got["output_ytd"].tolist() == [103.333, 155.0]  # 50 × 620/300 and 50 × 930/300, rounded to 1 元
+    got = run(scope_lines(), frame_of(MONTHS), min_respondents=2).lines
+    assert got["stratum"].tolist()[:2] == ["高端装备与新材料·210211", "高端装备与新材料·210211"]
+    assert got["output_ytd"].tolist()[:2] == [103.333, 155.0]  # 50 × 620/300 and 50 × 930/300, rounded to 1 元
 
 
-def test_a_year_without_a_roster_imputes_nothing():
-    assert impute(accepted_lines(), {}, min_respondents=3).empty
-    assert set(impute(accepted_lines(), {2019: roster()}, 3)["period"].dt.year) == {2019}
+def test_a_unit_out_of_scope_is_neither_counted_nor_imputed():
+    frame = frame_of(MONTHS)
+    closed = frame["period"].between(pd.Timestamp("2018-02-01"), pd.Timestamp("2018-12-01"))
+    frame.loc[(frame["credit_code"] == N) & closed, "live"] = False  # closed after January 2018
+    got = run(scope_lines(), frame)
+    assert got.lines["period"].dt.strftime("%Y-%m").tolist() == ["2019-01"]  # live again in 2019's frame
+    assert len(got.status) == 4 + 3 + 3 + 4  # live units only: 2018-01 all four, 02 and 03 three, 2019-01 four
+
+
+# R1–R3 report 1–6月 (output 100·m, 200·m, 300·m); N reports January only.
+SIX = {f"2018-{m:02d}": {R1: (100 * m, None), R2: (200 * m, None), R3: (300 * m, None)} | ({N: (50, None)} if m == 1 else {})
+       for m in range(1, 7)}
+
+
+def test_a_unit_imputed_more_than_three_months_running_is_listed():
+    got = run(scope_lines(SIX), frame_of(SIX))
+    running = got.status[got.status["credit_code"] == N][["period", "months_imputed_running"]]
+    assert running["months_imputed_running"].tolist() == [0, 1, 2, 3, 4, 5]
+    fails = got.findings[(got.findings["rule"] == "imputed_too_long") & (got.findings["outcome"] == "fail")]
+    assert fails["period"].dt.strftime("%Y-%m").tolist() == ["2018-05", "2018-06"]
+    assert fails["message"].tolist()[0] == "imputed 4 months running (no return)"
+    # 5月: N = 50 × (500 + 1000 + 1500) / (100 + 200 + 300) = 50 × 5 = 250
+    assert got.lines.loc[got.lines["period"] == pd.Timestamp("2018-05-01"), "output_ytd"].tolist() == [250.0]
+
+
+def test_a_held_line_of_a_responding_unit_is_imputed_and_a_dropped_line_flagged():
+    lines = scope_lines(SIX)
+    second = lines[lines["credit_code"] == R1].assign(product_name="伺服电机", product_key="伺服电机", output_ytd=lambda f: f["output_ytd"] / 10)
+    lines = pd.concat([lines, second], ignore_index=True)
+    returned = returned_of(lines)
+    # 3月: R1's 伺服电机 line is held (its return has it, not accepted); 5月: R1 leaves it out of its return
+    held = (lines["credit_code"] == R1) & (lines["product_key"] == "伺服电机") & lines["period"].isin([pd.Timestamp("2018-03-01")])
+    dropped = (lines["credit_code"] == R1) & (lines["product_key"] == "伺服电机") & (lines["period"] == pd.Timestamp("2018-05-01"))
+    returned.loc[held.to_numpy(), "status"] = "held"
+    returned = returned[~dropped.to_numpy()]
+    got = run(lines[~(held | dropped)], frame_of(SIX), returned, min_respondents=2)
+    line = got.lines[got.lines["imputation"] == "line"]
+    # from its own 2月 (20) × the movement 2月 → 3月 of the complete returns (R1's is not: R2 + R3,
+    # 1500 / 1000 = 1.5) = 30
+    assert line[["credit_code", "product_key", "output_ytd", "reason"]].values.tolist() == [[R1, "伺服电机", 30.0, "line held or rejected"]]
+    dropped_found = got.findings[(got.findings["rule"] == "line_dropped_from_cumulative") & (got.findings["outcome"] == "fail")]
+    assert dropped_found[["credit_code", "product"]].values.tolist() == [[R1, "伺服电机"]]
+    assert dropped_found["period"].dt.strftime("%Y-%m").tolist() == ["2018-05"]
+    assert dropped_found["message"].tolist() == ["伺服电机: 40.000 千元 in 1–4月 is absent from the return of 1–5月"]
 
 
 def test_published_totals_state_their_imputed_share_and_the_response_rate(tmp_path):
@@ -81,14 +141,15 @@ def test_published_totals_state_their_imputed_share_and_the_response_rate(tmp_pa
     with duckdb.connect(str(publish(paths).path), read_only=True) as con:
         monthly = con.execute("SELECT strftime(period, '%Y-%m'), output_value * 100000, output_imputed * 100000, imputed_share, n_enterprises "
                               "FROM mart.indicators_monthly ORDER BY period").fetchall()
-        quality = con.execute("SELECT strftime(period, '%Y-%m'), roster_enterprises, respondents, response_rate, imputed_enterprises "
+        quality = con.execute("SELECT strftime(period, '%Y-%m'), live_units, respondents, response_rate, imputed_enterprises "
                               "FROM mart.data_quality ORDER BY period").fetchall()
         growth = con.execute("SELECT output_growth FROM mart.indicators_monthly WHERE period = DATE '2019-01-01'").fetchone()[0]
     assert monthly[1] == ("2018-02", pytest.approx(1300), pytest.approx(100), pytest.approx(100 / 1300), 4)
     assert monthly[3] == ("2019-01", pytest.approx(975), pytest.approx(75), pytest.approx(75 / 975), 4)
     assert quality[0] == ("2018-01", 4, 4, 1.0, 0)
     assert quality[1] == ("2018-02", 4, 3, 0.75, 1)
-    assert growth == pytest.approx(900 / 600 - 1)  # imputed lines stay out of comparable growth
+    # N's imputed 75 enters growth with its own 2018-01 figure 50 as its prior: (900 + 75) / (600 + 50) − 1
+    assert growth == pytest.approx(975 / 650 - 1)
 
 
 def test_a_late_return_replaces_its_imputation_at_the_publish_that_includes_it(tmp_path):

@@ -28,6 +28,10 @@ def test_every_python_and_sql_rule_is_implemented_where_the_registry_says():
     # a cross-period rule is one file of sql/rules/, named after it, that decides ``failed``
     files = {p.stem: p.read_text(encoding="utf-8") for p in (REPO_ROOT / "src" / "sei_stats" / "sql" / "rules").glob("*.sql")}
     assert set(files) == by_engine("sql")
+    # a frame rule is judged in the step over the survey frame, which names it
+    impute = (REPO_ROOT / "src" / "sei_stats" / "impute.py").read_text(encoding="utf-8")
+    assert by_engine("frame") == {"imputed_too_long", "line_dropped_from_cumulative"}
+    assert all(f'"{name}"' in impute for name in by_engine("frame"))
     assert all(re.search(r"\bAS failed\b", text) and re.search(r"\bAS message\b", text) for text in files.values())
 
 

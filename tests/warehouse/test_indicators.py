@@ -5,7 +5,7 @@
 2018-03: A 8,000,000 (7,000,000), B 2,000,000 (2,500,000): output 100亿元; growth 10/9.5 − 1;
   value added 80×0.25 + 20×0.30 = 26亿元; share 26/1100 (Q1).
 2018-12: A 36,000,000 (30,000,000), B 12,000,000 (10,000,000), D 2,000,000 (no prior); C 6,000,000.
-  output 500亿元; growth 48/40 − 1 = 0.2 (D left out); value added 360×0.25 + 140×0.30 = 132亿元;
+  output 500亿元; growth 50/40 − 1 = 0.25 (D is a new unit: it enters with a prior of 0, NBS scope); value added 360×0.25 + 140×0.30 = 132亿元;
   share 132/4400 = 0.03; 3 enterprises.
 """
 
@@ -38,15 +38,17 @@ def test_monthly_indicators(city):
                     "FROM mart.indicators_monthly ORDER BY period")
     assert got[0] == ("2017-12", approx(400), approx(330), approx(40 / 33 - 1), approx(105), 4000, approx(105 / 4000), 2)
     assert got[1] == ("2018-03", approx(100), approx(95), approx(10 / 9.5 - 1), approx(26), 1100, approx(26 / 1100), 2)
-    assert got[2] == ("2018-12", approx(500), approx(400), approx(0.2), approx(132), 4400, approx(0.03), 3)
+    assert got[2] == ("2018-12", approx(500), approx(400), approx(0.25), approx(132), 4400, approx(0.03), 3)
 
 
 def test_annual_indicators_only_for_complete_years_and_chain_linked_growth(city):
     con = build(city)
     got = rows(con, "SELECT * FROM mart.indicators_annual ORDER BY year")
-    assert got == [  # no roster: nothing imputed
-        (2017, approx(400), approx(40 / 33 - 1), approx(105), 4000, approx(0.02625), None, 2, 0.0, None),  # the baseline: no plan's year
-        (2018, approx(500), approx(0.2), approx(132), 4400, approx(0.03), approx(0.2), 3, 0.0, "test-plan"),
+    assert got == [  # every unit reported every month it was live: nothing imputed
+        (2017, approx(400), approx(400), approx(330), approx(40 / 33 - 1), approx(105), 4000, approx(0.02625), None, 2,
+         0.0, 0.0, None),  # the baseline: no plan's year
+        (2018, approx(500), approx(500), approx(400), approx(0.25), approx(132), 4400, approx(0.03), approx(0.25), 3,
+         0.0, 0.0, "test-plan"),
     ]
 
 
@@ -54,15 +56,16 @@ def test_baseline_year_is_configurable(city):
     (city.catalog / "targets.yaml").write_text(TARGETS_YAML.replace("baseline_year: 2017", "baseline_year: 2016"), encoding="utf-8")
     con = build(city)
     got = rows(con, "SELECT year, avg_growth_since_baseline, plan_id FROM mart.indicators_annual ORDER BY year")
-    assert got == [(2017, approx(40 / 33 - 1), "test-plan"), (2018, approx(((40 / 33) * 1.2) ** 0.5 - 1), "test-plan")]
+    assert got == [(2017, approx(40 / 33 - 1), "test-plan"), (2018, approx(((40 / 33) * 1.25) ** 0.5 - 1), "test-plan")]
 
 
 def test_output_by_area_and_data_quality(city):
     con = build(city)
+    # D (20亿元, new in 2018) enters 高端装备与新材料 with a prior of 0: 140 / 100 − 1
     assert rows(con, "SELECT area, output_ytd, output_ytd_prior, growth, n_enterprises FROM mart.output_by_area "
                      "WHERE period = DATE '2018-12-01' ORDER BY area") == [
         ("新一代信息技术", approx(360), approx(300), approx(0.2), 1),
-        ("高端装备与新材料", approx(140), approx(100), approx(0.2), 2),
+        ("高端装备与新材料", approx(140), approx(100), approx(0.4), 2),
     ]
     assert rows(con, "SELECT rows_received, rows_accepted, rows_rejected, rows_superseded, rows_blank_prior, "
                      "rows_unclassified, output_unclassified, output_no_va_rate FROM mart.data_quality WHERE period = DATE '2018-12-01'") == [
@@ -74,7 +77,7 @@ def test_output_by_national_category_uses_each_entrys_own_code(city):
     assert rows(con, "SELECT nbs_level1_code, nbs_level1_name, nbs_code, nbs_name, output_ytd, growth, n_enterprises "
                      "FROM mart.output_by_nbs_category WHERE period = DATE '2018-12-01' ORDER BY nbs_code") == [
         ("1", "新一代信息技术产业", "1.2", "电子核心产业", approx(360), approx(0.2), 1),
-        ("2", "高端装备制造产业", "2.1", "智能制造装备产业", approx(140), approx(0.2), 2),
+        ("2", "高端装备制造产业", "2.1", "智能制造装备产业", approx(140), approx(0.4), 2),
     ]
 
 
@@ -91,10 +94,10 @@ def test_target_progress_projects_from_the_last_complete_year(city):
     con = build(city)
     got = {r[0]: r[1:] for r in rows(con, "SELECT indicator, actual_value, target_value, gap, projected_value, strftime(as_of, '%Y-%m'), "
                                           "status, final, reason, judged_value FROM mart.target_progress")}
-    # output 500 × 1.2² = 720 → 720.0 < 5000
-    assert got["output_value"] == (approx(500), 5000, approx(-4500), approx(500 * 1.2 ** 2), "2018-12", "behind", False, None, 720.0)
-    # growth so far 20.0% ≥ 18% − 0.5 pp
-    assert got["avg_growth_since_baseline"] == (approx(0.2), 0.18, approx(0.02), approx(0.2), "2018-12", "on track", False, None, 0.2)
+    # output 500 × 1.25² = 781.25 → 781.3 < 5000
+    assert got["output_value"] == (approx(500), 5000, approx(-4500), approx(500 * 1.25 ** 2), "2018-12", "behind", False, None, 781.3)
+    # growth so far 25.0% ≥ 18% − 0.5 pp
+    assert got["avg_growth_since_baseline"] == (approx(0.25), 0.18, approx(0.07), approx(0.25), "2018-12", "on track", False, None, 0.25)
     # share 0.03 × (0.03 / 0.02625)² = 0.0392 → 3.9% < 15%
     share_rate = 0.03 / 0.02625
     assert got["gdp_share"] == (approx(0.03), 0.15, approx(-0.12), approx(0.03 * share_rate ** 2), "2018-12", "behind", False, None, 0.039)

@@ -175,7 +175,8 @@ def test_a_missing_target_year_cannot_be_judged_on_later_years(tmp_path):
                                               "target year 2020 not complete (its December not landed)", None)
 
 
-# A 2017–2018 plan whose 2018 growth is A's alone (B reports no prior): 18%左右 within 0.5 percentage point.
+# A 2017–2018 plan whose 2018 growth moves with A alone (B is flat at 1,000,000 千元, its prior the same):
+# 18%左右 within 0.5 percentage point. Growth = (A + 1,000,000) / 11,000,000 − 1.
 GROWTH_PLAN = """plans:
   - plan_id: g
     title: 增长
@@ -188,16 +189,16 @@ GROWTH_PLAN = """plans:
 
 
 @pytest.mark.parametrize("a_2018, tolerance, status, judged", [
-    ("11760000", 0.005, "met", 0.176),     # 11,760,000 / 10,000,000 − 1 = 17.6% ≥ 18% − 0.5 pp
-    ("11740000", 0.005, "missed", 0.174),  # 17.4% < 17.5%
-    ("11796000", 0, "met", 0.18),          # 17.96% prints 18.0%: judged as printed, met even with no tolerance
-    ("11794000", 0, "missed", 0.179),      # 17.94% prints 17.9%
+    ("11936000", 0.005, "met", 0.176),     # 12,936,000 / 11,000,000 − 1 = 17.6% ≥ 18% − 0.5 pp
+    ("11914000", 0.005, "missed", 0.174),  # 17.4% < 17.5%
+    ("11975600", 0, "met", 0.18),          # 17.96% prints 18.0%: judged as printed, met even with no tolerance
+    ("11973400", 0, "missed", 0.179),      # 17.94% prints 17.9%
 ])
 def test_about_a_rate_is_judged_as_printed_within_its_tolerance(tmp_path, a_2018, tolerance, status, judged):
-    decembers = {2017: ("10000000", "9000000", "1000000", ""), 2018: (a_2018, "10000000", "1000000", "")}
+    decembers = {2017: ("10000000", "9000000", "1000000", "1000000"), 2018: (a_2018, "10000000", "1000000", "1000000")}
     paths = make_city(tmp_path / "data", [2017, 2018], GROWTH_PLAN.replace("TOL", str(tolerance)), decembers)
     got = progress(publish_years(paths, [2017, 2018]))
-    growth = int(a_2018) / 10_000_000 - 1
+    growth = (int(a_2018) + 1_000_000) / 11_000_000 - 1
     assert got[("g", "avg_growth_since_baseline")] == (approx(growth), approx(growth), "2018-12", status, True, None, judged)
 
 
@@ -206,8 +207,9 @@ def test_output_reached_before_the_target_year_is_met_not_final(city):
     for period in ("2017-12", "2018-03", "2018-12"):
         land_month(city, period)
     got = progress(duckdb.connect(str(publish(city).detail), read_only=True))
-    # 2018: 500 ≥ 450 two years early (projection 500 × 1.2² = 720); growth is never met before 2020: 20.0% on track.
-    assert got[("test-plan", "output_value")] == (approx(500), approx(720), "2018-12", "met", False, None, 500.0)
+    # 2018: 500 ≥ 450 two years early (projection 500 × 1.25² = 781.25, D a new unit in growth); growth is never
+    # met before 2020: 25.0% on track.
+    assert got[("test-plan", "output_value")] == (approx(500), approx(781.25), "2018-12", "met", False, None, 500.0)
     assert got[("test-plan", "avg_growth_since_baseline")][3:5] == ("on track", False)
 
 

@@ -1,7 +1,7 @@
 """Every value in range or refused, end to end, on the small city of conftest.py computed by hand (千元).
 
 2018-12 as in test_indicators.py — A 36,000,000 (prior 30,000,000, rate 0.25), B 12,000,000 (10,000,000,
-rate 0.30), D 2,000,000 (no prior, 0.30), C not SEI: output 500亿元, growth 48/40 − 1 = 0.2, value added
+rate 0.30), D 2,000,000 (a new unit: prior 0, 0.30), C not SEI: output 500亿元, growth 50/40 − 1 = 0.25, value added
 360×0.25 + 140×0.30 = 132亿元 — and besides:
   N   a new robot maker, 4,000,000,000 (prior 3,500,000,000): 元 typed as 千元, 40,000亿元 on one line —
       held (output_ytd_implausible) until a reviewer decides; accepted, it adds 40,000亿元 of output,
@@ -10,7 +10,7 @@ rate 0.30), D 2,000,000 (no prior, 0.30), C not SEI: output 500亿元, growth 48
       10,000,000亿元 and 1e12 × 0.25 = 2,500,000亿元 of value added;
   X   99999999999999999999 (20 digits, prior 1000): beyond the range stored, rejected;
   Y   ٣٤٥ (Arabic-Indic digits, prior 1000): no number, rejected.
-Neither X's nor Y's prior enters the growth base: 2018-12 stays at 500亿元, 0.2 and 132亿元.
+Neither X's nor Y's prior enters the growth base: 2018-12 stays at 500亿元, 0.25 and 132亿元.
 """
 
 from pathlib import Path
@@ -73,7 +73,7 @@ def test_implausible_lines_are_held_and_values_out_of_range_refused_the_figures_
         assert q(con, f"SELECT status_landed, len(failures), failures[1].rule, failures[1].severity FROM fact.lines "
                       f"WHERE credit_code = '{N}'") == [("held", 1, "output_ytd_implausible", "hold")]
         # the held and refused lines are out of the figures; value added is computed for the others
-        assert december(con) == [(approx(500), approx(400), approx(0.2), approx(132), 3)]
+        assert december(con) == [(approx(500), approx(400), approx(0.25), approx(132), 3)]
         assert q(con, "SELECT output_value, value_added FROM mart.indicators_annual WHERE year = 2018") == [(approx(500), approx(132))]
         queue = q(con, "SELECT credit_code, rule, severity, output_ytd FROM qa.review_queue "
                        "WHERE period = DATE '2018-12-01' ORDER BY credit_code")
@@ -106,7 +106,7 @@ def test_a_reviewer_accepting_a_held_line_puts_it_in_the_figures_without_overflo
         assert (status[N], status[M]) == ("accepted", "accepted")
         output = 500 + 40_000 + 10_000_000
         prior = 400 + 35_000 + 10_000_000
-        growth = (48e6 + 4e9 + 1e12) / (40e6 + 3.5e9 + 1e12) - 1
+        growth = (50e6 + 4e9 + 1e12) / (40e6 + 3.5e9 + 1e12) - 1
         value_added = 132 + 12_000 + 2_500_000
         assert december(con) == [(approx(output), approx(prior), approx(growth), approx(value_added), 5)]
         assert q(con, "SELECT output_value, value_added, gdp_share FROM mart.indicators_annual WHERE year = 2018") == [

@@ -35,30 +35,3 @@ COMMENT ON COLUMN fact.received_lines.nbs_edition IS 'Edition of the national SE
 COMMENT ON COLUMN fact.received_lines.catalog_version IS 'Content hash of catalog/products.csv that classified the month';
 COMMENT ON COLUMN fact.received_lines.landing_id IS 'The landing the line comes from (landed/returns/YYYY-MM/<landing id>.parquet): when it was landed, by which process';
 COMMENT ON COLUMN fact.received_lines.landing_format IS 'Version of the landed file''s layout (publishing refuses other versions)';
-
--- Imputed lines of roster enterprises that did not report (filled by sei_stats.impute at publish).
--- Columns not commented here mean what the same column of fact.received_lines means (copied at publish).
-CREATE TABLE fact.imputed_lines (
-    period DATE, credit_code VARCHAR, enterprise_name VARCHAR, district_code VARCHAR, industry_code VARCHAR,
-    product_code VARCHAR, product_name VARCHAR, is_sei BOOLEAN, match_kind VARCHAR, catalog_code VARCHAR,
-    area VARCHAR, field VARCHAR, key_field BOOLEAN, nbs_code VARCHAR, nbs_edition VARCHAR, catalog_version VARCHAR,
-    output_ytd DECIMAL(18, 3), method VARCHAR, stratum VARCHAR, factor DOUBLE, base_period DATE
-);
-
-COMMENT ON TABLE fact.imputed_lines IS 'Lines imputed for roster enterprises without an accepted return in the month (ratio imputation). Money in 千元.';
-COMMENT ON COLUMN fact.imputed_lines.period IS 'Report period: first day of the month';
-COMMENT ON COLUMN fact.imputed_lines.credit_code IS 'Non-responding enterprise (统一社会信用代码)';
-COMMENT ON COLUMN fact.imputed_lines.enterprise_name IS 'Enterprise name, from the line imputed from';
-COMMENT ON COLUMN fact.imputed_lines.district_code IS 'District (GB/T 2260), from the line imputed from';
-COMMENT ON COLUMN fact.imputed_lines.industry_code IS 'Industry class (GB/T 4754-2017), from the line imputed from';
-COMMENT ON COLUMN fact.imputed_lines.product_code IS 'Product code, from the line imputed from';
-COMMENT ON COLUMN fact.imputed_lines.product_name IS 'Product name, from the line imputed from';
-COMMENT ON COLUMN fact.imputed_lines.is_sei IS 'Strategic emerging, as the line imputed from was classified';
-COMMENT ON COLUMN fact.imputed_lines.match_kind IS 'product or industry, as the line imputed from';
-COMMENT ON COLUMN fact.imputed_lines.catalog_code IS 'Catalog code that classified the line imputed from';
-COMMENT ON COLUMN fact.imputed_lines.catalog_version IS 'Catalog version of the line imputed from';
-COMMENT ON COLUMN fact.imputed_lines.output_ytd IS 'Imputed output value this year to date, 千元 (rounded to 1 元)';
-COMMENT ON COLUMN fact.imputed_lines.method IS 'ratio to the last reported month, or own figure a year earlier × stratum growth';
-COMMENT ON COLUMN fact.imputed_lines.stratum IS 'Stratum whose respondents gave the movement: area·district, area, or 全部 (all)';
-COMMENT ON COLUMN fact.imputed_lines.factor IS 'Movement (or growth factor) applied, a ratio';
-COMMENT ON COLUMN fact.imputed_lines.base_period IS 'The month whose own figure was scaled';

@@ -8,9 +8,11 @@ SELECT l.period,
        c2.name                                                                               AS nbs_name,
        string_agg(DISTINCT l.nbs_edition, ',' ORDER BY l.nbs_edition)                        AS nbs_editions,
        sum(l.output_ytd) / 100000                                                            AS output_ytd,
+       sum(l.output_ytd) FILTER (WHERE l.output_ytd_prior IS NOT NULL) / 100000              AS output_comparable,
        sum(l.output_ytd_prior) / 100000                                                      AS output_ytd_prior,
        sum(l.output_ytd) FILTER (WHERE l.output_ytd_prior IS NOT NULL) / nullif(sum(l.output_ytd_prior), 0) - 1 AS growth,
        count(DISTINCT l.credit_code)                                                         AS n_enterprises,
+       coalesce(sum(l.output_ytd) FILTER (WHERE l.imputed), 0) / 100000                      AS output_imputed,
        coalesce(sum(l.output_ytd) FILTER (WHERE l.imputed), 0) / sum(l.output_ytd)           AS imputed_share
 FROM fact.sei_lines AS l
 LEFT JOIN ref.nbs_categories AS c1 ON c1.code = split_part(l.nbs_code, '.', 1)
@@ -25,7 +27,9 @@ COMMENT ON COLUMN mart.output_by_nbs_category.nbs_code IS 'National level-2 cate
 COMMENT ON COLUMN mart.output_by_nbs_category.nbs_name IS 'National level-2 category name';
 COMMENT ON COLUMN mart.output_by_nbs_category.nbs_editions IS 'Editions the matched entries follow (2012 trial before 2019, 2018 after): a series break';
 COMMENT ON COLUMN mart.output_by_nbs_category.output_ytd IS 'Output value this year to date, 亿元';
-COMMENT ON COLUMN mart.output_by_nbs_category.output_ytd_prior IS 'Same period last year, over the lines that report it, 亿元';
-COMMENT ON COLUMN mart.output_by_nbs_category.growth IS 'Comparable-basis growth (同比) over lines reporting a prior, fraction';
+COMMENT ON COLUMN mart.output_by_nbs_category.output_comparable IS 'Output of the lines with a prior (all unless the same month a year earlier is not in the warehouse), 亿元';
+COMMENT ON COLUMN mart.output_by_nbs_category.output_ytd_prior IS 'Same period last year over this period''s scope of units, 亿元';
+COMMENT ON COLUMN mart.output_by_nbs_category.growth IS 'Comparable-basis growth (同比): output_comparable / output_ytd_prior − 1, fraction';
 COMMENT ON COLUMN mart.output_by_nbs_category.n_enterprises IS 'Enterprises behind the figure (单位数)';
-COMMENT ON COLUMN mart.output_by_nbs_category.imputed_share IS 'Share of output_ytd imputed for non-respondents, fraction';
+COMMENT ON COLUMN mart.output_by_nbs_category.output_imputed IS 'Part of output_ytd imputed, 亿元';
+COMMENT ON COLUMN mart.output_by_nbs_category.imputed_share IS 'Share of output_ytd imputed, fraction';

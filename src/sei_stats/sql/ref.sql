@@ -3,7 +3,7 @@
 
 CREATE TABLE ref.buckets (code VARCHAR, label VARCHAR);
 COMMENT ON TABLE ref.buckets IS 'Where a received line ends, exactly one each (sei_stats.vocabulary)';
-COMMENT ON COLUMN ref.buckets.code IS 'Bucket: accepted, rejected, superseded, duplicate, not_a_return or held';
+COMMENT ON COLUMN ref.buckets.code IS 'Bucket: accepted, rejected, superseded, duplicate, not_a_return, held or out_of_scope';
 COMMENT ON COLUMN ref.buckets.label IS '中文名称';
 
 CREATE TABLE ref.severities (code VARCHAR, label VARCHAR);
@@ -21,12 +21,24 @@ COMMENT ON TABLE ref.decisions IS 'A reviewer''s decision on a hold or warn find
 COMMENT ON COLUMN ref.decisions.code IS 'Decision: accept, reject or correct';
 COMMENT ON COLUMN ref.decisions.label IS '中文名称';
 
-CREATE TABLE ref.rules (name VARCHAR, level VARCHAR, severity VARCHAR, engine VARCHAR, field VARCHAR, zh VARCHAR, en VARCHAR);
+CREATE TABLE ref.prior_sources (code VARCHAR, label VARCHAR);
+COMMENT ON TABLE ref.prior_sources IS 'Where the prior (上年同期) a line''s growth is computed on comes from (sei_stats.vocabulary)';
+COMMENT ON COLUMN ref.prior_sources.code IS 'reported, last_year_return, new_unit, new_product, stratum_growth or not_available';
+COMMENT ON COLUMN ref.prior_sources.label IS '中文名称';
+
+CREATE TABLE ref.frame_sources (code VARCHAR, label VARCHAR);
+COMMENT ON TABLE ref.frame_sources IS 'How a unit entered the year''s survey frame (sei_stats.vocabulary)';
+COMMENT ON COLUMN ref.frame_sources.code IS 'roster, not_on_roster (reported without being on the roster) or derived (a year without a roster)';
+COMMENT ON COLUMN ref.frame_sources.label IS '中文名称';
+
+CREATE TABLE ref.rules (name VARCHAR, level VARCHAR, severity VARCHAR, engine VARCHAR, field VARCHAR, decisions VARCHAR[],
+                        zh VARCHAR, en VARCHAR);
 COMMENT ON TABLE ref.rules IS 'Every validation rule (schemas/rules.yaml)';
 COMMENT ON COLUMN ref.rules.name IS 'Rule name';
 COMMENT ON COLUMN ref.rules.level IS 'field, record, cross-record, cross-period or cross-source (ref.levels)';
 COMMENT ON COLUMN ref.rules.severity IS 'reject, hold, warn, not_a_return or duplicate (ref.severities)';
-COMMENT ON COLUMN ref.rules.engine IS 'Where it runs: pandera, python or sql';
+COMMENT ON COLUMN ref.rules.engine IS 'Where it runs: pandera or python (landing), sql (over the landed months) or frame (the per-year step over the survey frame)';
+COMMENT ON COLUMN ref.rules.decisions IS 'The decisions a reviewer may take on its findings (ref.decisions)';
 COMMENT ON COLUMN ref.rules.field IS 'Field judged (empty: the whole line)';
 COMMENT ON COLUMN ref.rules.zh IS '描述';
 COMMENT ON COLUMN ref.rules.en IS 'Description';
@@ -44,24 +56,27 @@ COMMENT ON COLUMN ref.settings.name IS 'Setting name; its unit is in defaults.ya
 COMMENT ON COLUMN ref.settings.value IS 'Value in force';
 
 CREATE TABLE ref.roster (credit_code VARCHAR, enterprise_name VARCHAR, district_code VARCHAR, zone_id VARCHAR,
-                         industry_code VARCHAR, area VARCHAR, year BIGINT);
-COMMENT ON TABLE ref.roster IS 'The survey roster (调查单位名录): enterprises expected to report, by year (raw/roster/YYYY.csv)';
+                         industry_code VARCHAR, area VARCHAR, active_from DATE, active_to DATE, year BIGINT);
+COMMENT ON TABLE ref.roster IS 'The survey roster (调查单位名录): the year''s frame of units, each live in the months of its window (raw/roster/YYYY.csv)';
 COMMENT ON COLUMN ref.roster.credit_code IS 'Enterprise (统一社会信用代码)';
 COMMENT ON COLUMN ref.roster.enterprise_name IS 'Enterprise name';
 COMMENT ON COLUMN ref.roster.district_code IS 'District (GB/T 2260)';
 COMMENT ON COLUMN ref.roster.zone_id IS 'Functional zone (catalog/zones.csv), empty when none';
 COMMENT ON COLUMN ref.roster.industry_code IS 'Industry class (GB/T 4754-2017)';
 COMMENT ON COLUMN ref.roster.area IS 'The plan''s area the enterprise mainly belongs to';
+COMMENT ON COLUMN ref.roster.active_from IS 'First month the unit is live (first day); NULL: from January';
+COMMENT ON COLUMN ref.roster.active_to IS 'Last month the unit is live (first day), e.g. the month it closed; NULL: to December';
 COMMENT ON COLUMN ref.roster.year IS 'Year the roster applies to';
 
-CREATE TABLE ref.reviews (credit_code VARCHAR, product VARCHAR, rule VARCHAR, decision VARCHAR,
+CREATE TABLE ref.reviews (credit_code VARCHAR, product VARCHAR, rule VARCHAR, decision VARCHAR, field VARCHAR,
                           corrected_value DECIMAL(18, 3), reviewer VARCHAR, note VARCHAR, period DATE, review_file VARCHAR);
 COMMENT ON TABLE ref.reviews IS 'Reviewers'' decisions (raw/reviews/YYYY-MM.csv)';
 COMMENT ON COLUMN ref.reviews.credit_code IS 'Enterprise (统一社会信用代码)';
-COMMENT ON COLUMN ref.reviews.product IS 'Product code, or name where the line has none';
+COMMENT ON COLUMN ref.reviews.product IS 'Product code, or name where the line has none; empty for a decision on a whole unit (imputed_too_long)';
+COMMENT ON COLUMN ref.reviews.field IS 'For correct: the field corrected, output_ytd or output_ytd_prior';
 COMMENT ON COLUMN ref.reviews.rule IS 'Rule decided on';
 COMMENT ON COLUMN ref.reviews.decision IS 'accept, reject or correct';
-COMMENT ON COLUMN ref.reviews.corrected_value IS 'For correct: the output value that replaces the reported one, 千元';
+COMMENT ON COLUMN ref.reviews.corrected_value IS 'For correct: the value that replaces the reported one in that field, 千元';
 COMMENT ON COLUMN ref.reviews.reviewer IS 'Who decided';
 COMMENT ON COLUMN ref.reviews.note IS 'Note';
 COMMENT ON COLUMN ref.reviews.period IS 'Report period: first day of the month';
