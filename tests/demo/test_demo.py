@@ -32,7 +32,9 @@ RULES = ("credit_code_check", "district_in_dalian", "output_ytd_non_negative", "
          "output_ytd_missing", "required", "period_matches_folder")
 FAULTS = ("total_row", "repeated_header", "exact_duplicate", "conflicting_duplicate", "unit_error_suspected",
           "ytd_below_previous_month", "prior_differs_from_last_year", "growth_outlier", "credit_code_check_roster")
-ROSTER_COLUMNS = ["credit_code", "enterprise_name", "district_code", "zone_id", "industry_code", "area"]
+ROSTER_COLUMNS = ["credit_code", "enterprise_name", "district_code", "zone_id", "industry_code", "area",
+                  "active_from", "active_to"]
+DYNAMICS = ("closed_mid_year", "imputed_too_long", "industry_change", "blank_prior", "line_dropped")
 
 
 def _data_dir(tmp: Path) -> Path:
@@ -169,8 +171,9 @@ def _judge(lines: list[dict], rosters: dict[int, list[dict]], dalian: set[str], 
     bucket: not_a_return, rejected, superseded, duplicate, held or accepted; rules: the reject rules
     (line["rejects"]) and the data-quality rules (line["rules"]) the line fails. Cross-period rules
     judge accepted lines: a unit error is YTD ≥ ratio × the line's own prior or previous month as
-    reported (or ≤ 1/ratio of its prior); the others skip unit errors. ``q``: the thresholds
-    (default: those in force, _quality()).
+    reported (or ≤ 1/ratio of its prior); the others skip unit errors. Accepted lines whose industry
+    or district differs from the year's roster fail industry_differs_from_frame or
+    district_differs_from_frame. ``q``: the thresholds (default: those in force, _quality()).
     """
     q = q or _quality()
     codes = {year: {r["credit_code"] for r in roster} for year, roster in rosters.items()}
@@ -244,6 +247,13 @@ def _judge(lines: list[dict], rosters: dict[int, list[dict]], dalian: set[str], 
                 l["rules"].add("prior_differs_from_last_year")
             if prior > 0 and out >= q["material_output_qianyuan"] and abs(out - prior) > q["max_abs_growth"] * prior:
                 l["rules"].add("growth_outlier")
+    # The frame's classification for the year: the roster's.
+    frame = {(year, r["credit_code"]): r for year, roster in rosters.items() for r in roster}
+    for l in lines:
+        unit = frame.get((int(l["folder"][:4]), l["credit_code"])) if l["bucket"] == "accepted" else None
+        for column in ("industry_code", "district_code") if unit else ():
+            if l[column] != unit[column]:
+                l["rules"].add(column.replace("_code", "") + "_differs_from_frame")
     return lines
 
 
@@ -441,6 +451,7 @@ def test_every_data_quality_fault_is_in_the_files_as_often_as_the_summary_says(s
     found = Counter(rule for l in lines for rule in l["rules"])
     assert summary.faults == {f: found.get(f, 0) for f in FAULTS}
     assert all(summary.faults[f] >= 1 for f in FAULTS)
+    assert list(summary.dynamics) == list(DYNAMICS) and all(n >= 1 for n in summary.dynamics.values())
     # No line carries two findings, and none a finding and a reject.
     assert all(len(l["rules"]) + len(l["rejects"]) <= 1 for l in lines)
     # Each at a low rate (the pilot-code enterprises' lines aside).
@@ -616,37 +627,135 @@ def test_a_roster_for_every_year_lists_every_reporting_enterprise(small, lines):
             assert r["district_code"] in dalian and r["area"] in set(AREAS) | {""}
             assert re.fullmatch(r"\d{4}", r["industry_code"]) and r["enterprise_name"]
             assert r["zone_id"] in zones[r["district_code"]] if r["district_code"] in zones else r["zone_id"] == ""
+            # Open all year, or closing in a month of the year.
+            assert r["active_from"] == "" and re.fullmatch(rf"({year}-(0[1-9]|1[0-2]))?", r["active_to"])
         reporting = {l["credit_code"] for l in lines if l["folder"][:4] == str(year)
                      and l["bucket"] not in ("not_a_return", "rejected")}
         assert reporting <= set(codes)
         assert reporting == set(codes)  # each roster enterprise reports some month of the year
+        # Returns name the enterprise as the roster does, but for the planted industry changes.
         named = {l["credit_code"]: (l["enterprise_name"], l["district_code"], l["industry_code"]) for l in lines
-                 if l["folder"][:4] == str(year) and l["bucket"] == "accepted"}
+                 if l["folder"][:4] == str(year) and l["bucket"] == "accepted"
+                 and "industry_differs_from_frame" not in l["rules"]}
         assert all(named[r["credit_code"]] == (r["enterprise_name"], r["district_code"], r["industry_code"])
                    for r in roster if r["credit_code"] in named)
     assert {r["zone_id"] for roster in rosters.values() for r in roster} - {""}  # some enterprises are in a zone
 
 
-def test_about_two_percent_of_roster_enterprise_months_do_not_report(small, lines):
-    root, summary = small
-    rosters = {year: {r["credit_code"] for r in roster} for year, roster in _read_rosters(root).items()}
-    months = summary.months
+def _live(rosters: dict[int, list[dict]], month: str) -> set[str]:
+    """Credit codes of the month's roster live that month: inside their active_from–active_to window."""
+    return {r["credit_code"] for r in rosters.get(int(month[:4]), [])
+            if (r["active_from"] or month) <= month <= (r["active_to"] or month)}
+
+
+def _reporting(lines: list[dict], months: list[str]) -> dict[str, set[str]]:
+    """Credit codes with a return each month (any line but total and header rows and rejected lines)."""
     reporting = {m: set() for m in months}
     for l in lines:
         if l["bucket"] not in ("not_a_return", "rejected"):
             reporting[l["folder"]].add(l["credit_code"])
-    absent = {m: rosters[int(m[:4])] - reporting[m] for m in months}
+    return reporting
+
+
+def test_about_two_percent_of_roster_enterprise_months_do_not_report(small, lines):
+    root, summary = small
+    rosters = _read_rosters(root)
+    months = summary.months
+    reporting = _reporting(lines, months)
+    live = {m: _live(rosters, m) for m in months}
+    absent = {m: live[m] - reporting[m] for m in months}
     assert summary.nonresponse == {m: len(absent[m]) for m in months}
-    expected = sum(len(rosters[int(m[:4])]) for m in months)
+    assert all(reporting[m] <= live[m] for m in months)  # nobody reports outside its window
+    expected = sum(len(live[m]) for m in months)
     assert 0.01 <= sum(summary.nonresponse.values()) / expected <= 0.03
     q = _quality()
+    limit = int(q["max_consecutive_months"])
+    beyond = 0
     for i, month in enumerate(months):
-        assert len(absent[month]) <= q["max_nonresponse_rate"] * len(rosters[int(month[:4])])
+        assert len(absent[month]) <= q["max_nonresponse_rate"] * len(live[month])
         for code in absent[month]:
-            # Whole enterprise-months: an enterprise that misses a month reports again the month after.
-            assert i + 1 < len(months) and code in reporting[months[i + 1]]
+            if i > 0 and code in absent[months[i - 1]]:
+                continue  # inside a run counted at its first month
+            run = next((n for n in range(1, len(months) - i) if code not in absent[months[i + n]]), len(months) - i)
+            # A missed month, or a planted long gap within the year that the rule imputed_too_long finds.
+            assert run == 1 or (run == limit + 2 and months[i + run - 1][:4] == month[:4] and not month.endswith("-01"))
+            beyond += max(0, run - limit)
+            # The enterprise reports again the month after (and the month before a long gap).
+            assert i + run < len(months) and code in reporting[months[i + run]]
+            assert run == 1 or code in reporting[months[i - 1]]
             if month.endswith("-01") and i >= 12:
                 assert code not in absent[months[i - 12]]  # never January two years running
+    assert beyond == summary.dynamics["imputed_too_long"] >= 1
+
+
+def test_closed_enterprises_send_nothing_after_their_last_month(small, lines):
+    root, summary = small
+    rosters = _read_rosters(root)
+    months = summary.months
+    reporting = _reporting(lines, months)
+    closing = [(year, r["credit_code"], r["active_to"]) for year, roster in rosters.items() for r in roster if r["active_to"]]
+    assert closing
+    out_of_scope = 0
+    for year, code, last in closing:
+        assert code in reporting[last] or code in reporting[months[months.index(last) - 1]]  # it reported near the end
+        assert all(code not in reporting[m] for m in months if m > last)  # nothing after, this year or later
+        assert code not in {r["credit_code"] for r in rosters.get(year + 1, [])}  # closed: off next year's roster
+        out_of_scope += sum(1 for m in months if m[:4] == last[:4] and m > last)
+    assert out_of_scope == summary.dynamics["closed_mid_year"] >= 1
+
+
+def test_industry_changes_show_from_july_and_reach_next_years_roster(small, lines):
+    root, summary = small
+    rosters = _read_rosters(root)
+    roster = {(year, r["credit_code"]): r for year, roster in rosters.items() for r in roster}
+    changed = [l for l in lines if "industry_differs_from_frame" in l["rules"]]
+    assert len(changed) == summary.dynamics["industry_change"] >= 1
+    assert not [l for l in lines if "district_differs_from_frame" in l["rules"]]
+    area = _classifier(read_products(REPO_CATALOG))
+    new = {}
+    for l in changed:
+        year, code = int(l["folder"][:4]), l["credit_code"]
+        assert int(l["folder"][5:]) >= 7  # from July to December
+        assert new.setdefault((year, code), l["industry_code"]) == l["industry_code"]
+        # Classified alike by either class, so the city's SEI figures do not move.
+        assert area(l) == area(l | {"industry_code": roster[(year, code)]["industry_code"]})
+    for (year, code), industry in new.items():
+        returns = [l for l in _effective(lines) if l["credit_code"] == code and l["folder"][:4] == str(year)]
+        assert all(("industry_differs_from_frame" in l["rules"]) == (l["folder"][5:] >= "07") for l in returns)
+        if (year + 1, code) in roster:
+            assert roster[(year + 1, code)]["industry_code"] == industry
+
+
+def test_blank_priors_of_continuing_products_are_planted_from_the_second_year(small, lines):
+    _, summary = small
+    accepted = {(l["credit_code"], _product(l), l["folder"]) for l in _effective(lines)}
+    area = _classifier(read_products(REPO_CATALOG))
+    blank = [l for l in _effective(lines) if l["output_ytd_prior"] == ""
+             and (l["credit_code"], _product(l), f"{int(l['folder'][:4]) - 1}{l['folder'][4:]}") in accepted]
+    assert len(blank) == summary.dynamics["blank_prior"] >= 1
+    assert all(area(l) and l["folder"][:4] > summary.months[0][:4] and not l["rules"] for l in blank)
+
+
+def test_dropped_lines_are_missing_for_one_month_only(small, lines):
+    _, summary = small
+    months = summary.months
+    returned = {(l["folder"], l["credit_code"], _product(l)) for l in lines if l["bucket"] in ("accepted", "held", "rejected")}
+    usable: dict[tuple[str, str], list[str]] = {}
+    for l in _effective(lines):
+        usable.setdefault((l["credit_code"], l["folder"][:4]), []).append(l["folder"])
+    products = {}
+    for l in _effective(lines):
+        products.setdefault((l["credit_code"], l["folder"]), set()).add(_product(l))
+    dropped = []
+    for (code, _), folders in usable.items():
+        folders = sorted(set(folders))
+        for before, month in zip(folders, folders[1:]):
+            dropped += [(code, p, month) for p in products[(code, before)] if (month, code, p) not in returned]
+    assert len(dropped) == summary.dynamics["line_dropped"] >= 1
+    for code, product, month in dropped:
+        i = months.index(month)
+        assert (months[i - 1], code, product) in returned and (months[i + 1], code, product) in returned
+        assert len(products[(code, month)]) >= 1  # the enterprise reported other lines that month
 
 
 def test_gdp_is_the_published_figure_cumulative_by_quarter(small):

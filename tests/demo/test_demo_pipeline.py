@@ -47,7 +47,8 @@ def test_every_planted_quality_fault_is_found_at_its_rate(city):
 
 def test_non_response_is_found_and_imputed(city):
     summary, con = city
-    missing = dict(con.execute("SELECT strftime(period, '%Y-%m'), roster_enterprises - respondents FROM mart.data_quality").fetchall())
+    # Closed units are not live after their active_to, so they are no non-respondents.
+    missing = dict(con.execute("SELECT strftime(period, '%Y-%m'), live_units - respondents FROM mart.data_quality").fetchall())
     assert missing == summary.nonresponse
     imputed = con.execute("SELECT sum(imputed_enterprises) FROM mart.data_quality").fetchone()[0]
     assert 0 < imputed <= sum(summary.nonresponse.values())
@@ -56,6 +57,39 @@ def test_non_response_is_found_and_imputed(city):
 def test_the_conservation_identity_holds_in_every_month(city):
     _, con = city
     assert con.execute("""SELECT count(*) FROM mart.data_quality
-        WHERE rows_received <> rows_accepted + rows_rejected + rows_superseded + rows_duplicate + rows_not_a_return + rows_held
+        WHERE rows_received <> rows_accepted + rows_rejected + rows_superseded + rows_duplicate + rows_not_a_return
+                               + rows_held + rows_out_of_scope
            OR abs(output_received - (output_accepted + output_rejected + output_superseded + output_duplicate
-                                     + output_not_a_return + output_held)) > 1e-6""").fetchone() == (0,)
+                                     + output_not_a_return + output_held + output_out_of_scope)) > 1e-6""").fetchone() == (0,)
+
+
+def test_every_planted_dynamic_of_the_frame_is_found_at_its_rate(city):
+    summary, con = city
+    planted = summary.dynamics
+    assert set(planted) == set(demo.DYNAMICS) and all(n >= 1 for n in planted.values())
+    fails = dict(con.execute("SELECT rule, sum(fails) FROM mart.rule_results GROUP BY rule").fetchall())
+    assert fails["imputed_too_long"] == planted["imputed_too_long"]
+    assert fails["line_dropped_from_cumulative"] == planted["line_dropped"]
+    assert fails["industry_differs_from_frame"] == planted["industry_change"]
+    assert fails["district_differs_from_frame"] == 0  # nobody moves
+    assert con.execute("SELECT sum(units_imputed_too_long) FROM mart.data_quality").fetchone()[0] == planted["imputed_too_long"]
+
+
+def test_closed_units_are_out_of_scope_after_their_last_month(city):
+    summary, con = city
+    closed = con.execute("SELECT count(*) FROM qa.frame WHERE NOT live AND why LIKE 'closed%'").fetchone()[0]
+    assert closed == summary.dynamics["closed_mid_year"]
+    # Neither counted nor imputed, and they send nothing after closing.
+    assert con.execute("""SELECT count(*) FROM fact.imputed_lines AS i
+        JOIN qa.frame AS f ON f.period = i.period AND f.credit_code = i.credit_code WHERE NOT f.live""").fetchone() == (0,)
+    assert con.execute("SELECT sum(rows_out_of_scope) FROM mart.data_quality").fetchone() == (0,)
+    assert con.execute("SELECT count(*) FROM qa.frame WHERE NOT live AND responded").fetchone() == (0,)
+
+
+def test_blank_priors_are_filled_from_last_years_return(city):
+    summary, con = city
+    filled = con.execute("SELECT sum(rows_prior_last_year_return) FROM mart.data_quality").fetchone()[0]
+    # Imputed lines take their own figure a year earlier as their prior too.
+    imputed = con.execute("""SELECT count(*) FROM fact.imputed_lines
+        WHERE is_sei AND prior_source = 'last_year_return'""").fetchone()[0]
+    assert filled - imputed == summary.dynamics["blank_prior"]

@@ -9,12 +9,15 @@ The returns follow docs/data-contract.md and deliberately exercise it: mixed enc
 languages, an .xlsx file now and then, a few bad lines (one reject fault each), one corrected
 resubmission, and the data-quality faults of schemas/rules.yaml at known rates (FAULTS: total and
 repeated header rows, duplicates, unit errors, cross-period slips, growth outliers, pilot credit
-codes) plus non-response of roster enterprises. No line carries two faults; DemoSummary counts them.
+codes) plus non-response of roster enterprises, and the survey's dynamics (DYNAMICS: closures during a
+year, long gaps, industry changes, blank priors, dropped lines). No line carries two faults;
+DemoSummary counts them.
 Fault magnitudes follow the data-quality thresholds in force: the defaults (rule parameters in
 schemas/rules.yaml, other settings in sei_stats/defaults.yaml) with the overrides of QUALITY_YAML.
 
-Modules: ``city`` (enterprises, product lines, output, the monthly rows, non-response), ``faults``
-(one planter per fault, the correction and the bad lines) and ``files`` (the form and writing raw/).
+Modules: ``city`` (enterprises, product lines, output, the monthly rows, non-response), ``dynamics``
+(one planter per dynamic of the survey frame), ``faults`` (one planter per fault, the correction and
+the bad lines) and ``files`` (the form and writing raw/).
 """
 
 from __future__ import annotations
@@ -29,19 +32,20 @@ from sei_stats import period
 from sei_stats.catalog import read_districts, read_products
 from sei_stats.config import REPO_ROOT, DataPaths
 
-from . import city, faults, files
+from . import city, dynamics, faults, files
+from .dynamics import BLANK_PRIOR_TAG, CHANGED_TAG, DYNAMICS
 from .faults import FAULTS, RULES
 from .files import ALT_ORDER, CHINESE, COLUMNS, CORRECTION_STEM, PUBLISHED_GDP
 
-__all__ = ["ALT_ORDER", "CHINESE", "COLUMNS", "CORRECTION_STEM", "FAULTS", "PUBLISHED_GDP", "QUALITY_YAML", "RULES",
-           "DemoSummary", "generate", "read_quality"]
+__all__ = ["ALT_ORDER", "CHINESE", "COLUMNS", "CORRECTION_STEM", "DYNAMICS", "FAULTS", "PUBLISHED_GDP", "QUALITY_YAML",
+           "RULES", "DemoSummary", "generate", "read_quality"]
 
 # The overrides file of the data-quality settings the fault magnitudes follow (tests point it elsewhere).
 QUALITY_YAML = REPO_ROOT / "config" / "quality.yaml"
 # One independent random stream per purpose, in SeedSequence.spawn order: a new purpose takes a new
 # stream at the end, so the draws of the others (and the city of a seed) stay as they were.
 STREAMS = ("enterprises", "lines", "output", "months", "correction", "bad_lines",
-           "roster", "nonresponse", "contracts", "line_faults", "files")
+           "roster", "nonresponse", "contracts", "line_faults", "files", "dynamics")
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,14 @@ class DemoSummary:
     ``bad_lines`` counts the lines each reject rule (RULES) finds. ``faults`` counts, for each
     data-quality rule (FAULTS), the lines it finds: for exact_duplicate the extra copies (the first
     line counts), for conflicting_duplicate both lines. ``nonresponse`` maps every month 'YYYY-MM' to
-    the number of roster enterprises (raw/roster/YYYY.csv) without a return that month.
+    the number of roster enterprises (raw/roster/YYYY.csv) open that month (not after their
+    active_to) without a return, the long gaps included. ``dynamics`` counts, for each of DYNAMICS:
+    closed_mid_year the enterprise-months after a closing enterprise's active_to in its year (out of
+    scope); imputed_too_long the months a long gap runs beyond max_consecutive_months (the rule's
+    fails); industry_change the lines whose industry class differs from the year's roster
+    (industry_differs_from_frame); blank_prior the SEI lines with a blank prior whose line a year
+    earlier was accepted (prior_source last_year_return); line_dropped the lines left out of a month's
+    return (line_dropped_from_cumulative).
     """
 
     n_enterprises: int
@@ -63,6 +74,7 @@ class DemoSummary:
     files_by_encoding: dict[str, int]
     faults: dict[str, int]
     nonresponse: dict[str, int]
+    dynamics: dict[str, int]
 
 
 def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
@@ -81,12 +93,16 @@ def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
     districts = read_districts(paths.catalog)
     enterprises = city.enterprises_of(rng["enterprises"], entries, catalog, districts, n_enterprises, years)
     enterprises = city.roster_details(rng["roster"], enterprises, paths.catalog)
+    enterprises = dynamics.close_mid_year(rng["dynamics"], enterprises, months)
     lines = city.product_lines(rng["lines"], enterprises, entries, catalog, years)
     sei = city.sei_in_december(catalog, enterprises, lines, years, months)
     annual = city.annual_output(rng["output"], enterprises, lines, years, sei)
     absent = city.nonresponse(rng["nonresponse"], enterprises, months, quality)
+    absent, around_gaps, too_long = dynamics.long_gaps(rng["dynamics"], enterprises, absent, months, quality)
     rows = city.good_rows(rng["months"], rng["contracts"], enterprises, lines, annual, sei, years, months,
                           districts, absent, quality)
+    rows, enterprises, dropped = dynamics.add_row_dynamics(rng["dynamics"], rows, enterprises, lines, sei, years,
+                                                          months, around_gaps, catalog)
     rows = faults.add_line_faults(rng["line_faults"], rows, lines, months, quality)
     rows, correction = faults.add_correction(rng["correction"], rows, months)
     rows, bad_lines = faults.add_bad_lines(rng["bad_lines"], rows, set(districts["code"]))
@@ -109,6 +125,9 @@ def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
         files_by_encoding=files_by_encoding,
         faults={f: int(not_returns.get(f, 0) + tags.get(f, 0)) for f in FAULTS},
         nonresponse={m: int(n) for m, n in zip(months, absent.sum(axis=0))},
+        dynamics={"closed_mid_year": dynamics.months_closed(enterprises, months), "imputed_too_long": too_long,
+                  "industry_change": int(tags.get(CHANGED_TAG, 0)), "blank_prior": int(tags.get(BLANK_PRIOR_TAG, 0)),
+                  "line_dropped": dropped},
     )
 
 

@@ -3,7 +3,8 @@
 Enterprises are drawn by district, area and catalog entry (a few giants among them), each with
 1–3 product lines whose annual output is calibrated to the city's SEI path (about 3000亿元 in
 2017, growing 10–12% a year), spread over the months by a seasonal profile. Enterprises join and
-leave the form at the turn of a year; a few roster enterprises miss a month (non-response). The
+leave the form at the turn of a year (a few close during one: dynamics.close_mid_year); a few
+roster enterprises miss a month (non-response). The
 rows carry the two faults that are part of the city's life rather than slips of a line: the pilot
 credit codes of a few enterprises and the big new contracts (faults.growth_outlier), after which
 the city's totals are calibrated again.
@@ -187,6 +188,11 @@ def _has_prefix_in(code: str, codes: set[str]) -> bool:
     return any(code[:i] in codes for i in range(1, len(code) + 1))
 
 
+def _judged_month(year: int, months: list[str]) -> str:
+    """The month whose catalog judges a year: its December, or the range's nearest month."""
+    return min(max(f"{year}-12", months[0]), months[-1])
+
+
 def sei_in_december(catalog: pd.DataFrame, enterprises: pd.DataFrame, lines: pd.DataFrame,
                     years: list[int], months: list[str]) -> np.ndarray:
     """Lines × years: True when the catalog classifies the line as SEI in that year's December (contract rule).
@@ -197,11 +203,16 @@ def sei_in_december(catalog: pd.DataFrame, enterprises: pd.DataFrame, lines: pd.
     industry = enterprises["industry_code"].to_numpy()[lines["ent"].to_numpy()]
     sei = np.zeros((len(lines), len(years)), dtype=bool)
     for yi, year in enumerate(years):
-        month = min(max(f"{year}-12", months[0]), months[-1])
+        month = _judged_month(year, months)
         products, industries = _valid_codes(catalog, "product", month), _valid_codes(catalog, "industry", month)
         sei[:, yi] = [(bool(p) and _has_prefix_in(p, products)) or _has_prefix_in(i, industries)
                       for p, i in zip(lines["product_code"], industry)]
     return sei
+
+
+def industry_sei(catalog: pd.DataFrame, code: str, years: list[int], months: list[str]) -> tuple[bool, ...]:
+    """For each year, True when an industry entry of the catalog covers class ``code`` (judged as sei_in_december)."""
+    return tuple(_has_prefix_in(code, _valid_codes(catalog, "industry", _judged_month(y, months))) for y in years)
 
 
 def _industry_code_of(rng: np.random.Generator, entry: dict) -> str:
@@ -362,7 +373,8 @@ def _lives(rng: np.random.Generator, frame: pd.DataFrame, years: list[int]) -> t
 
     Enterprises leave the form at the turn of a year, as the survey frame is drawn up once a year:
     the roster of a year lists exactly the enterprises on the form that year, so a roster
-    enterprise without a return in some month is a non-respondent, never a closed business.
+    enterprise without a return in some month is a non-respondent, never a closed business (the
+    few that close during a year are marked on its roster: dynamics.close_mid_year).
     An enterprise is on the form in the years birth ≤ year < death.
     """
     n, first, last = len(frame), years[1], years[-1]
@@ -404,10 +416,15 @@ def _functional_zones(catalog_dir: Path) -> dict[str, list[str]]:
     return {d: sorted(ids) for d, ids in covering.items()}
 
 
-def _on_the_form(enterprises: pd.DataFrame, months: list[str]) -> np.ndarray:
-    """Enterprises × months: True when the enterprise is on the form (and its year's roster) that month."""
+def on_the_form(enterprises: pd.DataFrame, months: list[str]) -> np.ndarray:
+    """Enterprises × months: True when the enterprise is on the form (and its year's roster) and open that month.
+
+    One that closes during a year (``active_to``, dynamics.close_mid_year) is open up to that month.
+    """
     year = np.array([period.year(m) for m in months])[None, :]
-    return (enterprises["birth"].to_numpy()[:, None] <= year) & (year < enterprises["death"].to_numpy()[:, None])
+    listed = (enterprises["birth"].to_numpy()[:, None] <= year) & (year < enterprises["death"].to_numpy()[:, None])
+    last = enterprises["active_to"].replace("", "9999-12").to_numpy(dtype=str)[:, None]
+    return listed & (np.array(months, dtype=str)[None, :] <= last)
 
 
 def nonresponse(rng: np.random.Generator, enterprises: pd.DataFrame, months: list[str],
@@ -418,7 +435,7 @@ def nonresponse(rng: np.random.Generator, enterprises: pd.DataFrame, months: lis
     a month reports the next), never January of two years running for one enterprise, and in no
     month more than half of the roster share the pipeline's check allows (max_nonresponse_rate).
     """
-    alive = _on_the_form(enterprises, months)
+    alive = on_the_form(enterprises, months)
     n_months = len(months)
     absent = np.zeros_like(alive)
     if n_months < 2:
@@ -518,10 +535,12 @@ def _distinct_names(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _in_december(enterprises: pd.DataFrame, lines: pd.DataFrame, years: list[int]) -> np.ndarray:
-    """Lines × years: True when the line is made that year and its enterprise is still on the form in December."""
+    """Lines × years: True when the line is made that year and its enterprise is still on the form (and open) in December."""
     year = np.array(years)[None, :]
-    death = enterprises["death"].to_numpy()[lines["ent"].to_numpy()][:, None]
-    return (year >= lines["start"].to_numpy()[:, None]) & (year < death)
+    ent = lines["ent"].to_numpy()
+    death = enterprises["death"].to_numpy()[ent][:, None]
+    closing = np.array([int(last[:4]) if last else 0 for last in enterprises["active_to"]])[ent][:, None]
+    return (year >= lines["start"].to_numpy()[:, None]) & (year < death) & (year != closing)
 
 
 def annual_output(rng: np.random.Generator, enterprises: pd.DataFrame, lines: pd.DataFrame,
@@ -585,7 +604,7 @@ def good_rows(rng: np.random.Generator, contracts_rng: np.random.Generator, ente
     ent = lines["ent"].to_numpy()
     start = lines["start"].to_numpy()[:, None]
     year = np.array(years)[yi][None, :]
-    alive = (start <= year) & (year < enterprises["death"].to_numpy()[ent][:, None])
+    alive = (start <= year) & on_the_form(enterprises, months)[ent]
     present = alive & ~absent[ent]
     tag = np.full(present.shape, "", dtype=object)
     tag[enterprises["pilot"].to_numpy()[ent]] = "credit_code_check_roster"

@@ -51,7 +51,8 @@ ALT_ORDER = ("credit_code", "enterprise_name", "period", "district_code", "indus
              "product_code", "product_name", "output_ytd_prior", "output_ytd")
 MONEY = ("output_ytd", "output_ytd_prior")
 CORRECTION_STEM = "99_更正"
-ROSTER_COLUMNS = ("credit_code", "enterprise_name", "district_code", "zone_id", "industry_code", "area")
+ROSTER_COLUMNS = ("credit_code", "enterprise_name", "district_code", "zone_id", "industry_code", "area",
+                  "active_from", "active_to")
 
 
 def money_text(values: np.ndarray, decimals: np.ndarray) -> list[str]:
@@ -235,7 +236,10 @@ def write_roster(roster_dir: Path, enterprises: pd.DataFrame, years: list[int]) 
     """raw/roster/YYYY.csv afresh for each year: the survey frame (调查单位名录), every enterprise on the form that year.
 
     UTF-8, English header ROSTER_COLUMNS, by district then credit code; ``area`` is empty for the
-    enterprises whose industry is not SEI. Pilot-code enterprises appear with their failing code.
+    enterprises whose industry is not SEI. Pilot-code enterprises appear with their failing code. The
+    live window: active_to is the last month of an enterprise that closes that year, active_from and
+    active_to are empty otherwise (open all year). An enterprise that changed its industry class
+    (dynamics.industry_change) is listed with the new class from new_industry_year on.
     """
     if roster_dir.exists():
         shutil.rmtree(roster_dir)
@@ -247,7 +251,11 @@ def write_roster(roster_dir: Path, enterprises: pd.DataFrame, years: list[int]) 
     })
     for year in years:
         listed = (enterprises["birth"] <= year) & (year < enterprises["death"])
-        part = frame[listed.to_numpy()].sort_values(["district_code", "credit_code"], kind="stable")
+        changed = (enterprises["new_industry_year"] <= year).to_numpy()
+        closing = enterprises["active_to"].str[:4] == str(year)
+        part = frame.assign(industry_code=np.where(changed, enterprises["new_industry_code"], frame["industry_code"]),
+                            active_from="", active_to=enterprises["active_to"].where(closing, ""))
+        part = part[listed.to_numpy()].sort_values(["district_code", "credit_code"], kind="stable")
         with (roster_dir / f"{year}.csv").open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(ROSTER_COLUMNS)
