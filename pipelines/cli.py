@@ -270,7 +270,12 @@ def cmd_review(args: argparse.Namespace) -> int:
                             "ORDER BY severity = 'warn', rule, credit_code", [args.period]).df()
     target = paths.review_file(args.period)
     if args.csv:
-        template = queue.assign(decision="", corrected_value="", reviewer="", note="")[list(REVIEW_COLUMNS)]
+        # A correction replaces the prior when the rule judged the prior, else this year's value (also for a
+        # queue published before it had the field column); a finding on a whole unit keeps product empty.
+        judged = queue["field"] if "field" in queue.columns else [None] * len(queue)
+        field = ["output_ytd_prior" if f == "output_ytd_prior" else "output_ytd" for f in judged]
+        template = queue.assign(product=queue["product"].fillna(""), field=field, decision="", corrected_value="",
+                                reviewer="", note="")[list(REVIEW_COLUMNS)]
         # Product codes and names are the enterprises' text: none may run as a formula in Excel or WPS.
         sys.stdout.write(safe_frame(template).to_csv(index=False))
         return 0
@@ -279,8 +284,11 @@ def cmd_review(args: argparse.Namespace) -> int:
         return 0
     counts = queue["severity"].value_counts().to_dict()
     _say(f"{args.period}: {counts.get('hold', 0)} held (out of the figures until decided), {counts.get('warn', 0)} warnings")
-    _say(queue.drop(columns=["period"]).to_markdown(index=False, floatfmt=",.1f"))
-    _say(f"\nDecide in {target} (columns: {', '.join(REVIEW_COLUMNS)}; decision accept, reject or correct).")
+    shown = queue.drop(columns=["period"])
+    shown = shown.astype(object).where(shown.notna(), None)  # a finding without a line has no file, line or value
+    _say(shown.to_markdown(index=False, floatfmt=",.1f", missingval="—"))
+    _say(f"\nDecide in {target} (columns: {', '.join(REVIEW_COLUMNS)}; decision accept, reject or correct; "
+         "field: the value a correction replaces, output_ytd or output_ytd_prior; product empty for a whole unit).")
     _say(f"`sei-stats review --period {args.period} --csv > {target}` writes the open items as a template.")
     return 0
 

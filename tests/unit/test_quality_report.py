@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from pathlib import Path
@@ -14,18 +15,28 @@ from sei_stats.quality_report import period_label, render_all_quality_reports, r
 from conftest import missing_glyph_warnings
 
 SCRIPT_NAME = "<script>alert(1)</script>大连某某科技有限公司"
-BUCKETS = ("accepted", "rejected", "superseded", "duplicate", "not_a_return", "held")
+BUCKETS = ("accepted", "rejected", "superseded", "duplicate", "not_a_return", "held", "out_of_scope")
 CHECKS = ("max_rejected_output_share", "max_held_output_share", "max_nonresponse_rate")
 TOLERANCE = 0.5e-8  # identity_output_tolerance, 亿元: half a yuan
 
-# period, lines by bucket (received = their sum), output in 亿元 by bucket, roster figures (None: no roster)
+# period, lines by bucket (received = their sum), output in 亿元 by bucket, survey-frame figures (None: no
+# frame that month), SEI lines by source of their prior (None: not given)
 QUALITY = {
-    "2020-02": ((1800, 12, 4, 2, 2, 0), (1830.25, 18.5, 9.75, 1.0, 3.0, 0.0), None),
-    "2020-03": ((2800, 20, 8, 5, 3, 5), (2950.12345, 30.0, 20.5, 5.25, 5.5, 2.375),
-                (3000, 2850, 0.95, 150, 41.5, 0.0138, 0.021)),
+    "2020-02": ((1800, 12, 4, 2, 2, 0, 0), (1830.25, 18.5, 9.75, 1.0, 3.0, 0.0, 0.0), None, None),
+    # 3,000 live units: 2,850 responded, 140 imputed whole + 10 not imputable = the 150 that did not.
+    # 2,800 accepted lines − 7 unclassified = 2,793 SEI lines reported: 2,753 with their prior, and the 40
+    # blank priors (rows_blank_prior) filled from last year's return 25, new unit 9, new product 6; plus
+    # 157 imputed lines on their stratum's growth. 2,950 SEI lines in all.
+    "2020-03": ((2800, 20, 8, 5, 3, 5, 4), (2950.12345, 30.0, 20.5, 5.25, 5.5, 2.375, 3.125),
+                ("roster", 3000, 2850, 0.95, 12, 140, 9, 10, 3, 41.5, 0.0138, 0.021),
+                (2753, 25, 9, 6, 157, 0)),
 }
-ROSTER = ("roster_enterprises", "respondents", "response_rate", "imputed_enterprises", "output_imputed",
-          "imputed_share", "unclassified_share")
+FRAME = ("frame_source", "live_units", "respondents", "response_rate", "last_year_units_not_reported",
+         "imputed_enterprises", "lines_imputed_partial", "units_not_imputed", "units_imputed_too_long",
+         "output_imputed", "imputed_share", "unclassified_share")
+FRAME_TYPES = ("varchar", "bigint", "bigint", "double", "bigint", "bigint", "bigint", "bigint", "bigint",
+               "double", "double", "double")
+PRIORS = ("reported", "last_year_return", "new_unit", "new_product", "stratum_growth", "not_available")
 
 # rule, level, severity, zh; the fails of 2020-03
 RULES = [
@@ -41,12 +52,13 @@ def _create(con, relation: str, columns: str) -> None:
     con.execute(f"create table {relation} ({columns})")
 
 
-def make_warehouse(*, roster_columns: bool = True, broken: bool = False, output_gap: float = 0.0,
+def make_warehouse(*, frame_columns: bool = True, broken: bool = False, output_gap: float = 0.0,
                    identity: bool = True, contributors: bool = True,
                    thresholds: tuple[float, float, float] | None = (0.05, 0.05, 0.10), limits_in: str = "settings"):
     """An in-memory warehouse with the relations the report reads, filled by hand for 2020-02 and 2020-03.
 
-    broken: 2020-03 receives one line more than its buckets hold; output_gap: 2020-03 receives that
+    frame_columns: False leaves out the survey frame's and the priors' columns (a warehouse published before
+    them). broken: 2020-03 receives one line more than its buckets hold; output_gap: 2020-03 receives that
     much more output (亿元). The identity columns carry the warehouse's verdicts on both, as
     src/sei_stats/sql computes them. thresholds: the checks' limits, published in ref.settings
     (limits_in="settings") or in the wide ref.thresholds it replaces ("thresholds").
@@ -55,22 +67,23 @@ def make_warehouse(*, roster_columns: bool = True, broken: bool = False, output_
     con.execute("create schema mart; create schema qa; create schema ref")
     rows = ", ".join(f"rows_{b} bigint" for b in BUCKETS)
     money = ", ".join(f"output_{b} double" for b in BUCKETS)
-    roster = ", roster_enterprises bigint, respondents bigint, response_rate double, imputed_enterprises bigint, " \
-             "output_imputed double, imputed_share double, unclassified_share double" if roster_columns else ""
+    frame = "".join(f", {c} {t}" for c, t in zip(FRAME, FRAME_TYPES)) if frame_columns else ""
+    priors = "".join(f", rows_prior_{s} bigint" for s in PRIORS) if frame_columns else ""
     checked = ", identity_rows_ok boolean, identity_output_gap double, identity_output_ok boolean" if identity else ""
     _create(con, "mart.data_quality",
             f"period date, rows_received bigint, {rows}, rows_blank_prior bigint, rows_unclassified bigint, "
             f"output_unclassified double, output_no_va_rate double, output_received double, {money}, "
-            f"warnings_open bigint, warnings_resolved bigint, holds_resolved bigint, catalog_version varchar{roster}"
+            f"warnings_open bigint, warnings_resolved bigint, holds_resolved bigint, catalog_version varchar"
+            f"{frame}{priors}"
             f"{checked}")
-    for period, (lines, output, figures) in QUALITY.items():
+    for period, (lines, output, figures, prior_rows) in QUALITY.items():
         this = period == "2020-03"
         received = sum(lines) + (1 if broken and this else 0)
         gap = output_gap if this else 0.0
         values = [f"{period}-01", received, *lines, 40, 7, 12.5, 0.0, sum(output) + gap, *output, 55, 3, 2,
                   "bc28802aec74"]
-        if roster_columns:
-            values += list(figures or (None,) * len(ROSTER))
+        if frame_columns:
+            values += [*(figures or (None,) * len(FRAME)), *(prior_rows or (None,) * len(PRIORS))]
         if identity:
             values += [received == sum(lines), gap, abs(gap) <= TOLERANCE]
         con.execute(f"insert into mart.data_quality values ({', '.join('?' * len(values))})", values)
@@ -86,27 +99,32 @@ def make_warehouse(*, roster_columns: bool = True, broken: bool = False, output_
         con.execute("insert into mart.rule_results values ('2020-02-01', ?, ?, ?, 1818, 1818, 0, 0)",
                     [name, level, severity])
 
-    _create(con, "qa.review_queue", "period date, severity varchar, rule varchar, credit_code varchar, "
-                                    "enterprise_name varchar, product varchar, output_ytd decimal(18,3), "
-                                    "message varchar, source_file varchar, line_number bigint")
+    _create(con, "qa.review_queue", "period date, severity varchar, rule varchar, field varchar, "
+                                    "credit_code varchar, enterprise_name varchar, product varchar, "
+                                    "output_ytd decimal(18,3), output_ytd_prior decimal(18,3), message varchar, "
+                                    "source_file varchar, line_number bigint")
+    # A finding on a whole unit (a frame rule): no product, no line, no value.
+    con.execute("insert into qa.review_queue values ('2020-03-01', 'warn', 'imputed_too_long', '', "
+                "'91210200000000099W', '久未报送企业', '', null, null, '已连续4个月推算', null, null)")
     for i in range(55):  # warnings first in the table: the report must still list holds first
-        con.execute("insert into qa.review_queue values ('2020-03-01', 'warn', 'growth_outlier', ?, ?, '397301', "
-                    "12345.678, 'growth 412% on 12,345.678 千元', '2020-03/returns.csv', ?)",
+        con.execute("insert into qa.review_queue values ('2020-03-01', 'warn', 'growth_outlier', 'output_ytd', ?, ?, "
+                    "'397301', 12345.678, 2400.5, 'growth 412% on 12,345.678 千元', '2020-03/returns.csv', ?)",
                     [f"9121020000000{i:04d}X", f"警示企业{i:02d}", i + 2])
     for i in range(5):
-        con.execute("insert into qa.review_queue values ('2020-03-01', 'hold', 'unit_error_suspected', ?, ?, "
-                    "'397301', 98765432.1, '约为上年同期的1000倍', '2020-03/returns.csv', ?)",
+        con.execute("insert into qa.review_queue values ('2020-03-01', 'hold', 'unit_error_suspected', 'output_ytd', "
+                    "?, ?, '397301', 98765432.1, 98765.432, '约为上年同期的1000倍', '2020-03/returns.csv', ?)",
                     [f"9121020000001{i:04d}Y", SCRIPT_NAME if i == 0 else f"暂缓企业{i}", 100 + i])
 
     _create(con, "qa.review_log", "period date, rule varchar, severity varchar, credit_code varchar, "
                                   "enterprise_name varchar, product varchar, decision varchar, "
-                                  "original_value decimal(18,3), corrected_value decimal(18,3), reviewer varchar, "
+                                  "corrected_field varchar, original_value decimal(18,3), "
+                                  "corrected_value decimal(18,3), reviewer varchar, "
                                   "note varchar, review_file varchar, source_file varchar, line_number bigint")
     con.execute("insert into qa.review_log values ('2020-03-01', 'unit_error_suspected', 'hold', '91210200000000001A', "
-                "'大连重工装备有限公司', '3491', 'correct', 5600000.0, 5600.0, '王芳', '以元填报，已更正为千元', "
+                "'大连重工装备有限公司', '3491', 'correct', 'output_ytd', 5600000.0, 5600.0, '王芳', '以元填报，已更正为千元', "
                 "'reviews/2020-03.csv', '2020-03/returns.csv', 17)")
     con.execute("insert into qa.review_log values ('2020-03-01', 'growth_outlier', 'warn', '91210200000000002B', "
-                "'大连新材料有限公司', '397301', 'accept', 23456.5, null, '李强', '新产线投产，电话核实', "
+                "'大连新材料有限公司', '397301', 'accept', null, 23456.5, null, '李强', '新产线投产，电话核实', "
                 "'reviews/2020-03.csv', '2020-03/returns.csv', 23)")
 
     if thresholds and limits_in == "settings":  # the settings in force, as published
@@ -160,6 +178,29 @@ def section(page: str, number: int) -> str:
     return page[start:end]
 
 
+def between(page: str, start: str, end: str) -> str:
+    """The html from the first `start` to the next `end`."""
+    first = page.index(start)
+    return page[first:page.index(end, first + len(start))]
+
+
+def frame_table(page: str) -> str:
+    return between(section(page, 1), "<h3>调查范围、回报与推算", "<h3>")
+
+
+def items(table: str) -> dict[str, tuple[str, str, str]]:
+    """A table of items (item, value, unit, flag) as {item: (value, unit, flag)}, unescaped."""
+    found = re.findall(r'<tr[^>]*><td>([^<]*)</td><td class="num">([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>',
+                       table)
+    return {html.unescape(item): tuple(html.unescape(v) for v in rest) for item, *rest in found}
+
+
+def rows(table: str) -> list[list[str]]:
+    """The cells of each body row, unescaped."""
+    return [[html.unescape(c) for c in re.findall(r"<td[^>]*>([^<]*)</td>", row)]
+            for row in re.findall(r"<tr[^>]*>(<td.*?)</tr>", table)]
+
+
 def test_the_file_is_self_contained_and_drawn_without_missing_glyphs(pages):
     page = pages["2020-03", False]  # the fixture asserted that no glyph went missing
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:|//)""", page, re.I)
@@ -179,8 +220,10 @@ def test_period_labels(pages):
 def test_conservation_is_shown_and_checked(pages):
     page = section(pages["2020-03", False], 1)
     assert "行数守恒" in page and "产值守恒" in page
-    assert "报送 2,841 = 接受 2,800 + 剔除 20 + 被更正替代 8 + 重复行 5 + 非报表行 3 + 待审暂缓 5" in page
-    assert "报送 3,013.7 = 接受 2,950.1 + 剔除 30.0 + 被更正替代 20.5 + 重复行 5.2 + 非报表行 5.5 + 待审暂缓 2.4" in page
+    assert "报送 2,845 = 接受 2,800 + 剔除 20 + 被更正替代 8 + 重复行 5 + 非报表行 3 + 待审暂缓 5 + 不在调查范围 4（行）" in page
+    # 2950.12345 + 30 + 20.5 + 5.25 + 5.5 + 2.375 + 3.125 = 3016.87345
+    assert ("报送 3,016.9 = 接受 2,950.1 + 剔除 30.0 + 被更正替代 20.5 + 重复行 5.2 + 非报表行 5.5 + 待审暂缓 2.4 "
+            "+ 不在调查范围 3.1（亿元）") in page
     assert page.count("✓ 成立") == 2
     assert "alarm" not in page and "不成立" not in page
 
@@ -188,7 +231,7 @@ def test_conservation_is_shown_and_checked(pages):
 def test_a_broken_identity_shows_the_red_warning(tmp_path):
     page = render(tmp_path, broken=True)
     alarms = re.findall(r'<p class="identity alarm">(.*?)</p>', section(page, 1))
-    assert len(alarms) == 1 and "行数守恒" in alarms[0] and "不成立" in alarms[0] and "报送 2,842 = 接受 2,800" in alarms[0]
+    assert len(alarms) == 1 and "行数守恒" in alarms[0] and "不成立" in alarms[0] and "报送 2,846 = 接受 2,800" in alarms[0]
     assert ".identity.alarm{border-color:#d62728;color:#d62728" in page  # the CSS is inline
     assert section(page, 1).count("✓ 成立") == 1  # output still holds
 
@@ -214,6 +257,21 @@ def test_an_identity_without_a_verdict_cannot_be_checked(tmp_path):
     assert page.count("✓ 成立") == 1
 
 
+def test_the_buckets_table_has_every_bucket_with_its_share(pages):
+    table = between(section(pages["2020-03", False], 1), "<h3>报送行去向", "</table>")
+    assert rows(table) == [
+        ["报送合计 (received)", "2,845", "3,016.9", "100.0%"],
+        ["接受 (accepted)", "2,800", "2,950.1", "97.8%"],  # 2950.12345 / 3016.87345
+        ["剔除 (rejected)", "20", "30.0", "1.0%"],
+        ["被更正替代 (superseded)", "8", "20.5", "0.7%"],
+        ["重复行 (duplicate)", "5", "5.2", "0.2%"],
+        ["非报表行 (not_a_return)", "3", "5.5", "0.2%"],
+        ["待审暂缓 (held)", "5", "2.4", "0.1%"],
+        ["不在调查范围 (out_of_scope)", "4", "3.1", "0.1%"],  # 3.125 / 3016.87345 = 0.10%
+    ]
+    assert "行数 (行, lines)" in table and "报送产值 (亿元, as reported)" in table and "占报送产值 (%)" in table
+
+
 def test_rule_results_list_failing_rules_first(pages):
     page = section(pages["2020-03", False], 3)
     order = re.findall(r"<tr[^>]*><td[^>]*>([a-z_]+)</td>", page)
@@ -230,20 +288,28 @@ def test_values_are_escaped(pages):
 
 def test_the_review_queue_lists_holds_first_and_at_most_50(pages):
     page = section(pages["2020-03", False], 4)
-    rows = re.findall(r'<tr( class="hold")?><td[ >]', page)
-    assert len(rows) == 50
-    assert all(rows[:5]) and not any(rows[5:])
-    assert "另有 10 项未列出" in page and "共 60 项，其中暂缓 5 项" in page
-    assert "98,765,432.1" in page  # 千元 as the charts format amounts
-    assert "本年累计产值 (千元)" in page
+    classes = re.findall(r'<tr( class="hold")?><td[ >]', page)
+    assert len(classes) == 50
+    assert all(classes[:5]) and not any(classes[5:])
+    assert "另有 11 项未列出" in page and "共 61 项，其中暂缓 5 项" in page
+    assert "本年累计产值 (千元)" in page and "上年同期 (千元)" in page
+    listed = rows(page)
+    # 千元 as the charts format amounts: this year's value and the prior it is 1000 times
+    assert listed[1][4:7] == ["397301", "98,765,432.1", "98,765.4"]
+    # the finding on a whole unit: no product, value or line, and it says so
+    assert listed[5] == ["警示 (warn)", "imputed_too_long", "91210200000000099W", "久未报送企业", "整个单位 (whole unit)",
+                         "—", "—", "已连续4个月推算", ""]
+    assert listed[6][-1] == "2020-03/returns.csv:2"
 
 
 def test_decisions_and_contributors(pages):
     page = pages["2020-03", False]
     log = section(page, 5)
-    assert "更正 (correct)" in log and "5,600,000.0" in log and "5,600.0" in log and "以元填报，已更正为千元" in log
+    assert "更正 (correct)：本年累计 (output_ytd)" in log and "5,600,000.0" in log and "5,600.0" in log
+    assert "以元填报，已更正为千元" in log
     top = section(page, 6)
     assert "变动企业第10名" in top and "变动企业第11名" not in top
+    assert "接受 (accept)</td>" in log  # no field named for a decision that corrects nothing
     assert "内部资料" in top and "上月累计产值 (亿元, a month earlier)" in top and "9.5%" in top
     assert "口径 (definitions) — previous_output_ytd: The same a month earlier (0 in January), 亿元" in top
 
@@ -257,9 +323,69 @@ def test_the_simulated_banner_only_when_simulated_and_always_internal(pages, sim
 
 
 def test_summary_figures(pages):
-    page = section(pages["2020-03", False], 1)
-    assert "95.0%" in page and "1.4%" in page and "2.1%" in page and "bc28802aec74" in page
-    assert "41.5" in page
+    summary = items(between(section(pages["2020-03", False], 1), "<table", "</table>"))
+    assert summary["报送行 (lines received)"] == ("2,845", "行", "")
+    assert summary["未归类产值占接受产值 (unclassified share of accepted output)"] == ("2.1%", "%", "")
+    assert summary["上年同期为空的行 (accepted lines without prior)"] == ("40", "行", "")
+    assert summary["目录版本 (catalog version)"] == ("bc28802aec74", "", "")
+
+
+def test_the_survey_frame_with_a_roster(pages):
+    """Every figure of the frame with its unit; a roster asks for nothing."""
+    assert items(frame_table(pages["2020-03", False])) == {
+        "调查范围来源 (survey frame)": ("调查单位名录 (roster)", "", ""),
+        "上年12月在营单位本年未报送 (last year's units not reported this year)": ("12", "家", ""),
+        "在营调查单位 (live units)": ("3,000", "家", ""),
+        "回报单位 (respondents)": ("2,850", "家", ""),
+        "回报率 (response rate)": ("95.0%", "%", ""),  # 2,850 / 3,000, above the floor of 90%
+        "整体推算单位 (units imputed whole)": ("140", "家", ""),
+        "部分推算行 (lines imputed, partial)": ("9", "行", ""),
+        "无法推算单位，未计入 (units not imputable: not in the figures)": ("10", "家", ""),
+        "连续推算超期单位，待审核 (units imputed too long: in the review queue)": ("3", "家", ""),
+        "推算产值 (imputed output)": ("41.5", "亿元", ""),
+        "推算产值占战新产值 (imputed share of SEI output)": ("1.4%", "%", ""),
+    }
+
+
+def test_a_derived_frame_asks_for_a_roster(tmp_path):
+    con = make_warehouse()
+    con.execute("update mart.data_quality set frame_source = 'derived'")
+    page = render_quality_report(con, "2020-03", tmp_path, simulated=False).read_text(encoding="utf-8")
+    flagged = re.findall(r'<tr class="flagged">(.*?)</tr>', frame_table(page))
+    assert len(flagged) == 1
+    value, unit, flag = items(f"<tr>{flagged[0]}</tr>")["调查范围来源 (survey frame)"]
+    assert value == "由报表推定(无名录) (derived)" and unit == ""
+    assert "上年12月在营单位中有 12 家本年至今尚未报送" in flag and "建议提供 raw/roster/2020.csv" in flag
+    assert "12 of last year's units have not reported yet this year; a roster is recommended" in flag
+
+
+def test_a_derived_frame_without_last_december(tmp_path):
+    """last_year_units_not_reported is NULL when last December is not in the warehouse: no count to give."""
+    con = make_warehouse()
+    con.execute("update mart.data_quality set frame_source = 'derived', last_year_units_not_reported = null")
+    frame = items(frame_table(render_quality_report(con, "2020-03", tmp_path, simulated=False)
+                              .read_text(encoding="utf-8")))
+    flag = frame["调查范围来源 (survey frame)"][2]
+    assert "看不到本年尚未报送的单位（上年12月不在仓库，无从核对）" in flag and "raw/roster/2020.csv" in flag
+    assert frame["上年12月在营单位本年未报送 (last year's units not reported this year)"] == ("—", "家", "")
+
+
+def test_where_the_priors_come_from(pages):
+    table = between(section(pages["2020-03", False], 1), "<h3>增速的上年同期来源", "</table>")
+    # shares of the 2,950 SEI lines in the figures: 2,753 / 2,950 = 93.32%, 157 / 2,950 = 5.32% ...
+    assert rows(table) == [
+        ["战新行合计 (SEI lines in the figures)", "2,950", "100.0%"],
+        ["企业填报 (reported)", "2,753", "93.3%"],
+        ["上年同期报表 (last_year_return)", "25", "0.8%"],
+        ["新增单位(上年同期为0) (new_unit)", "9", "0.3%"],
+        ["新增产品(上年同期为0) (new_product)", "6", "0.2%"],
+        ["按层增速推算 (stratum_growth)", "157", "5.3%"],
+        ["无上年同期资料 (not_available)", "0", "0.0%"],
+    ]
+    assert '<tr class="total">' in table and "行数 (行, lines)" in table and "占战新行 (%)" in table
+    # a period whose priors are not given: every count —, no total made up
+    table = between(section(pages["2020-02", False], 1), "<h3>增速的上年同期来源", "</table>")
+    assert all(row[1:] == ["—", "—"] for row in rows(table))
 
 
 @pytest.mark.parametrize("limits_in", ["settings", "thresholds"])
@@ -268,8 +394,9 @@ def test_figures_beyond_the_thresholds_are_flagged(tmp_path, limits_in):
     page = section(render(tmp_path / "tight", thresholds=(0.005, 0.05, 0.01), limits_in=limits_in), 1)
     flagged = re.findall(r'<tr class="flagged">(.*?)</tr>', page)
     assert len(flagged) == 2
-    assert "回报率" in flagged[0] and "低于下限 99.0%" in flagged[0]
-    assert "剔除行" in flagged[1] and "产值占比 1.0%，超过上限 0.5%" in flagged[1]
+    # 30.0 rejected of the returns' 3,016.87345 − 5.5 = 3,011.37345 亿元: 1.0%
+    assert "剔除行" in flagged[0] and "产值占比 1.0%，超过上限 0.5%" in flagged[0]
+    assert "回报率" in flagged[1] and "低于下限 99.0%" in flagged[1]  # 95.0% of the live units
 
 
 def test_ref_settings_overrule_ref_thresholds(tmp_path):
@@ -283,16 +410,18 @@ def test_ref_settings_overrule_ref_thresholds(tmp_path):
                                     .read_text(encoding="utf-8"), 1)
 
 
-def test_a_period_without_roster_figures_says_so(pages):
-    page = section(pages["2020-02", False], 1)
-    row = re.search(r"<tr[^>]*><td>回报率 \(response rate\)</td>(.*?)</tr>", page)[1]
-    assert "本年无调查单位名录，无回报率与推算数据" in row and '<td class="num">—</td>' in row
-    assert "95.0%" not in page and "推算单位" not in page
+def test_a_period_without_frame_figures_says_so(pages):
+    frame = items(frame_table(pages["2020-02", False]))
+    assert list(frame) == ["回报率 (response rate)"]
+    value, unit, flag = frame["回报率 (response rate)"]
+    assert (value, unit) == ("—", "%") and "本期无调查范围数据，无回报率与推算数据" in flag
+    assert "95.0%" not in section(pages["2020-02", False], 1)
 
 
 def test_a_warehouse_without_the_new_columns_and_views(tmp_path):
-    page = render(tmp_path, roster_columns=False, contributors=False, thresholds=None)
-    assert "本年无调查单位名录" in section(page, 1)
+    page = render(tmp_path, frame_columns=False, contributors=False, thresholds=None)
+    assert "本期无调查范围数据" in section(page, 1)
+    assert "仓库未发布 mart.data_quality.rows_prior_*" in section(page, 1)
     assert "仓库未发布 qa.largest_contributors" in section(page, 6)
     assert "✓ 成立" in page
 
@@ -313,7 +442,8 @@ def test_the_warehouse_as_first_published(tmp_path):
     assert output[0] == "warn" and "无法核对：仓库未发布 identity_output_ok" in output[1]
     for relation, number in (("mart.rule_results", 3), ("qa.review_queue", 4), ("qa.review_log", 5)):
         assert f"仓库未发布 {relation}" in section(page, number)
-    assert "本年无调查单位名录" in section(page, 1) and "2018年1–3月" in page
+    assert "本期无调查范围数据" in section(page, 1) and "2018年1–3月" in page
+    assert "不在调查范围 —" in lines[1]  # a bucket not published yet
 
 
 def test_the_connection_is_left_usable(tmp_path):

@@ -2,9 +2,10 @@
 
 `render_quality_report(con, "2020-03", out_dir, simulated=...)` writes
 ``out_dir/quality_2020-03.html``: one self-contained page (CSS inline, the chart a base64 PNG,
-no external URL) with six sections — summary with the bucket conservation identity, a chart of
-the last 12 months, rule results, the open review queue, the reviewers' decisions and the
-enterprises that moved the month most. It names enterprises: the page is marked 内部资料.
+no external URL) with six sections — summary (the survey frame with response and imputation,
+the bucket conservation identity, where growth's priors come from), a chart of the last 12
+months, rule results, the open review queue, the reviewers' decisions and the enterprises that
+moved the month most. It names enterprises: the page is marked 内部资料.
 
 `con` is a (read-only) connection to the published warehouse; a relation or column it does not
 publish is reported as not published, never a crash. The report checks nothing itself: whether

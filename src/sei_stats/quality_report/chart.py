@@ -57,10 +57,10 @@ def _response_panel(ax, data: pd.DataFrame, limits: dict[str, float]) -> None:
     low = max(0.0, math.floor((min(shown, default=90.0) - 2) / 5) * 5)
     ax.set_ylim(low, 101)
     ax.yaxis.set_major_formatter(charts.tick_formatter("%"))
-    ax.set_title("回报率（名录单位中报送的比例，%）", fontsize=10.5, loc="left")
+    ax.set_title("回报率（在营调查单位中报送的比例，%）", fontsize=10.5, loc="left")
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     if values.isna().all():
-        charts.note(ax, "无调查单位名录，无回报率数据")
+        charts.note(ax, "无调查范围数据，无回报率")
 
 
 def _share_panel(ax, data: pd.DataFrame, limits: dict[str, float]) -> None:

@@ -15,24 +15,29 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sei_stats import period as periods
-from sei_stats.vocabulary import BUCKETS
+from sei_stats.vocabulary import BUCKETS, PRIOR_SOURCES
 
 CONTRIBUTORS_LIMIT = 10
 
 # The conservation identity as the warehouse checks it (received = Σ buckets): read, not recomputed.
 IDENTITY_COLUMNS = ("identity_rows_ok", "identity_output_gap", "identity_output_ok")
+# The survey frame of the month: its source, response and imputation.
+FRAME_COLUMNS = ("frame_source", "live_units", "respondents", "response_rate", "last_year_units_not_reported",
+                 "imputed_enterprises", "lines_imputed_partial", "units_not_imputed", "units_imputed_too_long",
+                 "output_imputed", "imputed_share")
+# The SEI lines in the figures by where their prior (上年同期) comes from.
+PRIOR_COLUMNS = tuple(f"rows_prior_{s}" for s in PRIOR_SOURCES)
 QUALITY_COLUMNS = (
     "rows_received", *(f"rows_{b}" for b in BUCKETS), "rows_blank_prior", "rows_unclassified",
     "output_unclassified", "output_no_va_rate", "output_received", *(f"output_{b}" for b in BUCKETS),
-    "warnings_open", "warnings_resolved", "holds_resolved", "catalog_version",
-    "roster_enterprises", "respondents", "response_rate", "imputed_enterprises", "output_imputed",
-    "imputed_share", "unclassified_share", *IDENTITY_COLUMNS,
+    "warnings_open", "warnings_resolved", "holds_resolved", "catalog_version", *FRAME_COLUMNS,
+    "unclassified_share", *PRIOR_COLUMNS, *IDENTITY_COLUMNS,
 )
 RULE_COLUMNS = ("rule", "level", "severity", "items", "passes", "fails", "missing")
-QUEUE_COLUMNS = ("severity", "rule", "credit_code", "enterprise_name", "product", "output_ytd", "message",
-                 "source_file", "line_number")
-LOG_COLUMNS = ("rule", "severity", "credit_code", "enterprise_name", "product", "decision", "original_value",
-               "corrected_value", "reviewer", "note", "review_file", "source_file", "line_number")
+QUEUE_COLUMNS = ("severity", "rule", "credit_code", "enterprise_name", "product", "output_ytd",
+                 "output_ytd_prior", "message", "source_file", "line_number")
+LOG_COLUMNS = ("rule", "severity", "credit_code", "enterprise_name", "product", "decision", "corrected_field",
+               "original_value", "corrected_value", "reviewer", "note", "review_file", "source_file", "line_number")
 CONTRIBUTOR_COLUMNS = ("rank", "credit_code", "enterprise_name", "area", "output_ytd", "previous_output_ytd",
                        "change", "share_of_change")
 # The checks' limits as columns of the wide ref.thresholds, which ref.settings replaces.

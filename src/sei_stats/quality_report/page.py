@@ -18,10 +18,11 @@ import pandas as pd
 
 from sei_stats import period as periods
 from sei_stats.charts import STAMP_TEXT, fmt_amount, fmt_percent
-from sei_stats.vocabulary import BUCKET_LABELS, BUCKETS, DECISION_LABELS, LEVEL_LABELS, SEVERITY_LABELS
+from sei_stats.vocabulary import (BUCKET_LABELS, BUCKETS, DECISION_LABELS, FRAME_SOURCE_LABELS, LEVEL_LABELS,
+                                  PRIOR_SOURCE_LABELS, PRIOR_SOURCES, SEVERITY_LABELS)
 
 from .chart import png_data_uri, quality_chart
-from .data import CONTRIBUTORS_LIMIT, QualityData, absent
+from .data import CONTRIBUTORS_LIMIT, PRIOR_COLUMNS, QualityData, absent
 
 TEMPLATE = "quality_report.html.j2"
 QUEUE_LIMIT = 50
@@ -91,9 +92,18 @@ def _table(frame: pd.DataFrame, cols: list[Col], *, row_class: Callable[[pd.Seri
     return Table([Cell(c.head, c.css) for c in cols], rows, css, empty)
 
 
+# The fields a reviewer may correct (schemas/reviews.py: CORRECTABLE_FIELDS).
+FIELD_LABELS = {"output_ytd": "本年累计", "output_ytd_prior": "上年同期"}
 SEVERITY_COL = Col("处理 (severity)", "severity", _with_zh(SEVERITY_LABELS), css="code")
+
+
+def _product(value) -> str:
+    # A finding on a whole unit (imputed_too_long) names no product: say so rather than leave a blank.
+    return "整个单位 (whole unit)" if _text(value) == "" else str(value)
+
+
 ENTERPRISE_COLS = (Col("统一社会信用代码 (credit code)", "credit_code", css="code"),
-                   Col("单位名称 (enterprise)", "enterprise_name"), Col("产品 (product)", "product", css="code"))
+                   Col("单位名称 (enterprise)", "enterprise_name"), Col("产品 (product)", "product", _product, css="code"))
 
 
 # --- 1 summary -------------------------------------------------------------------------------
@@ -158,18 +168,38 @@ def _bucket_table(row: pd.Series) -> Table:
     return _table(frame, cols, row_class=lambda r: "total" if r["bucket"].startswith("报送") else "", css="kv")
 
 
-def _roster_rows(row: pd.Series, limits: dict[str, float]) -> list[tuple]:
-    if absent(row["roster_enterprises"]) and absent(row["response_rate"]):
-        return [("回报率 (response rate)", "—", "%", "本年无调查单位名录，无回报率与推算数据 (no roster this year: "
-                 "no response or imputation figures)")]
+def _derived(row: pd.Series, period: str) -> str:
+    """Why a frame derived from the returns asks for a roster: it cannot see who has not reported yet."""
+    roster = f"raw/roster/{periods.year(period)}.csv"
+    if absent(row["last_year_units_not_reported"]):
+        return (f"无调查单位名录，调查范围由报表推定，看不到本年尚未报送的单位（上年12月不在仓库，无从核对），建议提供 {roster} "
+                "(derived from the returns: units that have not reported yet are not seen; a roster is recommended)")
+    n = _count(row["last_year_units_not_reported"])
+    return (f"无调查单位名录，调查范围由报表推定：上年12月在营单位中有 {n} 家本年至今尚未报送，可能是未察觉的未报送，"
+            f"建议提供 {roster} (derived from the returns: {n} of last year's units have not reported yet this year; "
+            "a roster is recommended)")
+
+
+def _frame_rows(row: pd.Series, period: str, limits: dict[str, float]) -> list[tuple]:
+    if absent(row["frame_source"]) and absent(row["live_units"]) and absent(row["response_rate"]):
+        return [("回报率 (response rate)", "—", "%", "本期无调查范围数据，无回报率与推算数据 (no survey frame this "
+                 "period: no response or imputation figures)")]
     floor = 1 - limits["max_nonresponse_rate"] if "max_nonresponse_rate" in limits else None
     low = floor is not None and not absent(row["response_rate"]) and float(row["response_rate"]) < floor
     return [
-        ("调查单位名录 (roster enterprises)", _count(row["roster_enterprises"]), "家", ""),
+        ("调查范围来源 (survey frame)", _with_zh(FRAME_SOURCE_LABELS)(row["frame_source"]) or "—", "",
+         _derived(row, period) if row["frame_source"] == "derived" else ""),
+        ("上年12月在营单位本年未报送 (last year's units not reported this year)",
+         _count(row["last_year_units_not_reported"]), "家", ""),
+        ("在营调查单位 (live units)", _count(row["live_units"]), "家", ""),
         ("回报单位 (respondents)", _count(row["respondents"]), "家", ""),
         ("回报率 (response rate)", _share(row["response_rate"]), "%",
          f"低于下限 {_share(floor)} (below the floor)" if low else ""),
-        ("推算单位 (imputed enterprises)", _count(row["imputed_enterprises"]), "家", ""),
+        ("整体推算单位 (units imputed whole)", _count(row["imputed_enterprises"]), "家", ""),
+        ("部分推算行 (lines imputed, partial)", _count(row["lines_imputed_partial"]), "行", ""),
+        ("无法推算单位，未计入 (units not imputable: not in the figures)", _count(row["units_not_imputed"]), "家", ""),
+        ("连续推算超期单位，待审核 (units imputed too long: in the review queue)",
+         _count(row["units_imputed_too_long"]), "家", ""),
         ("推算产值 (imputed output)", _amount(row["output_imputed"]), "亿元", ""),
         ("推算产值占战新产值 (imputed share of SEI output)", _share(row["imputed_share"]), "%", ""),
     ]
@@ -190,10 +220,9 @@ def _over(row: pd.Series, bucket: str, limits: dict[str, float]) -> str:
     return f"产值占比 {_share(share)}，超过上限 {_share(limit)} (output share above the limit)"
 
 
-def _summary_rows(row: pd.Series, period: str, limits: dict[str, float]) -> pd.DataFrame:
-    rows = [
+def _summary_rows(row: pd.Series, period: str, limits: dict[str, float]) -> list[tuple]:
+    return [
         ("报告期 (report period)", f"{periods.label(period)}（{period}，本年累计）", "", ""),
-        *_roster_rows(row, limits),
         ("报送行 (lines received)", _count(row["rows_received"]), "行", ""),
         ("剔除行 (lines rejected)", _count(row["rows_rejected"]), "行", _over(row, "rejected", limits)),
         ("待审暂缓行 (lines held)", _count(row["rows_held"]), "行", _over(row, "held", limits)),
@@ -208,17 +237,38 @@ def _summary_rows(row: pd.Series, period: str, limits: dict[str, float]) -> pd.D
         ("无增加值率的战新产值 (SEI output without VA rate)", _amount(row["output_no_va_rate"]), "亿元", ""),
         ("目录版本 (catalog version)", _text(row["catalog_version"]) or "—", "", ""),
     ]
-    return pd.DataFrame(rows, columns=["item", "value", "unit", "flag"])
+
+
+def _kv_table(rows: list[tuple]) -> Table:
+    """Items with value, unit and flag; a flagged item is highlighted."""
+    cols = [Col("项目 (item)", "item"), Col("数值 (value)", "value", css="num"), Col("单位 (unit)", "unit"),
+            Col("提示 (flag)", "flag")]
+    return _table(pd.DataFrame(rows, columns=["item", "value", "unit", "flag"]), cols, css="kv",
+                  row_class=lambda r: "flagged" if r["flag"] else "")
+
+
+def _prior_table(row: pd.Series, published: frozenset[str]) -> Table | None:
+    """The SEI lines in the figures by where their prior comes from; None when none is published."""
+    if not published & set(PRIOR_COLUMNS):
+        return None
+    counts = [row[f"rows_prior_{s}"] for s in PRIOR_SOURCES]
+    given = [int(c) for c in counts if not absent(c)]
+    total = sum(given) if given else None  # no counts make no total of 0
+    rows = [(f"{PRIOR_SOURCE_LABELS[s]} ({s})", c, None if absent(c) or not total else int(c) / total)
+            for s, c in zip(PRIOR_SOURCES, counts)]
+    rows.insert(0, ("战新行合计 (SEI lines in the figures)", total, 1.0 if total else None))
+    cols = [Col("上年同期来源 (source of the prior)", "source"), Col("行数 (行, lines)", "rows", _count, css="num"),
+            Col("占战新行 (%)", "share", _share, css="num")]
+    return _table(pd.DataFrame(rows, columns=["source", "rows", "share"]), cols, css="kv",
+                  row_class=lambda r: "total" if r["source"].startswith("战新行合计") else "")
 
 
 def _summary(data: QualityData, period: str) -> dict:
     row = data.row(period)
-    cols = [Col("项目 (item)", "item"), Col("数值 (value)", "value", css="num"), Col("单位 (unit)", "unit"),
-            Col("提示 (flag)", "flag")]
-    table = _table(_summary_rows(row, period, data.limits), cols, css="kv",
-                   row_class=lambda r: "flagged" if r["flag"] else "")
     identities = [_identity(row, data.quality_columns, kind) for kind in IDENTITIES]
-    return {"table": table, "buckets": _bucket_table(row), "identities": identities}
+    return {"table": _kv_table(_summary_rows(row, period, data.limits)),
+            "frame": _kv_table(_frame_rows(row, period, data.limits)), "buckets": _bucket_table(row),
+            "identities": identities, "priors": _prior_table(row, data.quality_columns)}
 
 
 # --- 2 chart ---------------------------------------------------------------------------------
@@ -258,6 +308,7 @@ def _queue(queue: pd.DataFrame | None) -> dict | None:
     shown = shown.assign(where=shown.apply(_source, axis=1) if len(shown) else [])
     cols = [SEVERITY_COL, Col("规则 (rule)", "rule", css="code"), *ENTERPRISE_COLS,
             Col("本年累计产值 (千元)", "output_ytd", _amount, css="num"),
+            Col("上年同期 (千元)", "output_ytd_prior", _amount, css="num"),
             Col("说明 (message)", "message", css="wide"), Col("来源 (file:line)", "where", css="path")]
     table = _table(shown, cols, row_class=lambda r: "hold" if r["severity"] == "hold" else "",
                    empty="本期无待审核事项 (nothing waits for review)")
@@ -265,16 +316,24 @@ def _queue(queue: pd.DataFrame | None) -> dict | None:
             "rest": len(queue) - len(shown)}
 
 
+def _decision(decision, field) -> str:
+    """The decision in Chinese; a correction also names the field it replaced (the values are that field's)."""
+    text = _with_zh(DECISION_LABELS)(decision)
+    if decision == "correct" and not absent(field):
+        text += f"：{FIELD_LABELS.get(field, field)} ({field})"
+    return text
+
+
 def _log(log: pd.DataFrame | None) -> Table | None:
     if log is None:
         return None
     cols = [Col("规则 (rule)", "rule", css="code"), SEVERITY_COL, *ENTERPRISE_COLS,
-            Col("决定 (decision)", "decision", _with_zh(DECISION_LABELS), css="code"),
-            Col("原值 (千元)", "original_value", _amount, css="num"),
+            Col("决定 (decision)", "decided"), Col("原值 (千元)", "original_value", _amount, css="num"),
             Col("更正值 (千元)", "corrected_value", _amount, css="num"), Col("审核人 (reviewer)", "reviewer"),
             Col("备注 (note)", "note", css="wide"), Col("审核文件 (review file)", "review_file")]
     # Holds first (they stopped lines), then by rule and enterprise.
-    log = log.assign(_hold=log["severity"] != "hold").sort_values(
+    log = log.assign(_hold=log["severity"] != "hold", decided=[
+        _decision(d, f) for d, f in zip(log["decision"], log["corrected_field"])]).sort_values(
         ["_hold", "rule", "credit_code", "product"], kind="stable", na_position="last")
     return _table(log, cols, empty="本期无审核决定 (no decisions this period)")
 
