@@ -113,26 +113,39 @@ class _Year:
         return self.last_year.iloc[:0] if rows is None else self.last_year.iloc[rows]
 
 
-def _scaled(base_lines: pd.DataFrame, factor: float, **columns) -> pd.DataFrame:
-    out = base_lines.assign(output_ytd=(base_lines["output_ytd"].astype(float) * factor).round(3), factor=factor, **columns)
-    return out
+# What imputing a unit or a line needs, decided month by month; the lines are built from it in one go.
+PLAN_COLUMNS = ("period", "credit_code", "base_period", "line_key", "factor", "stratum", "method", "imputation", "reason")
+
+
+def _build(plan: pd.DataFrame, year: _Year, units: pd.DataFrame) -> pd.DataFrame:
+    """The imputed lines of ``plan``: each base line (a unit's every line, or the one line ``line_key``) scaled
+    by its factor, with the unit's frame values, and its prior."""
+    if plan.empty:
+        return _empty(IMPUTED_COLUMNS)
+    bases = pd.concat([year.lines, year.last_year], ignore_index=True).rename(columns={"period": "base_period"})
+    bases = bases[["base_period", "credit_code", "product_code", "product_name", "product_key", "catalog_version",
+                   "output_ytd"]]
+    out = plan.merge(bases, on=["base_period", "credit_code"], how="inner")
+    out = out[out["line_key"].isna() | (out["line_key"] == out["product_key"])]
+    out = out.assign(output_ytd=(out["output_ytd"].astype(float) * out["factor"]).round(3))
+    out = out.merge(units[["credit_code", "enterprise_name", "district_code", "industry_code"]], on="credit_code", how="left")
+    return _with_priors(out.reset_index(drop=True), year)
 
 
 def _with_priors(imputed: pd.DataFrame, year: _Year) -> pd.DataFrame:
     """Each imputed line's prior: its own final value a year earlier, else output / its stratum's growth factor."""
-    if imputed.empty:
-        return imputed
     own = (year.last_year.assign(period=year.last_year["period"] + pd.DateOffset(years=1))
            .groupby(["period", "credit_code", "product_key"])["output_ytd"].sum().rename("own_prior"))
     imputed = imputed.join(own, on=["period", "credit_code", "product_key"])
     priors, sources = [], []
-    for row in imputed.itertuples(index=False):
-        if pd.notna(row.own_prior):
-            priors.append(float(row.own_prior))
+    for unit, period, output, own_prior in zip(imputed["credit_code"], imputed["period"], imputed["output_ytd"],
+                                               imputed["own_prior"]):
+        if pd.notna(own_prior):
+            priors.append(float(own_prior))
             sources.append("last_year_return")
             continue
-        factor, _ = year.growth(row.credit_code, row.period)
-        priors.append(round(row.output_ytd / factor, 3) if factor else None)
+        factor, _ = year.growth(unit, period)
+        priors.append(round(output / factor, 3) if factor else None)
         sources.append("stratum_growth" if factor else "not_available")
     return imputed.drop(columns="own_prior").assign(prior=priors, prior_source=sources)
 
@@ -145,84 +158,60 @@ def impute_year(lines: pd.DataFrame, last_year: pd.DataFrame, frame: pd.DataFram
                                           ["period", "credit_code", "product_key"]].itertuples(index=False):
         unusable.setdefault((period, unit), []).append(key)
     year = _Year(lines, last_year, frame, min_respondents, incomplete=set(unusable))
-    live = frame[frame["live"]]
-    unit_info = frame.drop_duplicates("credit_code").set_index("credit_code")
+    live = frame[frame["live"]].sort_values(["period", "credit_code"])
     responded = set(zip(returned["period"], returned["credit_code"]))
     usable_keys = set(zip(lines["period"], lines["credit_code"], lines["product_key"]))
-    periods = sorted(frame["period"].unique())
     usable_months: dict[str, list[pd.Timestamp]] = {}
     for period, unit in year.usable_pairs():
         usable_months.setdefault(unit, []).append(period)
 
-    def last_usable(unit: str, period: pd.Timestamp) -> pd.Timestamp | None:
-        earlier = [p for p in usable_months.get(unit, []) if p < period]
-        return earlier[-1] if earlier else None
-
-    imputed, status = [], []
-    for item in live.sort_values(["period", "credit_code"]).itertuples(index=False):
-        period, unit = item.period, item.credit_code
-        info = {"district_code": unit_info.at[unit, "district_code"], "industry_code": unit_info.at[unit, "industry_code"],
-                "enterprise_name": unit_info.at[unit, "enterprise_name"]}
+    plan, status = [], []
+    for period, unit in zip(live["period"], live["credit_code"]):
         sent = (period, unit) in responded
+        earlier = [p for p in usable_months.get(unit, []) if p < period]
         if year.usable(period, unit):  # usable: impute only its held or rejected lines
-            keys = [k for k in dict.fromkeys(unusable.get((period, unit), [])) if (period, unit, k) not in usable_keys]
-            n_lines = 0
-            for key in keys:
-                made = _impute_line(year, unit, key, period, last_usable_line=[
-                    p for p in usable_months.get(unit, []) if p < period and (p, unit, key) in usable_keys])
-                if made is not None:
-                    imputed.append(made.assign(imputation="line", reason="line held or rejected", **info))
-                    n_lines += len(made)
-            status.append((period, unit, sent, True, False, n_lines, "reported"))
+            for key in dict.fromkeys(unusable.get((period, unit), [])):
+                if (period, unit, key) not in usable_keys:
+                    own = [p for p in earlier if (p, unit, key) in usable_keys]
+                    plan += _plan(year, unit, period, own[-1] if own else None, key, "line", "line held or rejected")
+            status.append((period, unit, sent, True, False, "reported"))
             continue
         reason = "every line held or rejected" if sent else "no return"
-        base = last_usable(unit, period)
-        made, why = None, reason
-        if base is not None:
-            factor, label = year.movement(unit, base, period)
-            if factor is not None:
-                made = _scaled(year.unit_lines(base, unit), factor, method=RATIO_METHOD, stratum=label,
-                               base_period=base, period=period)
-            else:
-                why = f"{reason}; no stratum with {min_respondents} respondents in both months"
-        else:
-            own = year.own_last_year(unit, period)
-            factor, label = year.growth(unit, period)
-            if len(own) and factor is not None:
-                made = _scaled(own, factor, method=GROWTH_METHOD, stratum=label,
-                               base_period=period - pd.DateOffset(years=1), period=period)
-            else:
-                why = f"{reason}; no base to impute from" if not len(own) else f"{reason}; no stratum growth"
-        if made is not None:
-            imputed.append(made.assign(imputation="unit", reason=reason, **info))
-        status.append((period, unit, sent, False, made is not None, 0 if made is None else len(made), why))
-    lines_out = pd.concat(imputed, ignore_index=True) if imputed else _empty(IMPUTED_COLUMNS)
-    lines_out = _with_priors(lines_out, year)[list(IMPUTED_COLUMNS)]
-    status_frame = pd.DataFrame(status, columns=["period", "credit_code", "responded", "usable", "imputed",
-                                                 "lines_imputed", "why"])
-    return lines_out, status_frame, _dropped_lines(lines, returned, periods)
+        planned = _plan(year, unit, period, earlier[-1] if earlier else None, None, "unit", reason)
+        plan += planned
+        why = reason if planned else f"{reason}; {_why_not(year, unit, period, earlier, min_respondents)}"
+        status.append((period, unit, sent, False, bool(planned), why))
+    imputed = _build(pd.DataFrame(plan, columns=list(PLAN_COLUMNS)), year, frame.drop_duplicates("credit_code"))
+    status_frame = pd.DataFrame(status, columns=["period", "credit_code", "responded", "usable", "imputed", "why"])
+    counts = imputed.groupby(["period", "credit_code"]).size().rename("lines_imputed")
+    status_frame = status_frame.join(counts, on=["period", "credit_code"])
+    status_frame["lines_imputed"] = status_frame["lines_imputed"].fillna(0).astype("int64")
+    return imputed[list(IMPUTED_COLUMNS)], status_frame, _dropped_lines(lines, returned)
 
 
-def _impute_line(year: _Year, unit: str, key: str, period: pd.Timestamp, last_usable_line: list) -> pd.DataFrame | None:
-    """One held or rejected line of a responding unit, from the line's own last usable month (or a year earlier)."""
-    if last_usable_line:
-        base = last_usable_line[-1]
+def _plan(year: _Year, unit: str, period: pd.Timestamp, base: pd.Timestamp | None, key: str | None,
+          imputation: str, reason: str) -> list[tuple]:
+    """How to impute a unit (key None) or one of its lines: from its last usable month this year, else from
+    its own figure a year earlier; [] when neither can be scaled."""
+    if base is not None:
         factor, label = year.movement(unit, base, period)
-        lines = year.unit_lines(base, unit)
-        if factor is not None:
-            return _scaled(lines[lines["product_key"] == key], factor, method=RATIO_METHOD, stratum=label,
-                           base_period=base, period=period)
-        return None
+        return [(period, unit, base, key, factor, label, RATIO_METHOD, imputation, reason)] if factor is not None else []
     own = year.own_last_year(unit, period)
-    own = own[own["product_key"] == key]
+    if key is not None:
+        own = own[own["product_key"] == key]
     factor, label = year.growth(unit, period)
     if len(own) and factor is not None:
-        return _scaled(own, factor, method=GROWTH_METHOD, stratum=label,
-                       base_period=period - pd.DateOffset(years=1), period=period)
-    return None
+        return [(period, unit, period - pd.DateOffset(years=1), key, factor, label, GROWTH_METHOD, imputation, reason)]
+    return []
 
 
-def _dropped_lines(lines: pd.DataFrame, returned: pd.DataFrame, periods: list) -> pd.DataFrame:
+def _why_not(year: _Year, unit: str, period: pd.Timestamp, earlier: list, min_respondents: int) -> str:
+    if earlier:
+        return f"no stratum with {min_respondents} respondents in both months"
+    return "no stratum growth" if len(year.own_last_year(unit, period)) else "no base to impute from"
+
+
+def _dropped_lines(lines: pd.DataFrame, returned: pd.DataFrame) -> pd.DataFrame:
     """line_dropped_from_cumulative: each line of a unit's last usable return of the year, judged against the
     unit's return this month (any bucket). Only units that responded with a usable figure this month are judged."""
     months = lines[["period", "credit_code"]].drop_duplicates().sort_values(["credit_code", "period"])
@@ -231,12 +220,16 @@ def _dropped_lines(lines: pd.DataFrame, returned: pd.DataFrame, periods: list) -
     before = lines[["period", "credit_code", "product_key", "output_ytd"]].rename(columns={"period": "previous"})
     judged = months.merge(before, on=["previous", "credit_code"])
     judged = judged.groupby(["period", "previous", "credit_code", "product_key"], as_index=False)["output_ytd"].sum()
-    present = set(zip(returned["period"], returned["credit_code"], returned["product_key"]))
-    fail = [(p, c, k) not in present for p, c, k in zip(judged["period"], judged["credit_code"], judged["product_key"])]
-    judged["outcome"] = ["fail" if f else "pass" for f in fail]
-    judged["message"] = [
-        f"{k}: {v:,.3f} 千元 in 1–{prev.month}月 is absent from the return of 1–{p.month}月" if f else None
-        for f, k, v, prev, p in zip(fail, judged["product_key"], judged["output_ytd"], judged["previous"], judged["period"])]
+    if judged.empty:
+        return _empty(FINDING_COLUMNS)
+    present = returned[["period", "credit_code", "product_key"]].drop_duplicates().assign(present=True)
+    judged = judged.merge(present, on=["period", "credit_code", "product_key"], how="left")
+    fail = judged["present"].isna()
+    judged["outcome"] = fail.map({True: "fail", False: "pass"})
+    message = (judged["product_key"] + ": " + judged["output_ytd"].map("{:,.3f}".format) + " 千元 in 1–"
+               + judged["previous"].dt.month.astype(str) + "月 is absent from the return of 1–"
+               + judged["period"].dt.month.astype(str) + "月")
+    judged["message"] = message.where(fail, None)
     return judged.assign(rule="line_dropped_from_cumulative").rename(columns={"product_key": "product"})[list(FINDING_COLUMNS)]
 
 
