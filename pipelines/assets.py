@@ -17,7 +17,7 @@ from sei_stats.catalog import read_districts, read_products
 from sei_stats.classify import entries_valid_in
 from sei_stats.land import catalog_version, land_month
 from sei_stats.reclassify import reclassify_history
-from sei_stats.vocabulary import BUCKETS
+from sei_stats.vocabulary import LANDING_BUCKETS
 from sei_stats.schemas.catalog import validate_catalog
 from sei_stats.schemas.returns import accepted_lines_schema
 
@@ -136,7 +136,7 @@ def monthly_returns(context: dg.AssetExecutionContext, config: LandingConfig, se
     counts = frame["status"].value_counts().to_dict()
     yield dg.AssetCheckResult(
         check_name="every_line_in_one_bucket",
-        passed=len(frame) == landed.rows_received == sum(counts.values()) and set(counts) <= set(BUCKETS),
+        passed=len(frame) == landed.rows_received == sum(counts.values()) and set(counts) <= set(LANDING_BUCKETS),
         metadata={"received": landed.rows_received, **{k: int(v) for k, v in counts.items()}},
     )
 

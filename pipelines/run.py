@@ -18,7 +18,7 @@ import dagster as dg
 from filelock import FileLock
 
 from sei_stats.config import DataPaths
-from sei_stats.vocabulary import BUCKETS
+from sei_stats.vocabulary import LANDING_BUCKETS
 
 from .assets import DUCKDB_POOL
 from .instance import ensure_dagster_home
@@ -67,7 +67,7 @@ class RunOutcome:
 
 @dataclass(frozen=True, kw_only=True)
 class Landing(RunOutcome):
-    """One report period landed: lines received and the bucket each ended in (in the order of BUCKETS)."""
+    """One report period landed: lines received and the bucket each ended in (in the order of LANDING_BUCKETS)."""
 
     period: str
     rows_received: int | None = None                      # None when the landing failed
@@ -323,7 +323,7 @@ def _landing_fields(result: dg.ExecuteInProcessResult) -> dict:
     meta = _materialization(result, LANDING_ASSET)
     if meta is None:
         return {}
-    return {"rows_received": int(meta["rows_received"]), "buckets": {b: int(meta[f"rows_{b}"]) for b in BUCKETS},
+    return {"rows_received": int(meta["rows_received"]), "buckets": {b: int(meta[f"rows_{b}"]) for b in LANDING_BUCKETS},
             "notes": _notes(meta.get("notes"))}
 
 

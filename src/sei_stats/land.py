@@ -26,7 +26,7 @@ from .normalize import normalize_lines
 from .read import FIELDS, read_period_with_notes
 from .roster import roster_codes
 from .validate import judge_period
-from .vocabulary import ACCEPTED, BUCKETS
+from .vocabulary import ACCEPTED, LANDING_BUCKETS
 
 # Bumped whenever the landed columns change: publishing refuses files of another format.
 LANDING_FORMAT = 4
@@ -150,7 +150,7 @@ def land_month(paths: DataPaths, period: str, *, lenient: bool = False) -> Lande
         path=target,
         landing_id=landing_id,
         files=list(dict.fromkeys(lines["source_file"])),
-        buckets={b: int(counts.get(b, 0)) for b in BUCKETS},
+        buckets={b: int(counts.get(b, 0)) for b in LANDING_BUCKETS},
         rows_received=len(lines),
         rows_unclassified=int((accepted & ~lines["is_sei"].fillna(False).astype(bool)).sum()),
         catalog_version=version,

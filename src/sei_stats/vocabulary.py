@@ -21,6 +21,8 @@ BUCKET_LABELS = {
     OUT_OF_SCOPE: "不在调查范围",
 }
 BUCKETS = tuple(BUCKET_LABELS)
+# The buckets landing gives; out_of_scope is decided at publish, by the survey frame.
+LANDING_BUCKETS = tuple(b for b in BUCKETS if b != OUT_OF_SCOPE)
 
 # What a failing line becomes (schemas/rules.yaml: severity).
 SEVERITY_LABELS = {

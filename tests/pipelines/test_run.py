@@ -8,7 +8,7 @@ import pytest
 from sei_stats import settings
 from sei_stats.config import REPO_ROOT
 from sei_stats.pipelines import run
-from sei_stats.vocabulary import BUCKETS
+from sei_stats.vocabulary import LANDING_BUCKETS
 
 from conftest import CITY, make_data_dir
 
@@ -31,7 +31,7 @@ def test_landing_a_month_gives_its_lines_and_buckets(city, instance):
     assert (landing.job, landing.period, landing.success, landing.error) == ("sei_land_month", "2018-12", True, None)
     assert landing.rows_received == 4
     assert landing.buckets == {"accepted": 4, "rejected": 0, "superseded": 0, "duplicate": 0, "not_a_return": 0, "held": 0}
-    assert tuple(landing.buckets) == BUCKETS
+    assert tuple(landing.buckets) == LANDING_BUCKETS
     assert landing.failed_checks == () and landing.seconds > 0
     assert city.landed_month("2018-12").exists()
     with pytest.raises(AttributeError):  # frozen
