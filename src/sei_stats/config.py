@@ -95,6 +95,12 @@ class DataPaths:
     def warehouse_detail(self) -> Path:
         """warehouse/sei_detail.duckdb: the internal file (everything that names an enterprise), same publish."""
         return self.root / "warehouse" / "sei_detail.duckdb"
+    @property
+    def frame_step(self) -> Path:
+        """landed/frame_step/<variant>/YYYY/<key>.<result>.parquet: each year's results of the step over the
+        survey frame (sei_stats.scope), reused while nothing they depend on changes."""
+        return self.root / "landed" / "frame_step"
+
 
     @property
     def publish_log(self) -> Path:

@@ -233,9 +233,10 @@ def _dropped_lines(lines: pd.DataFrame, returned: pd.DataFrame) -> pd.DataFrame:
     return judged.assign(rule="line_dropped_from_cumulative").rename(columns={"product_key": "product"})[list(FINDING_COLUMNS)]
 
 
-def _running(status: pd.DataFrame) -> pd.Series:
-    """Months running each unit has been imputed whole, this one included (0 when it is not imputed this month)."""
-    running, out = {}, []
+def _running(status: pd.DataFrame, carried: dict | None = None) -> pd.Series:
+    """Months running each unit has been imputed whole, this one included (0 when it is not imputed this month).
+    ``carried``: each unit's (last month, run) from before these months, so a run goes on across a year end."""
+    running, out = dict(carried or {}), []
     for row in status.sort_values(["period", "credit_code"]).itertuples():
         previous = running.get(row.credit_code)
         run = 0
@@ -246,9 +247,21 @@ def _running(status: pd.DataFrame) -> pd.Series:
     return pd.Series(dict(out), dtype="int64").reindex(status.index)
 
 
+def runs_at_end(status: pd.DataFrame) -> dict[str, tuple[pd.Timestamp, int]]:
+    """Each unit imputed whole in the last month of ``status``: (that month, its run), to carry into the next year."""
+    if status.empty:
+        return {}
+    last = status[status["period"] == status["period"].max()]
+    last = last[last["months_imputed_running"] > 0]
+    return {c: (p, int(r)) for c, p, r in zip(last["credit_code"], last["period"], last["months_imputed_running"])}
+
+
 def impute(lines: pd.DataFrame, frame: pd.DataFrame, returned: pd.DataFrame, min_respondents: int,
-           max_consecutive_months: int) -> Imputation:
-    """Imputed lines, unit status and frame findings for every year of the frame, in month order."""
+           max_consecutive_months: int, carried: dict | None = None) -> Imputation:
+    """Imputed lines, unit status and frame findings for every year of the frame, in month order.
+
+    ``lines`` holds the years of the frame and the year before the first (for its bases and priors);
+    ``carried``: runs of whole-unit imputation from before the frame's first month (runs_at_end)."""
     for f in (lines, frame, returned):
         f["period"] = pd.to_datetime(f["period"])
     lines = lines.assign(year=lines["period"].dt.year, output_ytd=lines["output_ytd"].astype(float),
@@ -260,7 +273,7 @@ def impute(lines: pd.DataFrame, frame: pd.DataFrame, returned: pd.DataFrame, min
     imputed = [p[0] for p in parts if len(p[0])]
     out_lines = pd.concat(imputed, ignore_index=True) if imputed else _empty(IMPUTED_COLUMNS)
     status = pd.concat([p[1] for p in parts], ignore_index=True) if parts else _empty(STATUS_COLUMNS)
-    status["months_imputed_running"] = _running(status) if len(status) else pd.Series(dtype="int64")
+    status["months_imputed_running"] = _running(status, carried) if len(status) else pd.Series(dtype="int64")
     too_long = status[status["imputed"]]
     findings = pd.DataFrame({
         "period": too_long["period"], "credit_code": too_long["credit_code"], "product": "",

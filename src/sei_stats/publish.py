@@ -257,7 +257,7 @@ def prune_landings(paths: DataPaths) -> list[str]:
 def sweep_stale_files(paths: DataPaths) -> list[str]:
     """Remove what a killed run left half-written: warehouse builds and Parquet partials of dead processes."""
     candidates = list(paths.warehouse.parent.glob(".*.building*")) if paths.warehouse.parent.is_dir() else []
-    for folder in (paths.landed, paths.reclassified, paths.charts, paths.quality):
+    for folder in (paths.landed, paths.reclassified, paths.frame_step, paths.charts, paths.quality):
         if folder.is_dir():
             candidates += folder.rglob(".*.partial")
     notes = []

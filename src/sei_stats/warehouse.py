@@ -170,13 +170,13 @@ def build_relations(con: duckdb.DuckDBPyConnection, paths: DataPaths, landings: 
     max_months = int(settings.rule_params["imputed_too_long"]["max_consecutive_months"])
     catalog = read_products(paths.catalog)
     _create_views(con, list(landings.values()), settings, suffix="")
-    fill_scope(con, catalog, min_respondents, max_months, suffix="")
+    fill_scope(con, catalog, min_respondents, max_months, suffix="", cache=paths.frame_step / "as_landed")
     if reclassified:
         for schema in ("fact", "mart", "qa"):
             con.execute(f"CREATE SCHEMA {schema}{CURRENT}")
         _create_views(con, [reclassified[p] for p in landings], settings, suffix=CURRENT)
         in_force = catalog_in_force(catalog, current_catalog_as_of(paths))
-        fill_scope(con, in_force, min_respondents, max_months, suffix=CURRENT)
+        fill_scope(con, in_force, min_respondents, max_months, suffix=CURRENT, cache=paths.frame_step / "current_catalog")
     _inherit_fact_comments(con)
     missing = uncommented_columns(con)
     if missing:

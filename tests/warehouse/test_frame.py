@@ -30,7 +30,7 @@ import pytest
 from sei_stats.land import land_month
 from sei_stats.publish import publish
 
-from conftest import credit_code, make_data_dir
+from conftest import credit_code, make_data_dir, return_rows, write_csv
 
 approx = pytest.approx
 R1, R2, R3, M, H, Z, L, X, Q, NW = (credit_code(f"91210211MA00003{i:02d}") for i in range(10))
@@ -212,3 +212,39 @@ def test_reviews_replace_imputations_correct_a_prior_and_take_a_unit_out_of_scop
         ("07", False, "taken out of scope on review (reviews/2018-06.csv)")]
     assert one(con, "SELECT count(*) FROM qa.review_queue WHERE rule = 'imputed_too_long'") == [(0,)]
     assert one(con, "SELECT count(*) FROM fact.imputed_lines WHERE credit_code = ? AND period > DATE '2018-05-01'", L) == [(0,)]
+
+
+@pytest.mark.slow
+def test_a_years_frame_step_is_reused_until_something_it_depends_on_changes(built, tmp_path):
+    paths, con = built
+    copy = make_data_dir(tmp_path / "data", {})
+    for folder in ("raw", "landed"):
+        shutil.rmtree(copy.root / folder, ignore_errors=True)
+        shutil.copytree(paths.root / folder, copy.root / folder)
+    published = one(con, "SELECT * FROM mart.indicators_monthly ORDER BY period")
+
+    def entries():
+        return {f.relative_to(copy.frame_step).as_posix(): f.stat().st_mtime_ns
+                for f in (copy.frame_step / "as_landed").rglob("*.parquet")}
+
+    before = entries()
+    assert {name.split("/")[1] for name in before} == {"2017", "2018", "2019"}
+    # a new landing of 2018-07 with a changed figure: 2018 and the year after it are computed again, 2017 is reused
+    rows = [line(c, 7 * k, 7 * K_2017.get(c, 0) if c in K_2017 else "") for c, k in K_2018.items() if c not in (Z, L)]
+    rows[0] = line(R1, 841, 700)
+    (copy.returns / "2018-07" / "returns.csv").unlink()
+    write_csv(copy.returns / "2018-07" / "returns.csv", return_rows("2018-07", rows))
+    land_month(copy, "2018-07")
+    with duckdb.connect(str(publish(copy).detail), read_only=True) as again:
+        after = entries()
+        assert {k: v for k, v in after.items() if k.startswith("as_landed/2017/")} == \
+               {k: v for k, v in before.items() if k.startswith("as_landed/2017/")}
+        changed = {k.split("/")[1] for k in set(after.items()) ^ set(before.items()) for k in [k[0]]}
+        assert changed == {"2018", "2019"}
+        assert one(again, "SELECT output_ytd FROM fact.sei_lines WHERE credit_code = ? AND period = DATE '2018-07-01'", R1) == [(841,)]
+        cached = one(again, "SELECT * FROM mart.indicators_monthly ORDER BY period")
+    assert cached[:7] == published[:7] and cached[-2] != published[-2]  # 2017 as it was; 1–7月 2018 moved
+    # without the cache, the same figures
+    shutil.rmtree(copy.frame_step)
+    with duckdb.connect(str(publish(copy).detail), read_only=True) as fresh:
+        assert one(fresh, "SELECT * FROM mart.indicators_monthly ORDER BY period") == cached
