@@ -10,6 +10,7 @@ whole history at publish time.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -88,8 +89,10 @@ def _load_reference(con: duckdb.DuckDBPyConnection, paths: DataPaths, settings: 
         con.unregister("frame")
 
 
-def _create_views(con: duckdb.DuckDBPyConnection, files: list[Path], settings: Settings, *, suffix: str) -> None:
-    """Run the SQL files over exactly ``files`` (one landing a month), in schemas fact, mart, qa + ``suffix``."""
+def _create_views(con: duckdb.DuckDBPyConnection, files: list[Path], settings: Settings, *, suffix: str,
+                  frame_step: Callable[[], None]) -> None:
+    """Run the SQL files over exactly ``files`` (one landing a month), in schemas fact, mart, qa + ``suffix``;
+    ``frame_step`` fills the tables of the survey frame's step right after the file that creates them."""
     for f in relations.sql_files(_sql_rules(settings)):
         if f.name == "ref.sql":
             continue  # the reference tables are shared by both sets of views
@@ -100,6 +103,8 @@ def _create_views(con: duckdb.DuckDBPyConnection, files: list[Path], settings: S
             con.execute(sql)
         except duckdb.Error as err:
             raise PublishError(f"sql/{f.name}{' (' + suffix + ')' if suffix else ''}: {err}") from err
+        if relations.SCOPE_TABLES[0] in f.creates:
+            frame_step()
 
 
 def _inherit_fact_comments(con: duckdb.DuckDBPyConnection) -> None:
@@ -169,14 +174,14 @@ def build_relations(con: duckdb.DuckDBPyConnection, paths: DataPaths, landings: 
     min_respondents = int(settings.imputation["min_stratum_respondents"])
     max_months = int(settings.rule_params["imputed_too_long"]["max_consecutive_months"])
     catalog = read_products(paths.catalog)
-    _create_views(con, list(landings.values()), settings, suffix="")
-    fill_scope(con, catalog, min_respondents, max_months, suffix="", cache=paths.frame_step / "as_landed")
+    _create_views(con, list(landings.values()), settings, suffix="", frame_step=lambda: fill_scope(
+        con, catalog, min_respondents, max_months, suffix="", cache=paths.frame_step / "as_landed"))
     if reclassified:
         for schema in ("fact", "mart", "qa"):
             con.execute(f"CREATE SCHEMA {schema}{CURRENT}")
-        _create_views(con, [reclassified[p] for p in landings], settings, suffix=CURRENT)
         in_force = catalog_in_force(catalog, current_catalog_as_of(paths))
-        fill_scope(con, in_force, min_respondents, max_months, suffix=CURRENT, cache=paths.frame_step / "current_catalog")
+        _create_views(con, [reclassified[p] for p in landings], settings, suffix=CURRENT, frame_step=lambda: fill_scope(
+            con, in_force, min_respondents, max_months, suffix=CURRENT, cache=paths.frame_step / "current_catalog"))
     _inherit_fact_comments(con)
     missing = uncommented_columns(con)
     if missing:
