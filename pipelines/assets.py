@@ -185,7 +185,7 @@ def warehouse_marts(context: dg.AssetExecutionContext, sei_data: SeiData):
 
 
 @dg.asset(
-    deps=[dg.AssetKey(["mart", name]) for name in ("indicators_annual", "target_progress", "output_by_area")],
+    deps=[dg.AssetKey(["mart", name]) for name in ("indicators_annual", "target_progress", "target_path", "output_by_area")],
     group_name="briefing",
     kinds={"matplotlib"},
     description="Briefing charts (PNG 300 dpi and SVG) under output/charts/, with a CJK font.",

@@ -1,7 +1,8 @@
 """Briefing charts of the SEI indicators against the plan's targets, read from the warehouse.
 
-Four charts, each written as PNG (300 dpi) and SVG: output against the 5000亿元 trajectory,
-comparable growth against 18%, the GDP share against 15%, and output by the plan's six areas.
+Five charts, each written as PNG (300 dpi) and SVG: output against the 5000亿元 trajectory,
+the latest year month by month against the path within the year (序时进度), comparable growth
+against 18%, the GDP share against 15%, and output by the plan's six areas.
 Figures are built with ``matplotlib.figure.Figure`` on an Agg canvas, never through pyplot:
 the global backend of whoever imports this module (a notebook, Dagster) is left alone and no
 figure stays registered anywhere after a render.
@@ -122,14 +123,26 @@ class Target:
 
 
 @dataclass(frozen=True)
+class PathData:
+    """The latest year landed, month by month (1–X月), against the path within the year (序时进度)."""
+
+    year: int
+    target_year: int | None  # the target year of the plan whose path is drawn
+    # index month (1–12, the months landed): output_value, last_year_value, path_annual, path_value, gap in 亿元;
+    # gap_share and output_growth in %; position (ahead, behind or None)
+    months: pd.DataFrame
+
+
+@dataclass(frozen=True)
 class ChartData:
-    """Everything the charts draw: complete years, areas of those years, the plan's targets."""
+    """Everything the charts draw: complete years, areas of those years, the plan's targets, the latest year's path."""
 
     annual: pd.DataFrame  # index year; money in 亿元, rates in %
     areas: pd.DataFrame  # index year, columns the plan's areas in its order; 亿元
     targets: dict[str, Target]
     baseline_year: int | None
     target_year: int | None
+    path: PathData | None = None
 
     def years(self) -> list[int]:
         """Every year the x axis spans: the data's years, the baseline and the target year."""
@@ -224,8 +237,33 @@ def _measured_for(con, plan_id: str, years) -> list[bool]:
     return [plan_of.get(int(y)) == plan_id for y in years]
 
 
+def read_target_path(con) -> PathData | None:
+    """The latest year landed by month: output and the same period last year (mart.indicators_monthly) with
+    the path within the year of the plan that year is read against (``chart_plan``, mart.target_path);
+    None when no month is landed."""
+    (year,), = con.sql("select max(year(period))::integer from mart.indicators_monthly").fetchall()
+    if year is None:
+        return None
+    plan_id, _, _, target_year = read_plan_targets(con, year)
+    months = con.execute(
+        """
+        select month(m.period)::integer as month, m.output_value::double as output_value,
+               ly.output_value::double as last_year_value, p.path_annual::double as path_annual,
+               p.path_value::double as path_value, p.gap::double as gap, p.gap_share::double * 100 as gap_share,
+               m.output_growth::double * 100 as output_growth, p.position
+        from mart.indicators_monthly as m
+        left join mart.indicators_monthly as ly on ly.period = make_date(year(m.period) - 1, month(m.period), 1)
+        left join mart.target_path as p on p.period = m.period and p.plan_id = $plan
+        where year(m.period) = $year
+        order by month
+        """,
+        {"plan": plan_id, "year": year},
+    ).df()
+    return PathData(year, target_year, months.set_index("month"))
+
+
 def read_chart_data(con) -> ChartData | None:
-    """The three published tables the charts draw from, in display units; None without a complete year."""
+    """The published tables the charts draw from, in display units; None without a complete year."""
     annual = read_annual(con)
     if annual.empty:
         return None
@@ -234,7 +272,7 @@ def read_chart_data(con) -> ChartData | None:
         # The average growth drawn is the drawn plan's: since its baseline year.
         shown = (annual.index > baseline_year) & pd.Series(_measured_for(con, plan_id, annual.index), index=annual.index)
         annual.loc[~shown, "avg_growth_since_baseline"] = float("nan")
-    return ChartData(annual, read_areas(con), targets, baseline_year, target_year)
+    return ChartData(annual, read_areas(con), targets, baseline_year, target_year, read_target_path(con))
 
 
 # --- the house style (public) ----------------------------------------------------------------
@@ -427,6 +465,66 @@ def chart_output_vs_target(data: ChartData) -> tuple[Figure, str]:
     return fig, f"战略性新兴产业产值{year}（亿元）"
 
 
+def _month_axis(ax) -> None:
+    """Months 1–12 along x, each a cumulative figure from January (1–X月)."""
+    ax.set_xticks(range(1, 13), [f"{m}月" for m in range(1, 13)])
+    ax.set_xlim(0.4, 12.6)
+    ax.set_xlabel("累计至当月（1–X月）", fontsize=10)
+
+
+def path_status(month: int, row) -> str:
+    """The latest month in the bureau's words: output, ahead of or behind the path (序时进度), growth."""
+    output, gap, gap_share, growth = (row[k] for k in ("output_value", "gap", "gap_share", "output_growth"))
+    span = "1月" if month == 1 else f"1–{month}月"
+    lines = [f"{span}累计产值 {fmt_amount(output)}亿元"]
+    if row["position"] in ("ahead", "behind"):
+        side = "快于" if row["position"] == "ahead" else "慢于"
+        lines.append(f"{side}序时进度 {fmt_amount(abs(gap))}亿元（{fmt_percent(abs(gap_share))}）")
+    else:
+        lines.append("无序时进度（基期或上年月度数据未齐）")
+    if _present(growth):
+        lines.append(f"同比{'增长' if growth >= 0 else '下降'} {fmt_percent(abs(growth))}（可比口径）")
+    return "\n".join(lines)
+
+
+def chart_target_path(data: ChartData) -> tuple[Figure, str]:
+    """The latest year landed month by month: cumulative output (bars) against the path within the year
+    (序时进度: the path to the output target spread over the year as last year's months were) and the
+    same period last year."""
+    fig, ax = _new_figure()
+    _month_axis(ax)
+    path = data.path
+    if path is None or path.months.empty:
+        value_axis(ax, "亿元", [])
+        note(ax, "暂无月度数据")
+        return fig, "战略性新兴产业产值序时进度（亿元）"
+    months, year = path.months, path.year
+    ax.bar(months.index, months["output_value"], width=0.6, color=BAR, label=f"{year}年累计产值")
+    if months["path_value"].notna().any():
+        # The full series, NaN included, so a month without a path breaks the line instead of bridging it.
+        ax.plot(months.index, months["path_value"], color=TARGET, linestyle="--", marker="o", markersize=3.5,
+                label="序时进度（目标路径）")
+    ax.plot(months.index, months["last_year_value"], color="#7f7f7f", linestyle=":", marker="s", markersize=3.5,
+            label=f"{year - 1}年同期")
+    shown = [*months["output_value"], *months["path_value"], *months["last_year_value"]]
+    annual = months["path_annual"].dropna()
+    if not annual.empty:
+        # Where the path ends the year: the whole year's path value, the target itself in the target year.
+        what = "目标" if year == path.target_year else "全年路径值"
+        ax.plot([12], [annual.iloc[0]], marker="*", markersize=12, color=TARGET, linestyle="none",
+                label=f"{year}年{what} {fmt_target(annual.iloc[0], '亿元')}")
+        shown.append(annual.iloc[0])
+    value_axis(ax, "亿元", shown)
+    latest = int(months.index.max())
+    # Cumulative figures rise through the year: the upper left stays clear for the status (which also
+    # says when there is no path).
+    ax.text(0.02, 0.97, path_status(latest, months.loc[latest]), transform=ax.transAxes, ha="left", va="top",
+            fontsize=9, linespacing=1.5,
+            bbox={"boxstyle": "round,pad=0.4", "facecolor": "white", "edgecolor": "#cccccc"})
+    _legend(ax)
+    return fig, f"{year}年战略性新兴产业产值序时进度（亿元）"
+
+
 def chart_growth_vs_target(data: ChartData) -> tuple[Figure, str]:
     """Annual comparable-basis growth (bars) against the target rate and the average since the baseline."""
     fig, ax = _new_figure()
@@ -520,6 +618,7 @@ def chart_output_by_area(data: ChartData) -> tuple[Figure, str]:
 
 CHARTS: dict[str, Callable[[ChartData], tuple[Figure, str]]] = {
     "output_vs_target": chart_output_vs_target,
+    "output_target_path": chart_target_path,
     "growth_vs_target": chart_growth_vs_target,
     "gdp_share_vs_target": chart_gdp_share_vs_target,
     "output_by_area": chart_output_by_area,
@@ -530,7 +629,7 @@ CHARTS: dict[str, Callable[[ChartData], tuple[Figure, str]]] = {
 
 
 def build_figures(con, *, simulated: bool) -> dict[str, Figure]:
-    """The four framed figures by chart name, unsaved; {} when there is no complete year."""
+    """The framed figures by chart name (``CHARTS``), unsaved; {} when there is no complete year."""
     use_cjk_font()
     data = read_chart_data(con)
     if data is None:

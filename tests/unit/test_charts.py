@@ -19,7 +19,7 @@ from sei_stats import charts
 from sei_stats.catalog import AREAS
 from conftest import missing_glyph_warnings
 
-NAMES = ("output_vs_target", "growth_vs_target", "gdp_share_vs_target", "output_by_area")
+NAMES = ("output_vs_target", "output_target_path", "growth_vs_target", "gdp_share_vs_target", "output_by_area")
 NaN = float("nan")
 
 # Hand-made complete years: output in 亿元, rates as fractions (as the marts publish them).
@@ -32,9 +32,30 @@ ANNUAL = [
 ]
 AREA_SHARES = (0.24, 0.31, 0.12, 0.14, 0.11, 0.08)
 
+# The latest year landed, 2020, to June: 350亿元 a month against a path of 5000 × m / 12 (2019's months
+# were even); 2019 ran at 3862.4 × m / 12. June: 2100 against 2500, behind by 400 (16.0%), growth
+# 2100 / 1931.2 − 1 = 8.7%.
+MONTHS_2019 = {m: 3862.4 * m / 12 for m in range(1, 13)}
+MONTHS_2020 = {m: 350.0 * m for m in range(1, 7)}
 
-def make_warehouse(annual=ANNUAL, with_areas: bool = True) -> duckdb.DuckDBPyConnection:
-    """An in-memory warehouse with the three tables the charts read, filled by hand."""
+
+def add_months(con, with_path: bool) -> None:
+    """mart.indicators_monthly for 2019 and 2020 to June; mart.target_path for 2020 (empty without a path)."""
+    con.execute("create table mart.indicators_monthly (period date, output_value decimal(18,6), output_growth double)")
+    con.execute("""create table mart.target_path (plan_id varchar, period date, path_annual double, path_value double,
+                   gap double, gap_share double, position varchar)""")
+    for year, months in ((2019, MONTHS_2019), (2020, MONTHS_2020)):
+        for m, output in months.items():
+            growth = output / MONTHS_2019[m] - 1 if year == 2020 else None
+            con.execute("insert into mart.indicators_monthly values (make_date(?, ?, 1), ?, ?)", [year, m, output, growth])
+    for m, output in MONTHS_2020.items() if with_path else ():
+        path = 5000 * m / 12
+        con.execute("insert into mart.target_path values ('dalian-sei-2018-2020', make_date(2020, ?, 1), 5000, ?, ?, ?, ?)",
+                    [m, path, output - path, (output - path) / path, "ahead" if output >= path else "behind"])
+
+
+def make_warehouse(annual=ANNUAL, with_areas: bool = True, with_path: bool = True) -> duckdb.DuckDBPyConnection:
+    """An in-memory warehouse with the tables the charts read, filled by hand."""
     con = duckdb.connect(":memory:")
     con.execute("create schema mart; create schema ref")
     # Money as DECIMAL here: the charts must cope with either DECIMAL or DOUBLE.
@@ -69,6 +90,7 @@ def make_warehouse(annual=ANNUAL, with_areas: bool = True) -> duckdb.DuckDBPyCon
     ):
         con.execute("insert into ref.targets values ('dalian-sei-2018-2020', '实施方案', ?, ?, ?, ?, 2017, 2020)",
                     [indicator, label, value, unit])
+    add_months(con, with_path)
     return con
 
 
@@ -166,7 +188,8 @@ def test_titles_and_axes_say_their_units():
     figures = charts.build_figures(make_warehouse(), simulated=False)
     assert figures["output_vs_target"].get_suptitle() == "战略性新兴产业产值与2020年目标（亿元）"
     units = {name: fig.axes[0].get_ylabel() for name, fig in figures.items()}
-    assert units == {"output_vs_target": "亿元", "growth_vs_target": "%", "gdp_share_vs_target": "%", "output_by_area": ""}
+    assert units == {"output_vs_target": "亿元", "output_target_path": "亿元", "growth_vs_target": "%",
+                     "gdp_share_vs_target": "%", "output_by_area": ""}
     assert figures["output_by_area"].axes[0].get_xlabel() == "亿元"
     assert "3,012.5" in charts.figure_texts(figures["output_vs_target"])
 
@@ -194,17 +217,19 @@ def test_no_complete_year_writes_nothing(tmp_path):
 
 
 def test_sparse_data_still_renders_without_missing_glyphs(tmp_path):
-    # No baseline year, no growth, no GDP share, no areas; the target year lies beyond the data.
+    # No baseline year, no growth, no GDP share, no areas, no path within the year; the target year lies beyond the data.
     sparse = [(2018, 3405.1, NaN, NaN, NaN, NaN, NaN, 640), (2019, 3862.4, NaN, NaN, NaN, NaN, NaN, 655)]
     paths: list[Path] = []
-    caught = missing_glyph_warnings(
-        lambda: paths.extend(charts.render_charts(make_warehouse(sparse, with_areas=False), tmp_path, simulated=False))
-    )
-    assert len(paths) == 8 and caught == []
-    figures = charts.build_figures(make_warehouse(sparse, with_areas=False), simulated=False)
+    caught = missing_glyph_warnings(lambda: paths.extend(
+        charts.render_charts(make_warehouse(sparse, with_areas=False, with_path=False), tmp_path, simulated=False)))
+    assert len(paths) == 10 and caught == []
+    figures = charts.build_figures(make_warehouse(sparse, with_areas=False, with_path=False), simulated=False)
     assert [t.get_text() for t in figures["output_vs_target"].axes[0].get_xticklabels()] == ["2017", "2018", "2019", "2020"]
     assert "暂无分领域数据" in charts.figure_texts(figures["output_by_area"])
     assert "无可比数据" in charts.figure_texts(figures["growth_vs_target"])
+    path_texts = charts.figure_texts(figures["output_target_path"])
+    assert "序时进度（目标路径）" not in path_texts  # no line where there is no path
+    assert "1–6月累计产值 2,100.0亿元\n无序时进度（基期或上年月度数据未齐）\n同比增长 8.7%（可比口径）" in path_texts
 
 
 def test_with_several_plans_the_charts_draw_the_plan_of_the_latest_year():
@@ -224,3 +249,26 @@ def test_with_several_plans_the_charts_draw_the_plan_of_the_latest_year():
     # Data before every plan: the first plan.
     assert charts.chart_plan(con.sql("select distinct plan_id, baseline_year, target_year from ref.targets").df(), 2016)["plan_id"] \
         == "dalian-sei-2018-2020"
+
+
+def test_the_path_within_the_year_shows_the_latest_year_by_month():
+    fig = charts.build_figures(make_warehouse(), simulated=False)["output_target_path"]
+    assert fig.get_suptitle() == "2020年战略性新兴产业产值序时进度（亿元）"
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [f"{m}月" for m in range(1, 13)]
+    assert ax.get_xlabel() == "累计至当月（1–X月）"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["2020年累计产值", "序时进度（目标路径）", "2019年同期", "2020年目标 5,000亿元"]
+    # June: 2100 against the path's 5000 × 6 / 12 = 2500, behind by 400 (400 / 2500 = 16.0%)
+    assert "1–6月累计产值 2,100.0亿元\n慢于序时进度 400.0亿元（16.0%）\n同比增长 8.7%（可比口径）" in charts.figure_texts(fig)
+    data = charts.read_target_path(make_warehouse())
+    assert (data.year, data.target_year, list(data.months.index)) == (2020, 2020, [1, 2, 3, 4, 5, 6])
+    assert data.months.loc[6, "last_year_value"] == pytest.approx(1931.2)
+    assert data.months.loc[6, "gap_share"] == pytest.approx(-16.0)
+
+
+def test_path_status_in_the_bureaus_words():
+    ahead = {"output_value": 90.0, "gap": 10.0, "gap_share": 12.5, "output_growth": 125.0, "position": "ahead"}
+    assert charts.path_status(6, ahead) == "1–6月累计产值 90.0亿元\n快于序时进度 10.0亿元（12.5%）\n同比增长 125.0%（可比口径）"
+    falling = {"output_value": 80.0, "gap": NaN, "gap_share": NaN, "output_growth": -3.6, "position": None}
+    assert charts.path_status(1, falling) == "1月累计产值 80.0亿元\n无序时进度（基期或上年月度数据未齐）\n同比下降 3.6%（可比口径）"
