@@ -10,7 +10,7 @@ WITH plans AS (
 ), months AS (
     -- every landed period of the plan's years (baseline_year+1 … target_year), with last year's same
     -- period and last year's December as published
-    SELECT pl.*, m.period, year(m.period) AS year, m.output_value, m.output_comparable, m.output_ytd_prior,
+    SELECT pl.*, m.period, year(m.period) AS year, m.output_value, m.output_imputed, m.output_comparable, m.output_ytd_prior,
            m.output_growth, ly.output_value AS last_year_value, ld.output_value AS last_december_value
     FROM plans AS pl
     JOIN mart.indicators_monthly AS m ON year(m.period) > pl.baseline_year AND year(m.period) <= pl.target_year
@@ -30,6 +30,7 @@ WITH plans AS (
 SELECT plan_id,
        period,
        output_value,
+       output_imputed,
        path_annual,
        month_share,
        path_value,
@@ -60,6 +61,7 @@ COMMENT ON VIEW mart.target_path IS 'The path within the year (序时进度): ea
 COMMENT ON COLUMN mart.target_path.plan_id IS 'The plan (ref.plan) whose output target the path leads to';
 COMMENT ON COLUMN mart.target_path.period IS 'Report period: first day of the month; figures cumulative from January (1–X月), in the plan''s years (baseline_year+1 … target_year)';
 COMMENT ON COLUMN mart.target_path.output_value IS 'SEI output value this year to date (1–X月), 亿元';
+COMMENT ON COLUMN mart.target_path.output_imputed IS 'Part of output_value imputed, 亿元 (mart.indicators_monthly)';
 COMMENT ON COLUMN mart.target_path.path_annual IS 'The path''s value for the period''s year: base × (target / base)^((year − baseline_year) / (target_year − baseline_year)), base the baseline year''s annual output; 亿元; NULL while the baseline year is not complete';
 COMMENT ON COLUMN mart.target_path.month_share IS 'Last year''s output to the same month / last year''s December output (the share of the year done by this month), fraction; NULL when either is not landed';
 COMMENT ON COLUMN mart.target_path.path_value IS 'Where the path puts output by this month (序时进度): path_annual × month_share, 亿元; NULL with the reason in reason';
