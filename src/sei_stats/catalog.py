@@ -46,6 +46,11 @@ class Target:
     tolerance: float  # in unit; 0 for at_least
     target_year: int
     wording: str = ""
+    designation: str | None = None  # for a count of designated enterprises: the designation counted
+
+    @property
+    def is_count(self) -> bool:
+        return self.indicator in COUNT_INDICATORS
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,12 @@ class Plan:
 
 
 # What each indicator is measured in, and how documents print it (the status compares that value).
-TARGET_UNITS = {"output_value": "亿元", "avg_growth_since_baseline": "fraction", "gdp_share": "fraction"}
+TARGET_UNITS = {"output_value": "亿元", "avg_growth_since_baseline": "fraction", "gdp_share": "fraction",
+                "new_platforms": "个", "leading_enterprises": "家", "innovative_leaders": "家"}
+# The counts of the registries (raw/registry/): platforms recognised since the baseline year (新建), and
+# enterprises holding a designation at the year's end (培育), each indicator one designation.
+DESIGNATION_OF = {"leading_enterprises": "leading", "innovative_leaders": "innovative_leader"}
+COUNT_INDICATORS = ("new_platforms", *DESIGNATION_OF)
 COMPARISONS = ("at_least", "about")
 # "左右" for a rate: half a percentage point either way (one-sided: exceeding is never a miss).
 DEFAULT_RATE_TOLERANCE = 0.005
@@ -100,6 +110,8 @@ def _read_target(spec, where: str, baseline_year: int, target_year: int) -> Targ
     if comparison not in COMPARISONS:
         raise CatalogError(f"{where}: comparison {comparison!r} is not one of {list(COMPARISONS)} "
                            "(突破/达到或超过: at_least; 左右: about)")
+    if indicator in COUNT_INDICATORS:
+        _check_count(spec, where, comparison)
     wording = str(spec.get("wording", ""))
     if comparison == "at_least" and "左右" in wording:
         raise CatalogError(f"{where}: comparison at_least, but the wording {wording!r} says 左右 (about)")
@@ -119,7 +131,16 @@ def _read_target(spec, where: str, baseline_year: int, target_year: int) -> Targ
                            f"and no later than the plan's {target_year}")
     return Target(indicator=indicator, label=str(spec.get("label", indicator)),
                   value=_number(spec["value"], f"{where}: value"), unit=unit, comparison=comparison,
-                  tolerance=tolerance, target_year=year, wording=wording)
+                  tolerance=tolerance, target_year=year, wording=wording, designation=DESIGNATION_OF.get(indicator))
+
+
+def _check_count(spec: dict, where: str, comparison: str) -> None:
+    """A count is a whole number of platforms or enterprises, reached at ≥ its value (新建…50个, 培育…30家)."""
+    value = spec["value"]
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise CatalogError(f"{where}: value {value!r} must be a whole number above 0 (a count)")
+    if comparison != "at_least":
+        raise CatalogError(f"{where}: comparison {comparison!r} must be at_least for a count (reached at ≥ value)")
 
 
 def _read_plan(spec, where: str) -> Plan:

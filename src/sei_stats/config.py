@@ -51,6 +51,21 @@ class DataPaths:
         return self.reviews_dir / f"{period}.csv"
 
     @property
+    def registry_dir(self) -> Path:
+        """raw/registry/: the registries of the plan's other targets (innovation platforms, designated enterprises)."""
+        return self.raw / "registry"
+
+    @property
+    def platforms_csv(self) -> Path:
+        """raw/registry/platforms.csv: innovation platforms recognised (创新平台), one line each."""
+        return self.registry_dir / "platforms.csv"
+
+    @property
+    def designated_enterprises_csv(self) -> Path:
+        """raw/registry/enterprises.csv: enterprises designated 龙头企业 or 创新型领军企业, one line per designation."""
+        return self.registry_dir / "enterprises.csv"
+
+    @property
     def catalog(self) -> Path:
         return self.root / "catalog"
 
@@ -81,6 +96,12 @@ class DataPaths:
         return versions[-1] if versions else None
 
     @property
+    def frame_step(self) -> Path:
+        """landed/frame_step/<variant>/YYYY/<key>.<result>.parquet: each year's results of the step over the
+        survey frame (sei_stats.scope), reused while nothing they depend on changes."""
+        return self.root / "landed" / "frame_step"
+
+    @property
     def reclassified(self) -> Path:
         """landed/reclassified/YYYY-MM/<landing id>@<catalog version>.parquet: landings under the catalog in
         force at one month, and manifest.json naming the set the latest reclassification made."""
@@ -95,12 +116,6 @@ class DataPaths:
     def warehouse_detail(self) -> Path:
         """warehouse/sei_detail.duckdb: the internal file (everything that names an enterprise), same publish."""
         return self.root / "warehouse" / "sei_detail.duckdb"
-    @property
-    def frame_step(self) -> Path:
-        """landed/frame_step/<variant>/YYYY/<key>.<result>.parquet: each year's results of the step over the
-        survey frame (sei_stats.scope), reused while nothing they depend on changes."""
-        return self.root / "landed" / "frame_step"
-
 
     @property
     def publish_log(self) -> Path:

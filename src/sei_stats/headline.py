@@ -62,7 +62,11 @@ def target_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                            "ORDER BY t.target_year, t.plan_id, t.indicator DESC").df()
 
     def fmt(row: pd.Series, column: str) -> str:
-        return _yi(row[column]) + " 亿元" if row["unit"] == "亿元" else _pct(row[column])
+        if row["unit"] == "亿元":
+            return _yi(row[column]) + " 亿元"
+        if row["unit"] in ("个", "家"):  # a count of the registries, whole
+            return "—" if pd.isna(row[column]) else f"{row[column]:,.0f} {row['unit']}"
+        return _pct(row[column])
 
     table = pd.DataFrame({
         "目标": progress["label"],

@@ -1,5 +1,6 @@
 """The reference inputs beside the returns, each declared once: its files, its reader (validated
-by its pandera contract in schemas/) and the ref.* table it fills (whose column docs are in sql/ref.sql).
+by its pandera contract in schemas/) and the ref.* table it fills (whose column docs are in sql/ref.sql):
+GDP, value-added rates, the roster, the reviews and the registries of the plan's other targets.
 
 The Dagster code location declares each as an observable source asset (group ``reference``) whose
 data version is ``version()``; publishing records the versions it read (ref.input_versions), so a
@@ -21,7 +22,11 @@ from . import period as periods
 from .config import DataPaths
 from .roster import ROSTER_COLUMNS, WINDOW_COLUMNS, read_rosters
 from .schemas.reference import check, gdp_schema, va_rates_schema
+from .schemas.registry import (CREDIT_CODE_COLUMNS, DATE_COLUMNS, ENTERPRISE_COLUMNS, ENTERPRISE_OPTIONAL,
+                               PLATFORM_COLUMNS, RegistryError, enterprises_schema, parse_date, platforms_schema)
+from .schemas.registry import validate as validate_registry
 from .schemas.reviews import OPTIONAL_COLUMNS, REVIEW_COLUMNS, ReviewError, reviews_schema
+from .vocabulary import DESIGNATION_LABELS, PLATFORM_LEVEL_LABELS
 
 
 class InputMissing(ValueError):
@@ -111,6 +116,45 @@ def read_reviews(paths: DataPaths) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def _empty_registry(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="datetime64[us]" if c in DATE_COLUMNS else "str") for c in columns})
+
+
+def _read_registry(path: Path, columns: tuple[str, ...], optional: dict[str, str], schema,
+                   coded: dict[str, dict[str, str]]) -> pd.DataFrame:
+    """One registry file validated, its dates as dates (a month YYYY-MM as its first day); empty when absent.
+
+    ``coded``: the columns of a fixed vocabulary, each with its labels; a cell may give the code or its Chinese label.
+    """
+    if not path.exists():
+        return _empty_registry((*columns, *optional))
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise RegistryError(f"{path}: line 1: missing columns {', '.join(missing)}")
+    frame = frame.assign(**{c: v for c, v in optional.items() if c not in frame.columns})
+    frame = frame[[*columns, *optional]].apply(lambda s: s.str.strip())
+    for column in (c for c in CREDIT_CODE_COLUMNS if c in frame.columns):
+        frame[column] = frame[column].str.upper()
+    for column, labels in coded.items():
+        frame[column] = frame[column].replace({label: code for code, label in labels.items()})
+    frame = validate_registry(frame, schema, path)
+    for column in (c for c in DATE_COLUMNS if c in frame.columns):
+        frame[column] = pd.to_datetime(frame[column].map(lambda v: parse_date(v) if v else None)).astype("datetime64[us]")
+    return frame
+
+
+def read_platforms(paths: DataPaths) -> pd.DataFrame:
+    """raw/registry/platforms.csv: the innovation platforms recognised, validated (empty when absent)."""
+    return _read_registry(paths.platforms_csv, PLATFORM_COLUMNS, {}, platforms_schema, {"level": PLATFORM_LEVEL_LABELS})
+
+
+def read_designated_enterprises(paths: DataPaths) -> pd.DataFrame:
+    """raw/registry/enterprises.csv: the enterprises designated 龙头企业 or 创新型领军企业, validated (empty when absent)."""
+    return _read_registry(paths.designated_enterprises_csv, ENTERPRISE_COLUMNS, ENTERPRISE_OPTIONAL, enterprises_schema,
+                          {"designation": DESIGNATION_LABELS})
+
+
 GDP = ReferenceInput("gdp", "city GDP by quarter, cumulative, 亿元 (raw/gdp.csv)",
                      lambda p: _existing(p.gdp_csv), _read_gdp, required=True)
 VA_RATES = ReferenceInput("va_rates", "value-added rates by year and GB/T 4754 division (raw/va_rates.csv)",
@@ -120,7 +164,15 @@ ROSTER = ReferenceInput("roster", "the survey roster of each year (raw/roster/YY
 REVIEWS = ReferenceInput("reviews", "reviewers' decisions (raw/reviews/YYYY-MM.csv)",
                          _review_files, read_reviews, required=False)
 
-INPUTS = (GDP, VA_RATES, ROSTER, REVIEWS)
+# Without them the count targets (new_platforms, leading_enterprises, innovative_leaders) cannot be judged.
+REGISTRY_PLATFORMS = ReferenceInput("registry_platforms", "innovation platforms recognised (raw/registry/platforms.csv)",
+                                    lambda p: _existing(p.platforms_csv), read_platforms, required=False)
+REGISTRY_ENTERPRISES = ReferenceInput("registry_enterprises",
+                                      "enterprises designated 龙头企业 or 创新型领军企业 (raw/registry/enterprises.csv)",
+                                      lambda p: _existing(p.designated_enterprises_csv), read_designated_enterprises,
+                                      required=False)
+
+INPUTS = (GDP, VA_RATES, ROSTER, REVIEWS, REGISTRY_PLATFORMS, REGISTRY_ENTERPRISES)
 
 
 def versions(paths: DataPaths) -> dict[str, str]:

@@ -41,7 +41,7 @@ __all__ = ["Published", "PublishError", "publish", "verify", "prune_landings", "
 # The schemas the analysts' file holds as tables, and the reference tables that name an enterprise
 # (they stay in the detail file only).
 ANALYST_SCHEMAS = ("ref", "mart", f"mart{CURRENT}")
-ENTERPRISE_REFERENCE = ("roster", "reviews")
+ENTERPRISE_REFERENCE = ("roster", "reviews", "registry_platforms", "registry_enterprises")
 # DuckDB 1.5 clients (the CLI on PyPI, DBeaver, ODBC) read this storage version; 2.x reads it too.
 ANALYST_STORAGE_VERSION = "v1.5.0"
 # A landing is kept while one of the last this many publishes includes it (and the newest of each month always).

@@ -74,6 +74,13 @@ DECISIONS = tuple(DECISION_LABELS)
 # The plan's six areas, in its own words and order (section 三).
 AREAS = ("新一代信息技术", "高端装备与新材料", "新能源与新能源汽车", "生物健康", "节能环保", "文化创意")
 
+# The registries of the plan's other targets (raw/registry/): the level an innovation platform was
+# recognised at, and the designations an enterprise may hold (section 一: 龙头企业30家, 创新型领军企业100家).
+PLATFORM_LEVEL_LABELS = {"national": "国家级", "provincial": "省级", "municipal": "市级"}
+PLATFORM_LEVELS = tuple(PLATFORM_LEVEL_LABELS)
+DESIGNATION_LABELS = {"leading": "龙头企业", "innovative_leader": "创新型领军企业"}
+DESIGNATIONS = tuple(DESIGNATION_LABELS)
+
 # The columns every guidance catalog (catalog/products.csv) has.
 PRODUCT_COLUMNS = ("code", "kind", "name", "area", "field", "key_field", "nbs_code", "valid_from", "valid_to")
 
@@ -90,4 +97,6 @@ VOCABULARIES = {
     "decisions": (DECISION_LABELS, "A reviewer's decision on a hold or warn finding"),
     "prior_sources": (PRIOR_SOURCE_LABELS, "Where the prior (上年同期) a line's growth is computed on comes from"),
     "frame_sources": (FRAME_SOURCE_LABELS, "How a unit entered the year's survey frame (名录库)"),
+    "platform_levels": (PLATFORM_LEVEL_LABELS, "The level an innovation platform was recognised at (raw/registry/platforms.csv)"),
+    "designations": (DESIGNATION_LABELS, "A designation an enterprise holds (raw/registry/enterprises.csv)"),
 }

@@ -55,7 +55,7 @@ def _reference_frames(paths: DataPaths, settings: Settings) -> dict[str, pd.Data
         "targets": pd.DataFrame([
             {"plan_id": p.plan_id, "title": p.title, "indicator": t.indicator, "label": t.label,
              "target_value": t.value, "unit": t.unit, "comparison": t.comparison, "tolerance": t.tolerance,
-             "baseline_year": p.baseline_year, "target_year": t.target_year}
+             "baseline_year": p.baseline_year, "target_year": t.target_year, "designation": t.designation}
             for p in plans for t in p.targets]),
         "catalog": read_products(paths.catalog),
         "districts": read_districts(paths.catalog),

@@ -313,7 +313,9 @@ def test_same_seed_writes_the_same_csv_bytes_and_regeneration_starts_afresh(tmp_
     assert mine.keys() == theirs.keys() and len(mine) > 20
     assert mine == theirs
     assert any(p.parts[0] == "roster" for p in mine)
-    assert sorted(p.name for p in (root / "raw").iterdir()) == ["SIMULATED.txt", "gdp.csv", "returns", "roster", "va_rates.csv"]
+    assert sorted(p.name for p in (root / "raw").iterdir()) == ["SIMULATED.txt", "gdp.csv", "registry", "returns", "roster",
+                                                                "va_rates.csv"]
+    assert {p for p in mine if p.parts[0] == "registry"} == {Path("registry/platforms.csv"), Path("registry/enterprises.csv")}
 
 
 def test_another_seed_gives_another_city(tmp_path, small):
@@ -787,6 +789,29 @@ def test_the_marker_says_simulated_in_both_languages(small):
     text = (root / "raw" / "SIMULATED.txt").read_text(encoding="utf-8")
     assert "模拟数据" in text and "simulated" in text.lower() and "seed 7" in text
     assert "sei-stats demo-data" in text and "gdp.csv" in text
+    assert "registry/" in text and "创新平台" in text
+
+
+def test_the_registries_pass_their_contract_and_name_enterprises_of_the_city(small, lines):
+    from sei_stats.config import DataPaths
+    from sei_stats.inputs import read_designated_enterprises, read_platforms
+
+    root, _ = small
+    paths = DataPaths(root)
+    platforms, designated = read_platforms(paths), read_designated_enterprises(paths)
+    assert 36 <= len(platforms) <= 48 and 26 <= len(designated) <= 38
+    # the report years 2017–2018: a few platforms in the baseline year 2017, most after it
+    years = platforms["recognised_date"].dt.year.value_counts().to_dict()
+    assert set(years) == {2017, 2018} and years[2018] > years[2017]
+    assert set(designated["recognised_date"].dt.year) == {2017, 2018}
+    assert designated["withdrawn_date"].notna().sum() == 1
+    # every host and designated enterprise sends returns in its year, under the same name
+    reporting = {(l["credit_code"], l["folder"][:4]) for l in lines if l["bucket"] == "accepted"}
+    names = {l["credit_code"]: l["enterprise_name"] for l in lines if l["bucket"] == "accepted"}
+    for code, date in zip(platforms["host_credit_code"], platforms["recognised_date"]):
+        assert (code, str(date.year)) in reporting
+    for code, name, date in zip(designated["credit_code"], designated["enterprise_name"], designated["recognised_date"]):
+        assert (code, str(date.year)) in reporting and names[code] == name
 
 
 def test_the_city_is_calibrated_to_dalian(tmp_path):

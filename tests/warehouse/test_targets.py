@@ -235,7 +235,8 @@ def test_the_repository_plan_reads_the_documents_words():
     assert plan.document == "大政办发〔2017〕133号"
     assert {t.indicator: (t.value, t.comparison, t.tolerance) for t in plan.targets} == {
         "output_value": (5000, "at_least", 0), "avg_growth_since_baseline": (0.18, "about", 0.005),
-        "gdp_share": (0.15, "at_least", 0)}
+        "gdp_share": (0.15, "at_least", 0), "new_platforms": (50, "at_least", 0),
+        "leading_enterprises": (30, "at_least", 0), "innovative_leaders": (100, "at_least", 0)}
 
 
 @pytest.mark.parametrize("change, message", [

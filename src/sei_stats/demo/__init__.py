@@ -1,7 +1,9 @@
 """The demo city: seeded, Dalian-like monthly SEI returns, roster, GDP and value-added rates (模拟数据).
 
 ``generate`` writes ``raw/returns/YYYY-MM/*.csv|*.xlsx``, ``raw/roster/YYYY.csv``, ``raw/gdp.csv``,
-``raw/va_rates.csv`` and ``raw/SIMULATED.txt`` into a data directory whose ``catalog/`` it reads.
+``raw/va_rates.csv``, ``raw/registry/platforms.csv`` and ``enterprises.csv`` (the registries of the plan's
+innovation platforms and designated enterprises) and ``raw/SIMULATED.txt`` into a data directory whose
+``catalog/`` it reads.
 Everything except gdp.csv (the city's published GDP) is simulated. The same seed writes the same
 CSV bytes.
 
@@ -17,7 +19,7 @@ schemas/rules.yaml, other settings in sei_stats/defaults.yaml) with the override
 
 Modules: ``city`` (enterprises, product lines, output, the monthly rows, non-response), ``dynamics``
 (one planter per dynamic of the survey frame), ``faults`` (one planter per fault, the correction and
-the bad lines) and ``files`` (the form and writing raw/).
+the bad lines), ``files`` (the form and writing raw/) and ``registry`` (platforms and designated enterprises).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from sei_stats import period
 from sei_stats.catalog import read_districts, read_products
 from sei_stats.config import REPO_ROOT, DataPaths
 
-from . import city, dynamics, faults, files
+from . import city, dynamics, faults, files, registry
 from .dynamics import BLANK_PRIOR_TAG, CHANGED_TAG, DYNAMICS
 from .faults import FAULTS, RULES
 from .files import ALT_ORDER, CHINESE, COLUMNS, CORRECTION_STEM, PUBLISHED_GDP
@@ -45,7 +47,7 @@ QUALITY_YAML = REPO_ROOT / "config" / "quality.yaml"
 # One independent random stream per purpose, in SeedSequence.spawn order: a new purpose takes a new
 # stream at the end, so the draws of the others (and the city of a seed) stay as they were.
 STREAMS = ("enterprises", "lines", "output", "months", "correction", "bad_lines",
-           "roster", "nonresponse", "contracts", "line_faults", "files", "dynamics")
+           "roster", "nonresponse", "contracts", "line_faults", "files", "dynamics", "registry")
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,8 @@ def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
     files.write_gdp(paths.gdp_csv, years)
     # From the output stream again, after annual_output drew from it.
     files.write_va_rates(paths.va_rates_csv, rng["output"], enterprises, lines, annual * sei, years)
+    # The report years: the first is the plan's baseline (its designations and platforms are not new).
+    registry.write_registry(paths.registry_dir, rng["registry"], enterprises, entries, years[1:])
     files.write_marker(paths.raw / "SIMULATED.txt", seed, len(enterprises), start, end)
     return DemoSummary(
         n_enterprises=len(enterprises),

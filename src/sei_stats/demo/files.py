@@ -293,10 +293,12 @@ def write_va_rates(path: Path, rng: np.random.Generator, enterprises: pd.DataFra
 def write_marker(path: Path, seed: int, n: int, start: str, end: str) -> None:
     """raw/SIMULATED.txt: says in Chinese and English that raw/ holds simulated data (模拟数据)."""
     path.write_text(
-        f"模拟数据：本目录的月报（returns/）、调查单位名录（roster/）和增加值率（va_rates.csv）由 `sei-stats demo-data` 以随机种子 {seed} 生成"
+        f"模拟数据：本目录的月报（returns/）、调查单位名录（roster/）、增加值率（va_rates.csv）和创新平台与龙头企业名录（registry/）"
+        f"由 `sei-stats demo-data` 以随机种子 {seed} 生成"
         f"（{n} 家企业，{start} 至 {end}），不是真实统计数据。\n"
         "例外：gdp.csv 为大连市公开发布的地区生产总值（亿元），按季节比例拆分到季度。\n\n"
-        f"SIMULATED DATA: the monthly returns (returns/), the survey rosters (roster/) and value-added rates (va_rates.csv) here were generated "
+        f"SIMULATED DATA: the monthly returns (returns/), the survey rosters (roster/), value-added rates (va_rates.csv) and the "
+        f"registries of innovation platforms and designated enterprises (registry/) here were generated "
         f"by `sei-stats demo-data` with seed {seed} ({n} enterprises, {start} to {end}); they are not real statistics.\n"
         "Exception: gdp.csv holds Dalian's published annual GDP (亿元), split into quarters by a seasonal profile.\n",
         encoding="utf-8",

@@ -31,6 +31,16 @@ COMMENT ON TABLE ref.frame_sources IS 'How a unit entered the year''s survey fra
 COMMENT ON COLUMN ref.frame_sources.code IS 'roster, not_on_roster (reported without being on the roster) or derived (a year without a roster)';
 COMMENT ON COLUMN ref.frame_sources.label IS '中文名称';
 
+CREATE TABLE ref.platform_levels (code VARCHAR, label VARCHAR);
+COMMENT ON TABLE ref.platform_levels IS 'The level an innovation platform was recognised at (sei_stats.vocabulary)';
+COMMENT ON COLUMN ref.platform_levels.code IS 'national, provincial or municipal';
+COMMENT ON COLUMN ref.platform_levels.label IS '中文名称';
+
+CREATE TABLE ref.designations (code VARCHAR, label VARCHAR);
+COMMENT ON TABLE ref.designations IS 'A designation an enterprise holds, counted by the plan''s targets (sei_stats.vocabulary)';
+COMMENT ON COLUMN ref.designations.code IS 'leading (龙头企业) or innovative_leader (创新型领军企业)';
+COMMENT ON COLUMN ref.designations.label IS '中文名称';
+
 CREATE TABLE ref.rules (name VARCHAR, level VARCHAR, severity VARCHAR, engine VARCHAR, field VARCHAR, decisions VARCHAR[],
                         zh VARCHAR, en VARCHAR);
 COMMENT ON TABLE ref.rules IS 'Every validation rule (schemas/rules.yaml)';
@@ -91,18 +101,45 @@ COMMENT ON COLUMN ref.plan.baseline_year IS 'Year average annual growth is measu
 COMMENT ON COLUMN ref.plan.target_year IS 'Year the plan''s targets are set for';
 
 CREATE TABLE ref.targets (plan_id VARCHAR, title VARCHAR, indicator VARCHAR, label VARCHAR, target_value DOUBLE,
-                          unit VARCHAR, comparison VARCHAR, tolerance DOUBLE, baseline_year BIGINT, target_year BIGINT);
+                          unit VARCHAR, comparison VARCHAR, tolerance DOUBLE, baseline_year BIGINT, target_year BIGINT,
+                          designation VARCHAR);
 COMMENT ON TABLE ref.targets IS 'The plans'' targets, one row per plan and target (catalog/targets.yaml)';
 COMMENT ON COLUMN ref.targets.plan_id IS 'Plan identifier (ref.plan)';
 COMMENT ON COLUMN ref.targets.title IS 'The plan''s title';
-COMMENT ON COLUMN ref.targets.indicator IS 'Indicator the target is set on';
+COMMENT ON COLUMN ref.targets.indicator IS 'Indicator the target is set on: output_value, avg_growth_since_baseline, gdp_share, or a count of the registries (raw/registry/): new_platforms, leading_enterprises, innovative_leaders';
 COMMENT ON COLUMN ref.targets.label IS 'The target in the plan''s words';
 COMMENT ON COLUMN ref.targets.target_value IS 'Target value, in unit';
-COMMENT ON COLUMN ref.targets.unit IS '亿元 for output value; fraction for rates';
+COMMENT ON COLUMN ref.targets.unit IS '亿元 for output value; fraction for rates; 个 (platforms) or 家 (enterprises) for counts';
 COMMENT ON COLUMN ref.targets.comparison IS 'at_least (突破, 达到或超过: reached at ≥ target_value) or about (左右: reached at ≥ target_value − tolerance; exceeding is never a miss)';
 COMMENT ON COLUMN ref.targets.tolerance IS 'How far below target_value an about target is still reached, in unit (0.005 = 0.5 percentage point for a rate); 0 for at_least';
 COMMENT ON COLUMN ref.targets.baseline_year IS 'Baseline year of the plan';
 COMMENT ON COLUMN ref.targets.target_year IS 'Year the target is set for';
+COMMENT ON COLUMN ref.targets.designation IS 'For a count of designated enterprises, the designation counted (ref.designations); NULL otherwise';
+
+-- The registries of the plan's other targets (raw/registry/): internal, they name enterprises.
+CREATE TABLE ref.registry_platforms (name VARCHAR, level VARCHAR, kind VARCHAR, area VARCHAR, field VARCHAR,
+                                     host_credit_code VARCHAR, recognised_date DATE, source VARCHAR);
+COMMENT ON TABLE ref.registry_platforms IS 'INTERNAL (names its host): the innovation platforms recognised, one row each (raw/registry/platforms.csv); counted by the target new_platforms';
+COMMENT ON COLUMN ref.registry_platforms.name IS 'Platform name';
+COMMENT ON COLUMN ref.registry_platforms.level IS 'Level it was recognised at: national, provincial or municipal (ref.platform_levels)';
+COMMENT ON COLUMN ref.registry_platforms.kind IS 'Kind of platform, e.g. 工程研究中心, 企业技术中心, 技术创新中心, 国家地方联合创新平台';
+COMMENT ON COLUMN ref.registry_platforms.area IS 'The plan''s area (领域)';
+COMMENT ON COLUMN ref.registry_platforms.field IS 'The plan''s field (产业), empty when none';
+COMMENT ON COLUMN ref.registry_platforms.host_credit_code IS 'Host unit (统一社会信用代码)';
+COMMENT ON COLUMN ref.registry_platforms.recognised_date IS 'Date recognised (a month given as YYYY-MM: its first day)';
+COMMENT ON COLUMN ref.registry_platforms.source IS 'The document that recognised it';
+
+CREATE TABLE ref.registry_enterprises (credit_code VARCHAR, enterprise_name VARCHAR, designation VARCHAR, area VARCHAR,
+                                       field VARCHAR, recognised_date DATE, source VARCHAR, withdrawn_date DATE);
+COMMENT ON TABLE ref.registry_enterprises IS 'INTERNAL (enterprise-level): the enterprises designated 龙头企业 or 创新型领军企业, one row per enterprise and designation (raw/registry/enterprises.csv); counted by the targets leading_enterprises and innovative_leaders';
+COMMENT ON COLUMN ref.registry_enterprises.credit_code IS 'Enterprise (统一社会信用代码)';
+COMMENT ON COLUMN ref.registry_enterprises.enterprise_name IS 'Enterprise name';
+COMMENT ON COLUMN ref.registry_enterprises.designation IS 'leading (龙头企业) or innovative_leader (创新型领军企业) (ref.designations)';
+COMMENT ON COLUMN ref.registry_enterprises.area IS 'The plan''s area (领域)';
+COMMENT ON COLUMN ref.registry_enterprises.field IS 'The plan''s field (产业), empty when none';
+COMMENT ON COLUMN ref.registry_enterprises.recognised_date IS 'Date designated (a month given as YYYY-MM: its first day)';
+COMMENT ON COLUMN ref.registry_enterprises.source IS 'The document that designated it';
+COMMENT ON COLUMN ref.registry_enterprises.withdrawn_date IS 'Date the designation was withdrawn (a month: its first day); NULL while held';
 
 CREATE TABLE ref.gdp (year BIGINT, quarter BIGINT, gdp_ytd DOUBLE);
 COMMENT ON TABLE ref.gdp IS 'City GDP cumulative from Q1 (raw/gdp.csv), 亿元';
@@ -151,5 +188,5 @@ COMMENT ON COLUMN ref.nbs_categories.parent IS 'Level-1 code of a level-2 catego
 
 CREATE TABLE ref.input_versions (input VARCHAR, version VARCHAR);
 COMMENT ON TABLE ref.input_versions IS 'The version (content hash of its files) of every reference input this publish read (sei_stats.inputs)';
-COMMENT ON COLUMN ref.input_versions.input IS 'Reference input: gdp, va_rates, roster or reviews';
+COMMENT ON COLUMN ref.input_versions.input IS 'Reference input: gdp, va_rates, roster, reviews, registry_platforms or registry_enterprises';
 COMMENT ON COLUMN ref.input_versions.version IS 'First 16 hex digits of the SHA-256 of its files'' names and bytes; absent when it has no file';
