@@ -262,8 +262,8 @@ def impute(lines: pd.DataFrame, frame: pd.DataFrame, returned: pd.DataFrame, min
 
     ``lines`` holds the years of the frame and the year before the first (for its bases and priors);
     ``carried``: runs of whole-unit imputation from before the frame's first month (runs_at_end)."""
-    for f in (lines, frame, returned):
-        f["period"] = pd.to_datetime(f["period"])
+    # the caller's frames stay as they are
+    lines, frame, returned = (f.assign(period=pd.to_datetime(f["period"])) for f in (lines, frame, returned))
     lines = lines.assign(year=lines["period"].dt.year, output_ytd=lines["output_ytd"].astype(float),
                          prior=lines["prior"].astype(float))
     frame = frame.assign(year=frame["period"].dt.year)
