@@ -22,7 +22,7 @@ class RosterError(ValueError):
 
 
 def read_roster(paths: DataPaths, year: int) -> pd.DataFrame | None:
-    """The year's roster as text columns, or None when the year has none (then nothing is imputed)."""
+    """The year's roster as text columns (windows as first days), or None when the year has none (its frame is then derived from the returns)."""
     path = paths.roster_file(year)
     if not path.exists():
         return None
