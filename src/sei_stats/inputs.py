@@ -26,6 +26,7 @@ from .schemas.registry import (CREDIT_CODE_COLUMNS, DATE_COLUMNS, ENTERPRISE_COL
                                PLATFORM_COLUMNS, RegistryError, enterprises_schema, parse_date, platforms_schema)
 from .schemas.registry import validate as validate_registry
 from .schemas.reviews import OPTIONAL_COLUMNS, REVIEW_COLUMNS, ReviewError, reviews_schema
+from .text_csv import read_text_csv
 from .vocabulary import DESIGNATION_LABELS, PLATFORM_LEVEL_LABELS
 
 
@@ -91,13 +92,8 @@ def read_reviews(paths: DataPaths) -> pd.DataFrame:
     for path in _review_files(paths):
         if not re.fullmatch(periods.PATTERN + r"\.csv", path.name):
             raise ReviewError(f"{path}: a review file is named after its report period, YYYY-MM.csv")
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        frame = frame.assign(**{c: v for c, v in OPTIONAL_COLUMNS.items() if c not in frame.columns})
-        frame[list(OPTIONAL_COLUMNS)] = frame[list(OPTIONAL_COLUMNS)].replace("", None).fillna(OPTIONAL_COLUMNS)
-        missing = [c for c in REVIEW_COLUMNS if c not in frame.columns]
-        if missing:
-            raise ReviewError(f"{path}: line 1: missing columns {', '.join(missing)}")
-        frame = frame[list(REVIEW_COLUMNS)].apply(lambda s: s.str.strip())
+        required = tuple(c for c in REVIEW_COLUMNS if c not in OPTIONAL_COLUMNS)
+        frame = read_text_csv(path, required, OPTIONAL_COLUMNS, error=ReviewError)[list(REVIEW_COLUMNS)]
         # a template cell that could run as a formula was written with a leading ' (sei_stats.spreadsheet)
         frame = frame.apply(lambda s: s.str.replace(r"^'(?=[=+\-@\t\r])", "", regex=True))
         try:
@@ -128,12 +124,7 @@ def _read_registry(path: Path, columns: tuple[str, ...], optional: dict[str, str
     """
     if not path.exists():
         return _empty_registry((*columns, *optional))
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise RegistryError(f"{path}: line 1: missing columns {', '.join(missing)}")
-    frame = frame.assign(**{c: v for c, v in optional.items() if c not in frame.columns})
-    frame = frame[[*columns, *optional]].apply(lambda s: s.str.strip())
+    frame = read_text_csv(path, columns, optional, error=RegistryError)
     for column in (c for c in CREDIT_CODE_COLUMNS if c in frame.columns):
         frame[column] = frame[column].str.upper()
     for column, labels in coded.items():

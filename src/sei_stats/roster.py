@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import period as periods
 from .config import DataPaths
+from .text_csv import read_text_csv
 
 ROSTER_COLUMNS = ("credit_code", "enterprise_name", "district_code", "zone_id", "industry_code", "area")
 WINDOW_COLUMNS = ("active_from", "active_to")
@@ -26,12 +27,7 @@ def read_roster(paths: DataPaths, year: int) -> pd.DataFrame | None:
     path = paths.roster_file(year)
     if not path.exists():
         return None
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    missing = [c for c in ROSTER_COLUMNS if c not in frame.columns]
-    if missing:
-        raise RosterError(f"{path}: line 1: missing columns {', '.join(missing)}")
-    frame = frame.assign(**{c: "" for c in WINDOW_COLUMNS if c not in frame.columns})
-    frame = frame[[*ROSTER_COLUMNS, *WINDOW_COLUMNS]].apply(lambda s: s.str.strip())
+    frame = read_text_csv(path, ROSTER_COLUMNS, dict.fromkeys(WINDOW_COLUMNS, ""), error=RosterError)
     frame["credit_code"] = frame["credit_code"].str.upper()
     twice = frame[frame.duplicated("credit_code", keep="first")]
     if len(twice):

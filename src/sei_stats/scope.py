@@ -13,6 +13,7 @@ a key of all of these (landed/frame_step/), so a publish recomputes only the yea
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
@@ -26,10 +27,13 @@ from .classify import CLASS_COLUMNS, classify
 from .impute import impute, runs_at_end
 
 OUTPUTS = ("classes", "imputed", "findings", "frame")  # the frame last: written last, it marks a complete entry
-# The code a year's results come from: changing it changes every key.
-CODE_VERSION = hashlib.sha256(b"".join(Path(m.__file__).read_bytes()
-                                       for m in (impute_module, classify_module))
-                              + Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+@functools.cache
+def code_version() -> str:
+    """The code a year's results come from (read once, when first needed): changing it changes every key."""
+    sources = (Path(m.__file__) for m in (impute_module, classify_module))
+    return hashlib.sha256(b"".join(p.read_bytes() for p in (*sources, Path(__file__)))).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -144,7 +148,7 @@ def fill(con: duckdb.DuckDBPyConnection, catalog: pd.DataFrame, min_respondents:
         year_lines = lines[lines["period"].dt.year.isin([year - 1, year])]
         year_frame = frame[frame["period"].dt.year == year]
         year_returned = returned[returned["period"].dt.year == year]
-        key = _key(CODE_VERSION, previous_key, catalog_key, min_respondents, max_consecutive_months,
+        key = _key(code_version(), previous_key, catalog_key, min_respondents, max_consecutive_months,
                    year_lines, year_frame, year_returned)
         folder = None if cache is None else cache / str(year)
         result = None if folder is None else _load(folder, key)
