@@ -11,6 +11,7 @@ from dagster_shared.utils.warnings import BetaWarning
 
 from sei_stats import charts, headline, inputs, quality_report, relations
 from sei_stats import period as periods
+from sei_stats.calendar import calendar_in_force
 from sei_stats.publish import open_detail, publish
 from sei_stats.roster import roster_codes
 from sei_stats.catalog import read_districts, read_products
@@ -90,13 +91,20 @@ def guidance_catalog(context: dg.AssetExecutionContext, sei_data: SeiData) -> dg
     })
 
 
+# The landing of a month that is no report period (January, unless calendar.january_reported): the metadata key
+# of the observation that says why nothing landed.
+SKIPPED = "skipped"
+
+
 @dg.asset(
     partitions_def=monthly_partitions,
     deps=[guidance_catalog, dg.AssetKey(["reference", inputs.ROSTER.name])],  # the roster excuses pilot credit codes
     group_name="returns",
     pool=DUCKDB_POOL,
     kinds={"pandas", "parquet"},
-    description="A month's returns read, validated (pandera), corrected and classified, landed as one Parquet file.",
+    description="A month's returns read, validated (pandera), corrected and classified, landed as one Parquet file. "
+                "A month that is no report period (January unless calendar.january_reported) lands nothing.",
+    output_required=False,  # a month that is no report period materializes nothing: what follows it is skipped
     check_specs=[
         dg.AssetCheckSpec("accepted_lines_match_contract", asset="monthly_returns",
                           description="Every landed accepted line passes the pandera contract of accepted lines."),
@@ -106,6 +114,10 @@ def guidance_catalog(context: dg.AssetExecutionContext, sei_data: SeiData) -> dg
 )
 def monthly_returns(context: dg.AssetExecutionContext, config: LandingConfig, sei_data: SeiData):
     paths = sei_data.paths()
+    calendar = calendar_in_force(paths)
+    if not calendar.is_reported(context.partition_key):
+        yield from _not_a_report_period(context, calendar.not_reported(context.partition_key))
+        return
     landed = land_month(paths, context.partition_key, lenient=config.lenient)
     context.log.info(f"{landed.period}: {landed.rows_received} lines received, {landed.buckets}")
     yield dg.MaterializeResult(
@@ -139,6 +151,17 @@ def monthly_returns(context: dg.AssetExecutionContext, config: LandingConfig, se
         passed=len(frame) == landed.rows_received == sum(counts.values()) and set(counts) <= set(LANDING_BUCKETS),
         metadata={"received": landed.rows_received, **{k: int(v) for k, v in counts.items()}},
     )
+
+
+def _not_a_report_period(context: dg.AssetExecutionContext, why: str):
+    """A partition that is no report period: nothing is read or landed, an observation and a log line say why,
+    and the checks pass on the nothing landed (rows_checked 0). Nothing materializes, so the run publishes nothing."""
+    note = f"{context.partition_key}: {why}; nothing landed"
+    context.log.info(note)
+    context.log_event(dg.AssetObservation(asset_key=context.asset_key, partition=context.partition_key,
+                                          metadata={SKIPPED: note}))
+    for check in ("accepted_lines_match_contract", "every_line_in_one_bucket"):
+        yield dg.AssetCheckResult(check_name=check, passed=True, metadata={"rows_checked": 0, SKIPPED: note})
 
 
 @dg.asset(

@@ -40,7 +40,7 @@ def _months_over(sql: str, limit: float, sei_data: SeiData) -> dict[str, float]:
 def _threshold_check(name: str, description: str, sql: str, key: str):
     @dg.asset_check(name=name, asset=dg.AssetKey(["mart", "data_quality"]), description=description)
     def _check(sei_data: SeiData) -> dg.AssetCheckResult:
-        limit = float(load_settings().checks[key])
+        limit = float(load_settings(data=sei_data.paths()).checks[key])
         over = _months_over(sql, limit, sei_data)
         return dg.AssetCheckResult(passed=not over, metadata={"limit (settings: checks)": limit,
                                                              "months_over": dg.MetadataValue.json(over)})

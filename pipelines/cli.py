@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sei_stats.calendar import calendar_in_force
 from sei_stats.config import DataPaths, data_paths
 from sei_stats.period import parse as parse_period
 from sei_stats.vocabulary import ACCEPTED
@@ -50,9 +51,12 @@ def materialize(paths: DataPaths, periods: list[str], *, notes: list[str] | tupl
     def show(step: RunOutcome) -> None:
         if isinstance(step, run.Landing):
             where = f"[{periods.index(step.period) + 1}/{len(periods)}] {step.period}"
-            _say(f"{where}: landed {_landed(step)} ({step.seconds:.1f} s)" if step.success else f"{where}: FAILED — {step.error}")
-            for note in step.notes:
-                _say(f"    {note}")
+            if step.skipped:
+                _say(f"{where}: skipped — {step.skipped}")
+            else:
+                _say(f"{where}: landed {_landed(step)} ({step.seconds:.1f} s)" if step.success else f"{where}: FAILED — {step.error}")
+                for note in step.notes:
+                    _say(f"    {note}")
         elif isinstance(step, run.Publishing):
             _say(f"published {paths.warehouse} (and the internal {paths.warehouse_detail.name}) and charts in "
                  f"{paths.charts} ({step.seconds:.1f} s)" if step.success
@@ -98,18 +102,19 @@ def _say_error_checks(failed_error_checks: tuple[FailedCheck, ...]) -> None:
 
 
 def _all_periods(paths: DataPaths, *, lenient: bool = False) -> tuple[list[str], list[str]]:
-    """Every period with a folder under raw/returns/, oldest first, and the notes to print before landing.
+    """Every report period with a folder under raw/returns/, oldest first, and the notes to print before landing.
 
-    A folder read by no period (not named YYYY-MM, or outside the Dagster partitions) or a file lying
-    directly under raw/returns/ refuses the run (Refused: exit 2, nothing landed); with ``lenient``
-    it is a warning among the notes and the other periods land. Office litter is a note either way.
+    A folder read by no period (not named YYYY-MM, a January folder when January is no report period
+    of the calendar, or outside the Dagster partitions) or a file lying directly under raw/returns/
+    refuses the run (Refused: exit 2, nothing landed); with ``lenient`` it is a warning among the notes
+    (a January folder is then not read) and the other periods land. Office litter is a note either way.
     An exit when there is no period folder at all.
     """
     from sei_stats.read import scan_returns
 
     from .run import partition_range, unknown_periods
 
-    scan = scan_returns(paths.returns)
+    scan = scan_returns(paths.returns, calendar_in_force(paths))
     beyond = unknown_periods(scan.periods)
     first, last = partition_range()
     problems = [*scan.problems, *(f"{paths.returns / p}: outside the Dagster partitions, which run from {first} to {last}, "
@@ -125,15 +130,19 @@ def _all_periods(paths: DataPaths, *, lenient: bool = False) -> tuple[list[str],
     return periods, notes
 
 
-def _landable(periods: list[str]) -> list[str]:
-    """``periods`` when each is a Dagster partition, else Refused naming them and the partitions' range."""
-    from .run import partition_range, unknown_periods
+def _landable(paths: DataPaths, periods: list[str]) -> list[str]:
+    """``periods`` when each is a Dagster partition and a report period of the calendar, else Refused naming them
+    (and the partitions' range, or why a month is no report period)."""
+    from .run import not_reported, partition_range, unknown_periods
 
     unknown = unknown_periods(periods)
     if unknown:
         first, last = partition_range()
         raise Refused(f"sei-stats: --period {', '.join(unknown)}: outside the Dagster partitions, which run from {first} "
                       f"to {last}; nothing was landed")
+    refused = not_reported(paths, periods)
+    if refused:
+        raise Refused(*(f"sei-stats: --period {period}: {why}; nothing was landed" for period, why in refused.items()))
     return periods
 
 
@@ -150,7 +159,7 @@ def cmd_materialize(args: argparse.Namespace) -> int:
     if args.all:
         periods, notes = _all_periods(paths, lenient=args.lenient)
     else:
-        periods, notes = _landable(sorted({_period(p) for p in args.period})), []
+        periods, notes = _landable(paths, sorted({_period(p) for p in args.period})), []
     return 0 if materialize(paths, periods, notes=notes, lenient=args.lenient).success else 1
 
 
@@ -264,7 +273,10 @@ def cmd_review(args: argparse.Namespace) -> int:
     from sei_stats.spreadsheet import safe_frame
 
     paths = data_paths()
-    _period(args.period)
+    calendar = calendar_in_force(paths)
+    if not calendar.is_reported(_period(args.period)):
+        raise Refused(f"sei-stats: --period {args.period}: {calendar.not_reported(args.period)}")
+    label = f"{args.period} ({calendar.label(args.period)})"
     with _open_warehouse(paths, detail=True) as con:  # the queue names enterprises: the internal file
         queue = con.execute("SELECT * FROM qa.review_queue WHERE strftime(period, '%Y-%m') = ? "
                             "ORDER BY severity = 'warn', rule, credit_code", [args.period]).df()
@@ -280,10 +292,10 @@ def cmd_review(args: argparse.Namespace) -> int:
         sys.stdout.write(safe_frame(template).to_csv(index=False))
         return 0
     if queue.empty:
-        _say(f"{args.period}: nothing waits for a decision")
+        _say(f"{label}: nothing waits for a decision")
         return 0
     counts = queue["severity"].value_counts().to_dict()
-    _say(f"{args.period}: {counts.get('hold', 0)} held (out of the figures until decided), {counts.get('warn', 0)} warnings")
+    _say(f"{label}: {counts.get('hold', 0)} held (out of the figures until decided), {counts.get('warn', 0)} warnings")
     shown = queue.drop(columns=["period"])
     shown = shown.astype(object).where(shown.notna(), None)  # a finding without a line has no file, line or value
     _say(shown.to_markdown(index=False, floatfmt=",.1f", missingval="—"))
@@ -321,11 +333,14 @@ def parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser("materialize", help="land report periods and publish the warehouse, through Dagster")
     which = m.add_mutually_exclusive_group(required=True)
-    which.add_argument("--period", action="append", default=[], metavar="YYYY-MM", help="a report period (repeatable)")
+    which.add_argument("--period", action="append", default=[], metavar="YYYY-MM",
+                       help="a report period (repeatable); YYYY-02 is 1–2月, and YYYY-01 is one only when "
+                            "calendar.january_reported is true")
     which.add_argument("--all", action="store_true", help="every period with a folder under raw/returns/")
     m.add_argument("--lenient", action="store_true",
-                   help="land in spite of misnamed folders under raw/returns/ (with --all), subfolders or files that "
-                        "are no return in a period's folder: each is a warning, not an error")
+                   help="land in spite of misnamed folders under raw/returns/ (with --all; a January folder that is "
+                        "no report period is then not read), subfolders or files that are no return in a period's "
+                        "folder: each is a warning, not an error")
     m.set_defaults(func=cmd_materialize)
 
     for name, func, text in (("demo-data", cmd_demo_data, "write the simulated demo city into raw/"),

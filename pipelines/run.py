@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 import dagster as dg
 from filelock import FileLock
 
+from sei_stats.calendar import calendar_in_force
 from sei_stats.config import DataPaths
 from sei_stats.vocabulary import LANDING_BUCKETS
 
-from .assets import DUCKDB_POOL
+from .assets import DUCKDB_POOL, SKIPPED
 from .instance import ensure_dagster_home
 from .partitions import monthly_partitions
 from .recovery import PoolBusy, run_tags, wait_for_pool
@@ -73,6 +74,7 @@ class Landing(RunOutcome):
     rows_received: int | None = None                      # None when the landing failed
     buckets: dict[str, int] = field(default_factory=dict)  # {} when the landing failed
     notes: tuple[str, ...] = ()                            # files ignored, problems a lenient landing let pass
+    skipped: str | None = None                             # why nothing landed: the month is no report period
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,12 @@ def unknown_periods(periods: Sequence[str]) -> list[str]:
     return [period for period in periods if period not in keys]
 
 
+def not_reported(paths: DataPaths, periods: Sequence[str]) -> dict[str, str]:
+    """The periods that are no report period of the data folder's calendar (sei_stats.calendar), with why."""
+    calendar = calendar_in_force(paths)
+    return {period: calendar.not_reported(period) for period in periods if not calendar.is_reported(period)}
+
+
 # -- the instance ------------------------------------------------------------------------------
 
 @contextlib.contextmanager
@@ -192,8 +200,8 @@ def materialize(paths: DataPaths, periods: Sequence[str], *, instance: dg.Dagste
                 progress: Callable[[RunOutcome], None] | None = None, lenient: bool = False) -> MaterializeOutcome:
     """The catalog, then each period landed in the order given, then one publish if any period landed.
 
-    Nothing is landed under a catalog that fails, nor when a period is no Dagster partition
-    (ValueError before any run). ``progress`` is called after each run with its result: the
+    Nothing is landed under a catalog that fails, nor when a period is no Dagster partition or no report
+    period of the calendar (ValueError before any run). ``progress`` is called after each run with its result: the
     catalog's RunOutcome, then a Landing per period, then the Publishing. Without ``instance``,
     the runs go to the instance of `make dev` (see ``open_instance``). ``lenient`` is passed to
     each landing (see ``land``).
@@ -203,6 +211,9 @@ def materialize(paths: DataPaths, periods: Sequence[str], *, instance: dg.Dagste
         first, last = partition_range()
         raise ValueError(f"{', '.join(unknown)}: outside the Dagster partitions, which run from {first} to {last}; "
                          "nothing was landed")
+    refused = not_reported(paths, periods)
+    if refused:
+        raise ValueError("; ".join(f"{period}: {why}" for period, why in refused.items()) + "; nothing was landed")
     if instance is None:
         with open_instance(paths) as opened:
             return materialize(paths, periods, instance=opened, progress=progress, lenient=lenient)
@@ -218,7 +229,7 @@ def materialize(paths: DataPaths, periods: Sequence[str], *, instance: dg.Dagste
         landings.append(land(instance, period, paths=paths, lenient=lenient))
         tell(landings[-1])
     publishing = None
-    if any(landing.success for landing in landings) and not STOP.is_set():
+    if any(landing.success and not landing.skipped for landing in landings) and not STOP.is_set():
         publishing = publish(instance, paths=paths)
         tell(publishing)
     return MaterializeOutcome(catalog=catalog, landings=tuple(landings), publishing=publishing)
@@ -236,7 +247,7 @@ def _execute(job_name: str, instance: dg.DagsterInstance, paths: DataPaths | Non
         run_config["ops"] = ops
     started = time.perf_counter()
     if job_name != CATALOG_JOB:  # the jobs that write DuckDB files wait for the pool, but not forever
-        wait_for_pool(instance, DUCKDB_POOL, pool_wait_seconds(), WAITING)
+        wait_for_pool(instance, DUCKDB_POOL, pool_wait_seconds(paths), WAITING)
     # tagged with this process, so a later run can tell this one died if it is killed (pipelines/recovery.py)
     result = job.execute_in_process(instance=instance, partition_key=partition_key, raise_on_error=False,
                                     run_config=run_config, tags=run_tags())
@@ -257,10 +268,10 @@ def _interrupted(result: dg.ExecuteInProcessResult) -> bool:
     return False
 
 
-def pool_wait_seconds() -> float:
+def pool_wait_seconds(paths: DataPaths | None = None) -> float:
     from sei_stats.settings import load_settings
 
-    return float(load_settings().runs["pool_wait_seconds"])
+    return float(load_settings(data=paths).runs["pool_wait_seconds"])
 
 
 def _say_waiting(text: str) -> None:
@@ -322,9 +333,21 @@ def _materialization(result: dg.ExecuteInProcessResult, asset: str):
 def _landing_fields(result: dg.ExecuteInProcessResult) -> dict:
     meta = _materialization(result, LANDING_ASSET)
     if meta is None:
-        return {}
+        skipped = _skipped(result)
+        return {} if skipped is None else {"skipped": skipped, "notes": (skipped,)}
     return {"rows_received": int(meta["rows_received"]), "buckets": {b: int(meta[f"rows_{b}"]) for b in LANDING_BUCKETS},
             "notes": _notes(meta.get("notes"))}
+
+
+def _skipped(result: dg.ExecuteInProcessResult) -> str | None:
+    """Why the landing asset landed nothing (its observation's "skipped" metadata), or None."""
+    key = dg.AssetKey.from_user_string(LANDING_ASSET)
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_OBSERVATION":
+            observation = event.event_specific_data.asset_observation
+            if observation.asset_key == key and SKIPPED in observation.metadata:
+                return str(observation.metadata[SKIPPED].value)
+    return None
 
 
 def _notes(value) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ import dagster as dg
 import duckdb
 
 from sei_stats import inputs
+from sei_stats.calendar import calendar_in_force
 from sei_stats.config import DataPaths
 from sei_stats.read import available_periods, scan_period
 
@@ -14,9 +15,10 @@ from .resources import SeiData
 
 
 def stale_periods(paths: DataPaths, valid_keys: set) -> dict:
-    """Periods whose newest return file is newer than the landed month (or never landed), with that file's mtime."""
+    """Report periods whose newest return file is newer than the landed month (or never landed), with that file's
+    mtime. A January folder that is no report period (sei_stats.calendar) asks for nothing."""
     stale = {}
-    for period in available_periods(paths.returns):
+    for period in available_periods(paths.returns, calendar_in_force(paths)):
         if period not in valid_keys:
             continue
         files = scan_period(paths.returns / period).files  # office litter (Thumbs.db, ~$x.xlsx) asks for nothing

@@ -81,9 +81,20 @@ def return_rows(period: str, lines) -> list[list[str]]:
             for code, district, industry, product, name, ytd, prior in lines]
 
 
-def make_data_dir(root: Path, city: dict | None = None) -> DataPaths:
-    """A data directory with the test catalog, targets, districts, GDP, rates and the returns of ``city``."""
+def set_calendar(paths: DataPaths, *, january_reported: bool) -> DataPaths:
+    """The data folder's config/settings.yaml with calendar.january_reported (the default, false: 1–2月 first)."""
+    paths.settings_yaml.parent.mkdir(parents=True, exist_ok=True)
+    paths.settings_yaml.write_text(f"calendar:\n  january_reported: {str(january_reported).lower()}\n", encoding="utf-8")
+    return paths
+
+
+def make_data_dir(root: Path, city: dict | None = None, *, january_reported: bool | None = None) -> DataPaths:
+    """A data directory with the test catalog, targets, districts, GDP, rates and the returns of ``city``;
+    ``january_reported`` given: its config/settings.yaml sets calendar.january_reported (a city with January
+    folders needs true: under the default calendar a January folder is no report period)."""
     paths = data_paths(root)
+    if january_reported is not None:
+        set_calendar(paths, january_reported=january_reported)
     paths.catalog.mkdir(parents=True)
     (paths.catalog / "products.csv").write_text(PRODUCTS_CSV, encoding="utf-8")
     (paths.catalog / "targets.yaml").write_text(TARGETS_YAML, encoding="utf-8")

@@ -70,6 +70,12 @@ class DataPaths:
         return self.root / "catalog"
 
     @property
+    def settings_yaml(self) -> Path:
+        """config/settings.yaml (optional): this data folder's settings, over the repo's config/quality.yaml and the
+        packaged defaults (sei_stats.settings), e.g. ``calendar: {january_reported: true}``."""
+        return self.root / "config" / "settings.yaml"
+
+    @property
     def landed(self) -> Path:
         """landed/returns/YYYY-MM/<landing id>.parquet: every received line of a month, one immutable file
         per landing; the newest is the month's current landing."""

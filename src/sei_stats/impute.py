@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .calendar import Calendar
+
 LEVELS = ("area_district", "area", "all")
 # The columns of an imputed line (fact.imputed_lines, without its classification).
 IMPUTED_COLUMNS = ("period", "credit_code", "enterprise_name", "district_code", "industry_code", "product_code",
@@ -226,22 +228,30 @@ def _dropped_lines(lines: pd.DataFrame, returned: pd.DataFrame) -> pd.DataFrame:
     judged = judged.merge(present, on=["period", "credit_code", "product_key"], how="left")
     fail = judged["present"].isna()
     judged["outcome"] = fail.map({True: "fail", False: "pass"})
-    message = (judged["product_key"] + ": " + judged["output_ytd"].map("{:,.3f}".format) + " 千元 in 1–"
-               + judged["previous"].dt.month.astype(str) + "月 is absent from the return of 1–"
-               + judged["period"].dt.month.astype(str) + "月")
+    def span(months: pd.Series) -> pd.Series:  # 1–X月, and 1月 for a January reported alone
+        return months.map(lambda m: "1月" if m == 1 else f"1–{m}月")
+
+    message = (judged["product_key"] + ": " + judged["output_ytd"].map("{:,.3f}".format) + " 千元 in "
+               + span(judged["previous"].dt.month) + " is absent from the return of " + span(judged["period"].dt.month))
     judged["message"] = message.where(fail, None)
     return judged.assign(rule="line_dropped_from_cumulative").rename(columns={"product_key": "product"})[list(FINDING_COLUMNS)]
 
 
-def _running(status: pd.DataFrame, carried: dict | None = None) -> pd.Series:
-    """Months running each unit has been imputed whole, this one included (0 when it is not imputed this month).
-    ``carried``: each unit's (last month, run) from before these months, so a run goes on across a year end."""
+def _running(status: pd.DataFrame, carried: dict | None = None, calendar: Calendar | None = None) -> pd.Series:
+    """Report periods running each unit has been imputed whole, this one included (0 when it is not imputed this
+    month): a run goes on when the unit was imputed in the report period before (sei_stats.calendar's
+    ``previous_reported``: February follows December when January is not reported). ``carried``: each unit's
+    (last month, run) from before these months, so a run goes on across a year end. ``calendar``: the one the
+    months were landed under; by default a year's January is a report period when ``status`` holds it."""
+    januaries = {p.year for p in status["period"] if p.month == 1}
     running, out = dict(carried or {}), []
     for row in status.sort_values(["period", "credit_code"]).itertuples():
         previous = running.get(row.credit_code)
         run = 0
         if row.imputed:
-            run = previous[1] + 1 if previous and previous[0] == row.period - pd.DateOffset(months=1) else 1
+            months = calendar or Calendar(january_reported=row.period.year in januaries)
+            before = pd.Timestamp(months.previous_reported(row.period.strftime("%Y-%m")) + "-01")
+            run = previous[1] + 1 if previous and previous[0] == before else 1
             running[row.credit_code] = (row.period, run)
         out.append((row.Index, run))
     return pd.Series(dict(out), dtype="int64").reindex(status.index)

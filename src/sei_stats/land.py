@@ -25,6 +25,7 @@ from .config import DataPaths
 from .normalize import normalize_lines
 from .read import FIELDS, read_period_with_notes
 from .roster import roster_codes
+from .settings import load_settings
 from .validate import judge_period
 from .vocabulary import ACCEPTED, LANDING_BUCKETS
 
@@ -119,7 +120,8 @@ def prepare_month(paths: DataPaths, period: str, *, lenient: bool = False) -> tu
     lines = normalize_lines(received)
     lines["received_text"] = _received_text(received, lines)
     districts = set(read_districts(paths.catalog)["code"])
-    lines, failed = judge_period(lines, period, districts, roster_codes(paths, periods.year(period)))
+    lines, failed = judge_period(lines, period, districts, roster_codes(paths, periods.year(period)),
+                                 load_settings(data=paths).rule_params)  # the data folder's settings count
     accepted = lines["status"] == ACCEPTED
     # Held lines are classified too: a reviewer's accept puts them in the figures.
     classified = classify(lines[accepted | (lines["status"] == "held")], read_products(paths.catalog), period)

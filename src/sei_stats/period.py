@@ -48,7 +48,8 @@ def shift(period: str, months: int) -> str:
 
 
 def previous(period: str) -> str:
-    """The period a month earlier (December of last year for January)."""
+    """The period a month earlier (December of last year for January); the report period before is
+    sei_stats.calendar's ``previous_reported``."""
     return shift(period, -1)
 
 
@@ -65,7 +66,10 @@ def span(start: str, end: str) -> list[str]:
 
 
 def label(period: str) -> str:
-    """'2020-03' as the statistical period 2020年1–3月 (cumulative); January is 2020年1月."""
+    """'2020-03' as the statistical period 2020年1–3月 (cumulative); January is 2020年1月.
+
+    Knows no calendar: the label of a report period in force is sei_stats.calendar's ``label`` (1–2月 is the
+    year's first report unless calendar.january_reported), which every printed or drawn label uses."""
     y, m = year(period), month(period)
     return f"{y}年1月" if m == 1 else f"{y}年1–{m}月"
 

@@ -74,7 +74,7 @@ def publish(paths: DataPaths) -> Published:
     analysts = _building(paths.warehouse)
     try:
         with duckdb.connect(str(detail)) as con:
-            build_relations(con, paths, landings, current_reclassification(paths, landings), load_settings())
+            build_relations(con, paths, landings, current_reclassification(paths, landings), load_settings(data=paths))
             _record_publish(con, publish_id, landings)
             tables = _store_for_analysts(con, analysts)  # computes every mart: one that fails stops here
             rows = verify(con, set(tables))

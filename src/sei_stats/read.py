@@ -9,8 +9,9 @@ column-numbering row below it; those rows belong to the header, not to the recei
 
 Nothing under raw/returns/ is skipped in silence: ``scan_returns`` and ``scan_period`` sort every
 entry into what is read (report-period folders, return files), problems (a folder not named
-YYYY-MM, a subfolder of a period holding files, a file that is no return) and office litter that
-is ignored with a note (lock files, Thumbs.db, editor backups, hidden files).
+YYYY-MM, a January folder when January is no report period (sei_stats.calendar), a subfolder of a
+period holding files, a file that is no return) and office litter that is ignored with a note
+(lock files, Thumbs.db, editor backups, hidden files).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import period as periods
+from .calendar import Calendar, calendar_in_force
 
 # The contract's columns, in order, with the Chinese header that names the same column.
 COLUMNS = {
@@ -66,7 +68,14 @@ def _header_key(name: str) -> str:
     return re.sub(r"\(千元\)$", "", key)
 
 
-_HEADER_ALIASES = {_header_key(k): k for k in COLUMNS} | {_header_key(v): k for k, v in COLUMNS.items()}
+# A service unit's form names its figure 营业收入 (services revenue), not 产值: the same column, whose
+# measure the unit's industry sets (vocabulary.measure_of), never the header.
+SERVICES_HEADERS = {
+    "output_ytd": ("本年累计营业收入(千元)",),
+    "output_ytd_prior": ("上年同期累计营业收入(千元)", "上年同期营业收入(千元)"),
+}
+_HEADER_ALIASES = ({_header_key(k): k for k in COLUMNS} | {_header_key(v): k for k, v in COLUMNS.items()}
+                   | {_header_key(h): k for k, names in SERVICES_HEADERS.items() for h in names})
 
 # A row is the header when it names at least this many of the contract's columns; rows above
 # it (titles, "填报单位：…") are not lines. A header naming fewer is no header at all.
@@ -101,7 +110,7 @@ class PathNote(str):
 class ReturnsScan:
     """What raw/returns/ holds: report-period folders, problems, and office litter ignored."""
 
-    periods: tuple[str, ...]        # folder names YYYY-MM, oldest first
+    periods: tuple[str, ...]        # folder names YYYY-MM of report periods, oldest first
     problems: tuple[PathNote, ...]  # a folder (or file) read by no period, naming its path and the name it needs
     ignored: tuple[PathNote, ...]   # office litter and hidden entries, one note each
 
@@ -162,12 +171,22 @@ def _files_below(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and _litter(p.name) is None)
 
 
-def scan_returns(returns_dir: Path) -> ReturnsScan:
+def calendar_of(returns_dir: Path) -> Calendar:
+    """The reporting calendar in force for the data folder holding ``returns_dir`` (<root>/raw/returns: its
+    config/settings.yaml counts), else for SEI_DATA_DIR's."""
+    returns_dir = Path(returns_dir).resolve()
+    inside = returns_dir.name == "returns" and returns_dir.parent.name == "raw"
+    return calendar_in_force(returns_dir.parent.parent if inside else None)
+
+
+def scan_returns(returns_dir: Path, calendar: Calendar | None = None) -> ReturnsScan:
     """Sort every entry of raw/returns/: report-period folders, problems (any other folder or file), litter.
 
     A folder whose name is not YYYY-MM ('2020-4', '2020-13', 'tmp') is a problem, never skipped
     in silence: its returns would be missing from the figures. So is a file lying directly
-    under raw/returns/ (returns belong in their period's folder).
+    under raw/returns/ (returns belong in their period's folder), and a folder YYYY-01 when January
+    is no report period of ``calendar`` (default: the one in force, ``calendar_of``): its returns
+    belong in YYYY-02 as 1–2月.
     """
     returns_dir = Path(returns_dir)
     if not returns_dir.is_dir():
@@ -176,7 +195,11 @@ def scan_returns(returns_dir: Path) -> ReturnsScan:
     for entry in sorted(returns_dir.iterdir(), key=lambda p: p.name):
         if entry.is_dir():
             if periods.is_period(entry.name):
-                found.append(entry.name)
+                calendar = calendar or calendar_of(returns_dir)
+                if calendar.is_reported(entry.name):
+                    found.append(entry.name)
+                else:
+                    problems.append(PathNote(entry, calendar.not_reported(entry.name)))
             elif entry.name.startswith("."):
                 ignored.append(_ignored(entry, "a hidden folder"))
             else:
@@ -391,23 +414,28 @@ def read_return_file(path: Path, label: str | None = None) -> pd.DataFrame:
     return frame.astype({f: "string" for f in ("source_file", *FIELDS)} | {"line_number": "int64"})
 
 
-def read_period(returns_dir: Path, period: str, *, lenient: bool = False) -> pd.DataFrame:
+def read_period(returns_dir: Path, period: str, *, lenient: bool = False, calendar: Calendar | None = None) -> pd.DataFrame:
     """Every received line of a report period, files in correction order, with file_order 0, 1, …
 
     A problem of the folder (a subfolder holding files, a file that is not a return) fails the
     month unless ``lenient``; ``read_period_with_notes`` also gives the warnings and ignored litter.
     """
-    return read_period_with_notes(returns_dir, period, lenient=lenient)[0]
+    return read_period_with_notes(returns_dir, period, lenient=lenient, calendar=calendar)[0]
 
 
-def read_period_with_notes(returns_dir: Path, period: str, *, lenient: bool = False) -> tuple[pd.DataFrame, list[str]]:
+def read_period_with_notes(returns_dir: Path, period: str, *, lenient: bool = False,
+                           calendar: Calendar | None = None) -> tuple[pd.DataFrame, list[str]]:
     """``read_period``'s lines, and its notes: the folder's problems read past when ``lenient``
     ('warning: …'), then the office litter ignored ('path: ignored, …'), one line each.
 
     Not lenient, the first problem fails the month: ReturnFileError naming its path, and how many
-    problems there are.
+    problems there are. A month that is no report period of ``calendar`` (default: the one in force,
+    ``calendar_of``) is never read, lenient or not: ReturnFileError naming the folder and the setting.
     """
     folder = Path(returns_dir) / period
+    calendar = calendar or calendar_of(returns_dir)
+    if not calendar.is_reported(periods.parse(period)):
+        raise ReturnFileError(folder, f"{calendar.not_reported(period)}; nothing of {period} is read")
     if not folder.is_dir():
         raise ReturnFileError(folder, f"no return folder for period {period}{_misnamed_hint(Path(returns_dir), period)}")
     scan = scan_period(folder)
@@ -436,6 +464,6 @@ def _misnamed_hint(returns_dir: Path, period: str) -> str:
     return f" ({meant[0]} is misnamed: rename it {period})" if meant else ""
 
 
-def available_periods(returns_dir: Path) -> list[str]:
+def available_periods(returns_dir: Path, calendar: Calendar | None = None) -> list[str]:
     """The report periods that have a folder YYYY-MM under raw/returns/, oldest first (see ``scan_returns``)."""
-    return list(scan_returns(returns_dir).periods)
+    return list(scan_returns(returns_dir, calendar).periods)

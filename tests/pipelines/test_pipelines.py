@@ -157,8 +157,11 @@ def test_cli_prints_each_failed_check_and_exits_non_zero_on_an_error(tmp_path, m
     from sei_stats import settings
     from sei_stats.pipelines import cli
 
-    # 2019 has no value-added rate (a WARN check fails); no month can meet a rejected share below -1 (an ERROR check)
-    paths = make_data_dir(tmp_path / "data", {"2018-12": CITY["2018-12"], "2019-03": [CITY["2018-12"][0][:5] + ("9000000", "")]})
+    # 2019's line is in division 40, which has no value-added rate in any year (a WARN check fails); no month
+    # can meet a rejected share below -1 (an ERROR check)
+    a_line = CITY["2018-12"][0]
+    paths = make_data_dir(tmp_path / "data", {"2018-12": CITY["2018-12"],
+                                              "2019-03": [a_line[:2] + ("4011",) + a_line[3:5] + ("9000000", "")]})
     overrides = tmp_path / "quality.yaml"
     overrides.write_text("checks:\n  max_rejected_output_share: -1\n", encoding="utf-8")
     monkeypatch.setattr(settings, "OVERRIDES", overrides)  # in-process only: config/ untouched
@@ -288,10 +291,10 @@ def test_cli_a_period_outside_the_partitions_is_a_one_line_error_and_nothing_lan
 
     paths = make_data_dir(tmp_path / "data")
     first, last = monthly_partitions.get_partition_keys()[0], monthly_partitions.get_partition_keys()[-1]
-    for periods in (["2031-01"], ["2018-03", "2031-01"]):
+    for periods in (["2031-03"], ["2018-03", "2031-03"]):
         out = run_cli(paths.root, "materialize", *(a for p in periods for a in ("--period", p)))
         assert out.returncode == 2, out.stdout + out.stderr
-        assert out.stderr.splitlines() == [f"sei-stats: --period 2031-01: outside the Dagster partitions, which run "
+        assert out.stderr.splitlines() == [f"sei-stats: --period 2031-03: outside the Dagster partitions, which run "
                                            f"from {first} to {last}; nothing was landed"]
         assert out.stdout == ""
         assert not paths.landed.exists() and not paths.dagster_home.exists()
@@ -300,11 +303,11 @@ def test_cli_a_period_outside_the_partitions_is_a_one_line_error_and_nothing_lan
 @pytest.mark.slow
 def test_cli_all_refuses_a_period_folder_outside_the_partitions(tmp_path):
     paths = make_data_dir(tmp_path / "data")
-    (paths.returns / "2031-01").mkdir()
-    (paths.returns / "2031-01" / "returns.csv").write_bytes((paths.returns / "2018-03" / "returns.csv").read_bytes())
+    (paths.returns / "2031-03").mkdir()
+    (paths.returns / "2031-03" / "returns.csv").write_bytes((paths.returns / "2018-03" / "returns.csv").read_bytes())
     out = run_cli(paths.root, "materialize", "--all")
     assert out.returncode == 2, out.stdout + out.stderr
-    assert f"{paths.returns / '2031-01'}: outside the Dagster partitions" in out.stderr
+    assert f"{paths.returns / '2031-03'}: outside the Dagster partitions" in out.stderr
     assert not paths.landed.exists()
 
 

@@ -132,7 +132,7 @@ def test_a_held_line_of_a_responding_unit_is_imputed_and_a_dropped_line_flagged(
 def test_published_totals_state_their_imputed_share_and_the_response_rate(tmp_path):
     city = {period: [(code, DISTRICT[code], "3491", "", "工业机器人", str(ytd), "" if prior is None else str(prior))
                      for code, (ytd, prior) in values.items()] for period, values in MONTHS.items()}
-    paths = make_data_dir(tmp_path / "data", city)
+    paths = make_data_dir(tmp_path / "data", city, january_reported=True)
     (paths.raw / "roster").mkdir()
     for year in (2018, 2019):
         roster().to_csv(paths.raw / "roster" / f"{year}.csv", index=False)
@@ -155,7 +155,7 @@ def test_published_totals_state_their_imputed_share_and_the_response_rate(tmp_pa
 def test_a_late_return_replaces_its_imputation_at_the_publish_that_includes_it(tmp_path):
     city = {period: [(code, DISTRICT[code], "3491", "", "工业机器人", str(ytd), "" if prior is None else str(prior))
                      for code, (ytd, prior) in values.items()] for period, values in MONTHS.items()}
-    paths = make_data_dir(tmp_path / "data", city)
+    paths = make_data_dir(tmp_path / "data", city, january_reported=True)
     (paths.raw / "roster").mkdir()
     roster().to_csv(paths.raw / "roster" / "2018.csv", index=False)
     for period in ("2018-01", "2018-02"):

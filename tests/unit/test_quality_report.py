@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from sei_stats import quality_report
+from sei_stats.calendar import Calendar
 from sei_stats.quality_report import period_label, render_all_quality_reports, render_quality_report
 from conftest import missing_glyph_warnings
 
@@ -210,7 +211,9 @@ def test_the_file_is_self_contained_and_drawn_without_missing_glyphs(pages):
 
 
 def test_period_labels(pages):
-    assert period_label("2020-01") == "2020年1月"
+    assert period_label("2020-01", Calendar(january_reported=True)) == "2020年1月"
+    with pytest.raises(ValueError, match="2020-01: January is not a report period"):
+        period_label("2020-01")  # the default calendar: the year's first report is 1–2月
     assert period_label("2020-02") == "2020年1–2月"
     assert period_label("2020-12") == "2020年1–12月"
     assert "2020年1–3月" in pages["2020-03", False]
@@ -483,3 +486,26 @@ def test_the_chart_says_what_it_shows():
     assert "下限 90%" in texts and "上限 5%" in texts
     assert any(t.startswith("近12个月数据质量（截至2020年1–3月）") for t in texts)
     assert "模拟数据" not in texts
+
+
+def test_the_chart_spans_the_report_periods_of_the_calendar_and_labels_their_spans(tmp_path):
+    from sei_stats.charts import figure_texts
+
+    con = make_warehouse()
+    con.execute("insert into ref.settings values ('calendar', 'january_reported', 0, '')")  # the default
+    data = quality_report.load_quality_data(con)
+    assert data.calendar == Calendar(january_reported=False)
+    fig = quality_report.quality_chart(data.quality, "2020-03", data.limits, simulated=False, calendar=data.calendar)
+    ticks = [t.get_text() for t in fig.axes[1].get_xticklabels()]
+    # 2019-04 … 2020-03 without 2020-01: eleven report periods, the year under each year's first one
+    assert ticks == ["1–4月\n2019年", "1–5月", "1–6月", "1–7月", "1–8月", "1–9月", "1–10月", "1–11月", "1–12月",
+                     "1–2月\n2020年", "1–3月"]
+    assert not any(t in ("2月", "3月", "1月") or t.startswith("1月") for t in ticks)
+    assert any(t.startswith("近12个月数据质量（截至2020年1–3月）") for t in figure_texts(fig))
+    page = render_quality_report(con, "2020-02", tmp_path, simulated=False).read_text(encoding="utf-8")
+    assert "2020年1–2月（2020-02，本年累计）" in page
+    con.execute("update ref.settings set value = 1 where section = 'calendar'")
+    data = quality_report.load_quality_data(con)
+    fig = quality_report.quality_chart(data.quality, "2020-03", data.limits, simulated=False, calendar=data.calendar)
+    ticks = [t.get_text() for t in fig.axes[1].get_xticklabels()]
+    assert len(ticks) == 12 and ticks[-3:] == ["1月\n2020年", "1–2月", "1–3月"]

@@ -89,7 +89,7 @@ def land_and_publish(paths):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    paths = make_data_dir(tmp_path_factory.mktemp("frame") / "data", city_returns())
+    paths = make_data_dir(tmp_path_factory.mktemp("frame") / "data", city_returns(), january_reported=True)
     (paths.raw / "roster").mkdir()
     (paths.raw / "roster" / "2018.csv").write_text(ROSTER_2018, encoding="utf-8")
     con = land_and_publish(paths)
@@ -100,7 +100,7 @@ def built(tmp_path_factory):
 def with_reviews(built, tmp_path, files: dict[str, str]):
     """The built city copied, with review files, published again."""
     paths, _ = built
-    copy = make_data_dir(tmp_path / "data", {})
+    copy = make_data_dir(tmp_path / "data", {}, january_reported=True)
     shutil.rmtree(copy.raw)
     shutil.copytree(paths.raw, copy.raw)
     (copy.raw / "reviews").mkdir()
@@ -217,7 +217,7 @@ def test_reviews_replace_imputations_correct_a_prior_and_take_a_unit_out_of_scop
 @pytest.mark.slow
 def test_a_years_frame_step_is_reused_until_something_it_depends_on_changes(built, tmp_path):
     paths, con = built
-    copy = make_data_dir(tmp_path / "data", {})
+    copy = make_data_dir(tmp_path / "data", {}, january_reported=True)
     for folder in ("raw", "landed"):
         shutil.rmtree(copy.root / folder, ignore_errors=True)
         shutil.copytree(paths.root / folder, copy.root / folder)

@@ -40,7 +40,7 @@ REVIEWS = """credit_code,product,rule,decision,corrected_value,reviewer,note
 
 @pytest.fixture
 def city(tmp_path):
-    paths = make_data_dir(tmp_path / "data", CITY)
+    paths = make_data_dir(tmp_path / "data", CITY, january_reported=True)
     for period in CITY:
         land_month(paths, period)
     return paths

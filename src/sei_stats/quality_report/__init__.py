@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sei_stats.period import label as period_label
+from sei_stats.calendar import DEFAULT, Calendar
 
 from .chart import quality_chart
 from .data import QualityData, load_quality_data
@@ -30,6 +30,12 @@ __all__ = ["FILE_NAME", "QualityData", "load_quality_data", "period_label", "qua
            "render_all_quality_reports", "render_quality_report"]
 
 FILE_NAME = "quality_{period}.html"
+
+
+def period_label(period: str, calendar: Calendar = DEFAULT) -> str:
+    """The report period as the page names it: '2020-02' -> '2020年1–2月' (sei_stats.calendar; '2020年1月' only when
+    ``calendar`` reports January; the page uses the calendar the warehouse was published under)."""
+    return calendar.label(period)
 
 
 def _write(data: QualityData, period: str, out_dir: Path, *, simulated: bool) -> Path:

@@ -1,5 +1,8 @@
 """The report's chart: response rate and rejected / held share of output over the last 12 months.
 
+The months are the report periods among them (sei_stats.calendar: 11 when January is not reported),
+each labelled by its span, 1–2月 … 1–12月.
+
 Drawn in the briefing charts' house style through the public API of ``sei_stats.charts`` only.
 No pyplot: a ``Figure`` on an Agg canvas, embedded in the page as a base64 PNG.
 """
@@ -16,15 +19,16 @@ from matplotlib.figure import Figure
 
 from sei_stats import charts
 from sei_stats import period as periods
+from sei_stats.calendar import DEFAULT, Calendar
 from sei_stats.charts import BAR, PATH, TARGET, fmt_target
 
 CHART_DPI = 130  # sharp enough on screen and paper; the PNG encoding dominates a report's time
 MONTHS = 12
 
 
-def _window(quality: pd.DataFrame, period: str) -> pd.DataFrame:
-    """The 12 months ending at period, one row each (NaN where a month was not published)."""
-    months = periods.span(periods.shift(period, 1 - MONTHS), period)
+def _window(quality: pd.DataFrame, period: str, calendar: Calendar) -> pd.DataFrame:
+    """The report periods of the 12 months ending at period, one row each (NaN where one was not published)."""
+    months = calendar.periods(periods.shift(period, 1 - MONTHS), period)
     frame = quality.set_index("period").reindex(months)
     # Shares of the returns' output: what total and header rows carry is no output.
     received = (pd.to_numeric(frame["output_received"], errors="coerce")
@@ -36,9 +40,9 @@ def _window(quality: pd.DataFrame, period: str) -> pd.DataFrame:
     }, index=months)
 
 
-def _month_axis(ax, months: list[str]) -> None:
-    # The year under the first month and under each January.
-    labels = [f"{periods.month(p)}月" + (f"\n{periods.year(p)}年" if i == 0 or p.endswith("-01") else "")
+def _month_axis(ax, months: list[str], calendar: Calendar) -> None:
+    # Each period's span (1–2月 …), the year under the first and under each year's first report period.
+    labels = [calendar.short_label(p) + (f"\n{periods.year(p)}年" if i == 0 or p == calendar.first_period(periods.year(p)) else "")
               for i, p in enumerate(months)]
     ax.set_xticks(range(len(months)), labels)
     ax.set_xlim(-0.5, len(months) - 0.5)
@@ -78,14 +82,15 @@ def _share_panel(ax, data: pd.DataFrame, limits: dict[str, float]) -> None:
         charts.note(ax, "未发布分去向的产值")
 
 
-def quality_chart(quality: pd.DataFrame, period: str, limits: dict[str, float], *, simulated: bool) -> Figure:
+def quality_chart(quality: pd.DataFrame, period: str, limits: dict[str, float], *, simulated: bool,
+                  calendar: Calendar = DEFAULT) -> Figure:
     """Two panels over the 12 months to period: response rate, and rejected / held share of output.
 
     ``quality`` is mart.data_quality as read by ``load_quality_data``; ``limits`` the checks' limits
-    (fractions), drawn as dashed lines where given.
+    (fractions), drawn as dashed lines where given; ``calendar`` the report periods (QualityData.calendar).
     """
     charts.use_cjk_font()
-    data = _window(quality, period)
+    data = _window(quality, period, calendar)
     fig = Figure(figsize=(8.0, 5.6), dpi=100)
     FigureCanvasAgg(fig)
     top, bottom = fig.add_axes((0.08, 0.56, 0.72, 0.34)), fig.add_axes((0.08, 0.13, 0.72, 0.34))
@@ -95,9 +100,9 @@ def quality_chart(quality: pd.DataFrame, period: str, limits: dict[str, float], 
         ax.spines[["top", "right"]].set_visible(False)
         ax.axvspan(len(data) - 1.5, len(data) - 0.5, color="#eeeeee", zorder=-2)  # this month
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
-        _month_axis(ax, list(data.index))
+        _month_axis(ax, list(data.index), calendar)
     top.tick_params(labelbottom=False)  # the months once, under the lower panel
-    fig.suptitle(f"近12个月数据质量（截至{periods.label(period)}）", fontsize=12.5, x=0.08, ha="left", y=0.985)
+    fig.suptitle(f"近12个月数据质量（截至{calendar.label(period)}）", fontsize=12.5, x=0.08, ha="left", y=0.985)
     if simulated:
         charts.stamp(fig)
     return fig

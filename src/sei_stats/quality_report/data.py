@@ -10,11 +10,12 @@ Money: 亿元 in the marts, 千元 in the qa views, as their comments say.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from sei_stats import period as periods
+from sei_stats.calendar import Calendar, from_warehouse
 from sei_stats.vocabulary import BUCKETS, PRIOR_SOURCES
 
 CONTRIBUTORS_LIMIT = 10
@@ -62,6 +63,7 @@ class QualityData:
     contributors: pd.DataFrame | None  # qa.largest_contributors, rank <= 10
     contributor_notes: dict[str, str]  # column comments of qa.largest_contributors
     limits: dict[str, float]  # the checks' limits by name (ref.settings or ref.thresholds); {} when neither
+    calendar: Calendar = field(default_factory=Calendar)  # the report periods the warehouse was published under
 
     def periods(self) -> list[str]:
         return sorted(self.quality["period"])
@@ -158,4 +160,5 @@ def load_quality_data(con, period: str | None = None) -> QualityData:
         contributors=_read_contributors(con, catalog, period),
         contributor_notes=catalog.get("qa.largest_contributors", {}),
         limits=_read_limits(con, catalog),
+        calendar=from_warehouse(con),
     )

@@ -17,6 +17,7 @@ import jinja2
 import pandas as pd
 
 from sei_stats import period as periods
+from sei_stats.calendar import Calendar
 from sei_stats.charts import STAMP_TEXT, fmt_amount, fmt_percent
 from sei_stats.vocabulary import (BUCKET_LABELS, BUCKETS, DECISION_LABELS, FRAME_SOURCE_LABELS, LEVEL_LABELS,
                                   PRIOR_SOURCE_LABELS, PRIOR_SOURCES, SEVERITY_LABELS)
@@ -220,9 +221,9 @@ def _over(row: pd.Series, bucket: str, limits: dict[str, float]) -> str:
     return f"产值占比 {_share(share)}，超过上限 {_share(limit)} (output share above the limit)"
 
 
-def _summary_rows(row: pd.Series, period: str, limits: dict[str, float]) -> list[tuple]:
+def _summary_rows(row: pd.Series, period: str, limits: dict[str, float], calendar: Calendar) -> list[tuple]:
     return [
-        ("报告期 (report period)", f"{periods.label(period)}（{period}，本年累计）", "", ""),
+        ("报告期 (report period)", f"{calendar.label(period)}（{period}，本年累计）", "", ""),
         ("报送行 (lines received)", _count(row["rows_received"]), "行", ""),
         ("剔除行 (lines rejected)", _count(row["rows_rejected"]), "行", _over(row, "rejected", limits)),
         ("待审暂缓行 (lines held)", _count(row["rows_held"]), "行", _over(row, "held", limits)),
@@ -266,7 +267,7 @@ def _prior_table(row: pd.Series, published: frozenset[str]) -> Table | None:
 def _summary(data: QualityData, period: str) -> dict:
     row = data.row(period)
     identities = [_identity(row, data.quality_columns, kind) for kind in IDENTITIES]
-    return {"table": _kv_table(_summary_rows(row, period, data.limits)),
+    return {"table": _kv_table(_summary_rows(row, period, data.limits, data.calendar)),
             "frame": _kv_table(_frame_rows(row, period, data.limits)), "buckets": _bucket_table(row),
             "identities": identities, "priors": _prior_table(row, data.quality_columns)}
 
@@ -275,8 +276,8 @@ def _summary(data: QualityData, period: str) -> dict:
 
 
 def _chart(data: QualityData, period: str, *, simulated: bool) -> dict:
-    fig = quality_chart(data.quality, period, data.limits, simulated=simulated)
-    return {"uri": png_data_uri(fig), "alt": f"近12个月回报率与剔除、待审暂缓产值占比，截至{periods.label(period)}"}
+    fig = quality_chart(data.quality, period, data.limits, simulated=simulated, calendar=data.calendar)
+    return {"uri": png_data_uri(fig), "alt": f"近12个月回报率与剔除、待审暂缓产值占比，截至{data.calendar.label(period)}"}
 
 
 # --- 3–6 the lists ---------------------------------------------------------------------------
@@ -371,7 +372,7 @@ def quality_report_html(data: QualityData, period: str, *, simulated: bool) -> s
     """
     summary = _summary(data, period)  # first: it checks the period before the chart is drawn
     return _environment().get_template(TEMPLATE).render(
-        period=period, label=periods.label(period), simulated=simulated, stamp_text=STAMP_TEXT,
+        period=period, label=data.calendar.label(period), simulated=simulated, stamp_text=STAMP_TEXT,
         summary=summary, chart=_chart(data, period, simulated=simulated),
         rules=_rules(data.of(data.rules, period)), queue=_queue(data.of(data.queue, period)),
         log=_log(data.of(data.log, period)),

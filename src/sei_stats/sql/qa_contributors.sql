@@ -27,6 +27,6 @@ COMMENT ON COLUMN qa.largest_contributors.credit_code IS 'Enterprise (统一社�
 COMMENT ON COLUMN qa.largest_contributors.enterprise_name IS 'Enterprise name';
 COMMENT ON COLUMN qa.largest_contributors.area IS 'The plan''s areas of its SEI lines';
 COMMENT ON COLUMN qa.largest_contributors.output_ytd IS 'Its SEI output this year to date (imputed included), 亿元';
-COMMENT ON COLUMN qa.largest_contributors.previous_output_ytd IS 'The same a month earlier (0 in January), 亿元';
+COMMENT ON COLUMN qa.largest_contributors.previous_output_ytd IS 'The same a month earlier (0 in the year''s first report period: 1–2月, or 1月 when January is reported), 亿元';
 COMMENT ON COLUMN qa.largest_contributors.change IS 'output_ytd − previous_output_ytd: its output in the month, 亿元';
 COMMENT ON COLUMN qa.largest_contributors.share_of_change IS 'change / the city''s change in the month, fraction';
