@@ -1,17 +1,78 @@
-"""pandera contracts for the reference inputs beside the returns: GDP and value-added rates."""
+"""pandera contracts for the reference inputs beside the returns: GDP and value-added rates.
+
+Both files are read as text (sei_stats.inputs) and may carry vintages: the optional columns
+``vintage`` (free text: preliminary, final, census_revised, provisional …) and ``released`` (the
+day it was released, YYYY-MM-DD). A row without a vintage (the columns absent or empty) belongs to
+the file's one unnamed vintage; a named vintage needs its released date, so that the latest one,
+the one in force, is always defined (an undated unnamed vintage counts as the earliest).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
+import pandas as pd
 import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
 
+VINTAGE_COLUMNS = ("vintage", "released")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only
+
+
+class ReferenceError(ValueError):
+    """A reference input that breaks its contract."""
+
+
+def released_date(text: str) -> dt.date | None:
+    """YYYY-MM-DD as a date; None when it is not that form or no such day exists."""
+    if not _DAY.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+_YEAR = Column(int, Check.in_range(1990, 2100))
+_VINTAGE = Column(str)
+_RELEASED = Column(str, Check(lambda v: v == "" or released_date(v) is not None, element_wise=True,
+                              error="a real day YYYY-MM-DD, or empty"))
+
+
+def _once(columns: list[str], what: str) -> Check:
+    return Check(lambda f: ~f.duplicated(columns, keep="first"), error=f"{', '.join(columns)} listed once ({what})")
+
+
+# A named vintage needs its released date, so that the latest vintage is defined.
+_NAMED_IS_DATED = Check(lambda f: (f["vintage"] == "") | (f["released"] != ""),
+                        error="a named vintage has its released date")
+
+
+def _same_day(keys: list[str]) -> Check:
+    """Two vintages of the same ``keys`` released on the same day: which one is in force is undefined."""
+    def rule(f: pd.DataFrame) -> pd.Series:
+        dated = f[f["released"] != ""]
+        clash = dated.groupby([*keys, "released"])["vintage"].transform("nunique") > 1
+        return ~clash.reindex(f.index, fill_value=False)
+    return Check(rule, error=f"no two vintages of one {' and '.join(keys)} released the same day (the latest is in force)")
+
+
+def _one_release_per_vintage(f: pd.DataFrame) -> pd.Series:
+    """Every row of a year's vintage carries the same released date (a vintage is released whole)."""
+    return f.groupby(["year", "vintage"])["released"].transform("nunique") == 1
+
+
 gdp_schema = DataFrameSchema(
     {
-        "year": Column(int, Check.in_range(1990, 2100)),
+        "year": _YEAR,
         "quarter": Column(int, Check.isin([1, 2, 3, 4])),
         "gdp_ytd": Column(float, Check.gt(0, error="GDP in 亿元 must be positive")),
+        "vintage": _VINTAGE,
+        "released": _RELEASED,
     },
-    unique=["year", "quarter"],
+    checks=[_once(["year", "quarter", "vintage"], "one figure per vintage"), _NAMED_IS_DATED,
+            _same_day(["year", "quarter"])],
     strict=True,
     coerce=True,
     name="raw/gdp.csv",
@@ -19,27 +80,39 @@ gdp_schema = DataFrameSchema(
 
 va_rates_schema = DataFrameSchema(
     {
-        "year": Column(int, Check.in_range(1990, 2100)),
+        "year": _YEAR,
         "industry_division": Column(str, Check.str_matches(r"^\d{2}$", error="a 2-digit GB/T 4754 division")),
         "va_rate": Column(float, Check.in_range(0, 1, include_min=False, include_max=True, error="a fraction in (0, 1]")),
+        "vintage": _VINTAGE,
+        "released": _RELEASED,
     },
-    unique=["year", "industry_division"],
+    checks=[_once(["year", "industry_division", "vintage"], "one rate per vintage"), _NAMED_IS_DATED,
+            Check(_one_release_per_vintage, error="one released date for all rows of a year and vintage"),
+            _same_day(["year"])],
     strict=True,
     coerce=True,
     name="raw/va_rates.csv",
 )
 
 
-class ReferenceError(ValueError):
-    """A reference input that breaks its contract."""
-
-
-def check(frame, schema: DataFrameSchema, path) -> object:
-    """The validated frame, or a ReferenceError naming the file, line, column and rule."""
+def check(frame: pd.DataFrame, schema: DataFrameSchema, path) -> pd.DataFrame:
+    """The validated frame, or a ReferenceError naming the file, the first line failing, its field and rule."""
     try:
         return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
-        case = err.failure_cases.iloc[0]
-        line = "" if case["index"] is None else f"line {int(case['index']) + 2}: "
-        raise ReferenceError(f"{path}: {line}{case['column']} fails {case['check']} (value {case['failure_case']!r}); "
-                             f"{len(err.failure_cases)} failure(s) in all") from err
+        raise ReferenceError(_message(err.failure_cases, list(frame.columns), path)) from err
+
+
+def _message(cases: pd.DataFrame, columns: list[str], path) -> str:
+    """The first failure in file order (line, then column): a field's value and rule, or a rule across fields."""
+    cases = cases.assign(order=cases["column"].map(lambda c: columns.index(c) if c in columns else len(columns)))
+    case = cases.sort_values(["index", "order"], na_position="last", kind="stable").iloc[0]
+    where = f"line {int(case['index']) + 2}: " if pd.notna(case["index"]) else ""
+    total = f"; {len(cases.drop_duplicates(['index', 'check']))} failure(s) in all"
+    if case["schema_context"] == "DataFrameSchema" and pd.notna(case["index"]):
+        # a rule across fields: name the fields it speaks of, with their values
+        row = cases[(cases["index"] == case["index"]) & (cases["check"] == case["check"])]
+        fields = ", ".join(f"{c} {v!r}" for c, v in zip(row["column"], row["failure_case"])
+                           if re.search(rf"\b{c}\b", case["check"]))
+        return f"{path}: {where}fails {case['check']} ({fields}){total}"
+    return f"{path}: {where}{case['column']} fails {case['check']} (value {case['failure_case']!r}){total}"

@@ -21,7 +21,7 @@ import pandera.pandas as pa
 from . import period as periods
 from .config import DataPaths
 from .roster import ROSTER_COLUMNS, WINDOW_COLUMNS, read_rosters
-from .schemas.reference import check, gdp_schema, va_rates_schema
+from .schemas.reference import VINTAGE_COLUMNS, ReferenceError, check, gdp_schema, va_rates_schema
 from .schemas.registry import (CREDIT_CODE_COLUMNS, DATE_COLUMNS, ENTERPRISE_COLUMNS, ENTERPRISE_OPTIONAL,
                                PLATFORM_COLUMNS, RegistryError, enterprises_schema, parse_date, platforms_schema)
 from .schemas.registry import validate as validate_registry
@@ -60,13 +60,45 @@ def _existing(*candidates: Path) -> list[Path]:
     return [p for p in candidates if p.exists()]
 
 
+def _read_vintaged(path: Path, schema) -> pd.DataFrame:
+    """A reference CSV with vintages, validated: every cell read as text (stripped), the optional columns
+    ``vintage`` and ``released`` empty when absent; then ``vintage`` NULL for the unnamed vintage and
+    ``released`` a date (NaT when not given)."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise ReferenceError(f"{path}: not a UTF-8 CSV file ({err})") from err
+    frame.columns = [str(c).strip() for c in frame.columns]
+    for column in frame.columns:
+        frame[column] = frame[column].str.strip()
+    for column in VINTAGE_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = check(frame, schema, path)
+    frame["vintage"] = frame["vintage"].replace("", None)
+    frame["released"] = pd.to_datetime(frame["released"].replace("", None), format="%Y-%m-%d").astype("datetime64[us]")
+    return frame
+
+
+def _latest(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """True on the rows of the latest released vintage of each ``keys`` (an undated vintage is the earliest;
+    the contract leaves no tie)."""
+    order = frame["released"].fillna(pd.Timestamp("1000-01-01").as_unit("us"))
+    latest = order.groupby([frame[k] for k in keys]).transform("max")
+    return order == latest
+
+
 def _read_gdp(paths: DataPaths) -> pd.DataFrame:
-    return check(pd.read_csv(paths.gdp_csv), gdp_schema, paths.gdp_csv)
+    """raw/gdp.csv, every vintage; in_force marks the latest released vintage of each year and quarter."""
+    frame = _read_vintaged(paths.gdp_csv, gdp_schema)
+    return frame.assign(in_force=_latest(frame, ["year", "quarter"]))
 
 
 def _read_va_rates(paths: DataPaths) -> pd.DataFrame:
-    frame = pd.read_csv(paths.va_rates_csv, dtype={"industry_division": str})
-    return check(frame, va_rates_schema, paths.va_rates_csv)
+    """raw/va_rates.csv, every vintage; in_force marks the rows of each year's latest released vintage
+    (all its divisions: a division it lacks is carried from an earlier year by fact.sei_lines)."""
+    frame = _read_vintaged(paths.va_rates_csv, va_rates_schema)
+    return frame.assign(in_force=_latest(frame, ["year"]))
 
 
 def _read_roster(paths: DataPaths) -> pd.DataFrame:
@@ -146,9 +178,9 @@ def read_designated_enterprises(paths: DataPaths) -> pd.DataFrame:
                           {"designation": DESIGNATION_LABELS})
 
 
-GDP = ReferenceInput("gdp", "city GDP by quarter, cumulative, 亿元 (raw/gdp.csv)",
+GDP = ReferenceInput("gdp", "city GDP by quarter, cumulative, 亿元, with its vintages (raw/gdp.csv)",
                      lambda p: _existing(p.gdp_csv), _read_gdp, required=True)
-VA_RATES = ReferenceInput("va_rates", "value-added rates by year and GB/T 4754 division (raw/va_rates.csv)",
+VA_RATES = ReferenceInput("va_rates", "value-added rates by year and GB/T 4754 division, with their vintages (raw/va_rates.csv)",
                           lambda p: _existing(p.va_rates_csv), _read_va_rates, required=True)
 ROSTER = ReferenceInput("roster", "the survey frame of each year (raw/roster/YYYY.csv); a year without one derives its frame from the returns",
                         _roster_files, _read_roster, required=False)

@@ -74,9 +74,10 @@ def test_a_check_over_its_threshold_is_a_failed_check(city, instance, monkeypatc
 
 
 def test_a_failed_warn_check_is_a_warning(tmp_path, instance):
-    # 2019 has no value-added rates (raw/va_rates.csv stops at 2018): SEI output without a rate
+    # A's line in industry 4011: division 40 has no value-added rate in any year (2018's of other divisions
+    # carry into 2019, not this one): SEI output without a rate
     a_line = CITY["2018-12"][0]
-    city = make_data_dir(tmp_path / "data", {"2019-03": [a_line[:5] + ("9000000", "8000000")]})
+    city = make_data_dir(tmp_path / "data", {"2019-03": [a_line[:2] + ("4011",) + a_line[3:5] + ("9000000", "8000000")]})
     outcome = run.materialize(city, ["2019-03"], instance=instance)
     warnings = [c for c in outcome.failed_checks if c.check == "value_added_rates_complete"]
     assert [(c.asset, c.severity, c.is_warning) for c in warnings] == [("mart/indicators_monthly", "WARN", True)]

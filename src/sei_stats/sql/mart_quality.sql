@@ -133,7 +133,7 @@ COMMENT ON COLUMN mart.data_quality.rows_out_of_scope IS 'Lines of units not liv
 COMMENT ON COLUMN mart.data_quality.rows_blank_prior IS 'Accepted lines whose same-period-last-year value is blank (growth fills it: rows_prior_*)';
 COMMENT ON COLUMN mart.data_quality.rows_unclassified IS 'Accepted lines that no catalog entry matches (not SEI)';
 COMMENT ON COLUMN mart.data_quality.output_unclassified IS 'Output value of the unclassified lines this year to date, 亿元';
-COMMENT ON COLUMN mart.data_quality.output_no_va_rate IS 'SEI output whose year and division have no value-added rate (left out of value added), 亿元';
+COMMENT ON COLUMN mart.data_quality.output_no_va_rate IS 'SEI output whose division has no value-added rate in its year nor any earlier year (left out of value added), 亿元; a year without its own rate carries the latest earlier one (fact.sei_lines.va_rate_basis)';
 COMMENT ON COLUMN mart.data_quality.output_received IS 'Output as reported on every line whose value is a number, 亿元 (= the sum of the bucket outputs)';
 COMMENT ON COLUMN mart.data_quality.output_accepted IS 'Output as reported on accepted lines, 亿元 (before review corrections)';
 COMMENT ON COLUMN mart.data_quality.output_rejected IS 'Output as reported on rejected lines whose value is a number, 亿元';
