@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .vocabulary import AREAS, PRODUCT_COLUMNS, CatalogError
+from .vocabulary import AREAS, MEASURES, PRODUCT_COLUMNS, CatalogError
 
 __all__ = ["AREAS", "PRODUCT_COLUMNS", "CatalogError", "read_products", "read_targets", "read_districts", "Plan", "Target"]
 
@@ -47,6 +47,7 @@ class Target:
     target_year: int
     wording: str = ""
     designation: str | None = None  # for a count of designated enterprises: the designation counted
+    measure: str | None = None  # for output and its growth: industry (工业总产值, the default) or services (营业收入)
 
     @property
     def is_count(self) -> bool:
@@ -76,6 +77,9 @@ TARGET_UNITS = {"output_value": "亿元", "avg_growth_since_baseline": "fraction
 DESIGNATION_OF = {"leading_enterprises": "leading", "innovative_leaders": "innovative_leader"}
 COUNT_INDICATORS = ("new_platforms", *DESIGNATION_OF)
 COMPARISONS = ("at_least", "about")
+# Output and its growth are judged on one measure, never on the two added (vocabulary.MEASURES): industrial
+# output unless the target says `measure: services`.
+MEASURED_INDICATORS = ("output_value", "avg_growth_since_baseline")
 # "左右" for a rate: half a percentage point either way (one-sided: exceeding is never a miss).
 DEFAULT_RATE_TOLERANCE = 0.005
 PLAN_KEYS = ("plan_id", "title", "document", "baseline_year", "target_year", "targets")
@@ -131,7 +135,21 @@ def _read_target(spec, where: str, baseline_year: int, target_year: int) -> Targ
                            f"and no later than the plan's {target_year}")
     return Target(indicator=indicator, label=str(spec.get("label", indicator)),
                   value=_number(spec["value"], f"{where}: value"), unit=unit, comparison=comparison,
-                  tolerance=tolerance, target_year=year, wording=wording, designation=DESIGNATION_OF.get(indicator))
+                  tolerance=tolerance, target_year=year, wording=wording, designation=DESIGNATION_OF.get(indicator),
+                  measure=_measure(spec, where, indicator))
+
+
+def _measure(spec: dict, where: str, indicator: str) -> str | None:
+    """The measure an output or growth target is judged on: industry unless it says services."""
+    if indicator not in MEASURED_INDICATORS:
+        if "measure" in spec:
+            raise CatalogError(f"{where}: measure applies to {' and '.join(MEASURED_INDICATORS)} only")
+        return None
+    measure = spec.get("measure", "industry")
+    if measure not in MEASURES:
+        raise CatalogError(f"{where}: measure {measure!r} is not one of {list(MEASURES)} "
+                           "(industry: 工业总产值; services: 营业收入; the two are never added)")
+    return measure
 
 
 def _check_count(spec: dict, where: str, comparison: str) -> None:

@@ -20,7 +20,7 @@ import logging
 import math
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib
@@ -34,7 +34,9 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from sei_stats import crashpoints
+from sei_stats.calendar import EVERY_MONTH, Calendar, from_warehouse
 from sei_stats.catalog import AREAS
+from sei_stats.vocabulary import MEASURE_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ BAR = "#3b6ea5"
 TARGET = "#c0392b"
 PATH = "#e67e22"
 AVERAGE = "#2c3e50"
+SERVICES = "#8c6bb1"  # services revenue: a colour of its own, never stacked on industrial output
 STAMP = "#d62728"
 YEAR_COLOURS = ("#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b", "#525252", "#969696", "#bdbdbd")
 
@@ -120,6 +123,7 @@ class Target:
     label: str
     value: float
     unit: str
+    measure: str = "industry"  # output and growth targets: the measure judged (ref.targets.measure)
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,7 @@ class PathData:
     # index month (1–12, the months landed): output_value, last_year_value, path_annual, path_value, gap in 亿元;
     # gap_share and output_growth in %; position (ahead, behind or None)
     months: pd.DataFrame
+    calendar: Calendar = field(default_factory=Calendar)  # the report periods (ref.settings): the x axis and labels
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,13 @@ class ChartData:
     baseline_year: int | None
     target_year: int | None
     path: PathData | None = None
+    measure: str = "industry"  # what the output target is judged on (ref.targets.measure): output_value is that measure
+    other_areas: pd.DataFrame | None = None  # the other measure by area (services revenue beside industrial output)
+
+    @property
+    def measure_label(self) -> str:
+        """工业总产值 or 营业收入: the words every output label uses (the two measures are never added)."""
+        return MEASURE_LABELS[self.measure]
 
     def years(self) -> list[int]:
         """Every year the x axis spans: the data's years, the baseline and the target year."""
@@ -151,28 +163,32 @@ class ChartData:
         return list(range(min(known), max(known) + 1))
 
 
-def read_annual(con) -> pd.DataFrame:
-    """mart.indicators_annual by year, money as float 亿元 and rates as percent."""
+def read_annual(con, measure: str = "industry") -> pd.DataFrame:
+    """mart.indicators_annual by year, money as float 亿元 and rates as percent: output_value and output_growth
+    of ``measure`` (the output target's), and both measures apart (industry_*, services_*)."""
     frame = con.sql(
         """
-        select year::integer as year, output_value::double as output_value,
-               output_growth::double as output_growth, value_added::double as value_added,
-               gdp::double as gdp, gdp_share::double as gdp_share,
+        select year::integer as year,
+               output_value::double as industry_value, output_growth::double as industry_growth,
+               services_revenue::double as services_value, services_revenue_growth::double as services_growth,
+               value_added::double as value_added, gdp::double as gdp, gdp_share::double as gdp_share,
                avg_growth_since_baseline::double as avg_growth_since_baseline
         from mart.indicators_annual order by year
         """
     ).df()
     frame = frame.set_index("year")
-    for column in ("output_growth", "gdp_share", "avg_growth_since_baseline"):
+    for column in ("industry_growth", "services_growth", "gdp_share", "avg_growth_since_baseline"):
         frame[column] = frame[column] * 100
+    frame["output_value"], frame["output_growth"] = frame[f"{measure}_value"], frame[f"{measure}_growth"]
     return frame
 
 
-def read_areas(con) -> pd.DataFrame:
-    """December output by area (the annual totals) of complete years, areas in the plan's order."""
+def read_areas(con, measure: str = "industry") -> pd.DataFrame:
+    """December output of ``measure`` by area (the annual totals) of complete years, areas in the plan's order."""
+    column = "output_ytd" if measure == "industry" else "services_revenue"
     long = con.sql(
-        """
-        select year(period)::integer as year, area, output_ytd::double as output_ytd
+        f"""
+        select year(period)::integer as year, area, {column}::double as output_ytd
         from mart.output_by_area
         where month(period) = 12 and year(period) in (select year from mart.indicators_annual)
         """
@@ -208,7 +224,7 @@ def read_plan_targets(con, latest_year: int | None = None) -> tuple[str | None, 
     into %), its baseline and target years."""
     rows = con.sql(
         "select plan_id, indicator, label, target_value::double as value, unit, baseline_year::integer as baseline_year, "
-        "target_year::integer as target_year from ref.targets"
+        "target_year::integer as target_year, coalesce(measure, 'industry') as measure from ref.targets"
     ).df()
     plan = chart_plan(rows.groupby("plan_id", as_index=False)[["baseline_year", "target_year"]].max(), latest_year)
     if plan is None:
@@ -217,7 +233,8 @@ def read_plan_targets(con, latest_year: int | None = None) -> tuple[str | None, 
     targets = {}
     for row in rows.itertuples():
         percent = row.unit == "fraction"
-        targets[row.indicator] = Target(row.label, row.value * 100 if percent else row.value, "%" if percent else row.unit)
+        targets[row.indicator] = Target(row.label, row.value * 100 if percent else row.value, "%" if percent else row.unit,
+                                        row.measure)
     return plan["plan_id"], targets, int(plan["baseline_year"]), int(plan["target_year"])
 
 
@@ -244,13 +261,15 @@ def read_target_path(con) -> PathData | None:
     (year,), = con.sql("select max(year(period))::integer from mart.indicators_monthly").fetchall()
     if year is None:
         return None
-    plan_id, _, _, target_year = read_plan_targets(con, year)
+    plan_id, targets, _, target_year = read_plan_targets(con, year)
+    value, growth = ("output_value", "output_growth") if _measure(targets) == "industry" else (
+        "services_revenue", "services_revenue_growth")
     months = con.execute(
-        """
-        select month(m.period)::integer as month, m.output_value::double as output_value,
-               ly.output_value::double as last_year_value, p.path_annual::double as path_annual,
+        f"""
+        select month(m.period)::integer as month, m.{value}::double as output_value,
+               ly.{value}::double as last_year_value, p.path_annual::double as path_annual,
                p.path_value::double as path_value, p.gap::double as gap, p.gap_share::double * 100 as gap_share,
-               m.output_growth::double * 100 as output_growth, p.position
+               m.{growth}::double * 100 as output_growth, p.position
         from mart.indicators_monthly as m
         left join mart.indicators_monthly as ly on ly.period = make_date(year(m.period) - 1, month(m.period), 1)
         left join mart.target_path as p on p.period = m.period and p.plan_id = $plan
@@ -259,7 +278,13 @@ def read_target_path(con) -> PathData | None:
         """,
         {"plan": plan_id, "year": year},
     ).df()
-    return PathData(year, target_year, months.set_index("month"))
+    return PathData(year, target_year, months.set_index("month"), from_warehouse(con))
+
+
+def _measure(targets: dict[str, Target]) -> str:
+    """The measure the output target is judged on: industrial output unless targets.yaml says services."""
+    target = targets.get("output_value") or targets.get("avg_growth_since_baseline")
+    return target.measure if target else "industry"
 
 
 def read_chart_data(con) -> ChartData | None:
@@ -268,11 +293,15 @@ def read_chart_data(con) -> ChartData | None:
     if annual.empty:
         return None
     plan_id, targets, baseline_year, target_year = read_plan_targets(con, int(annual.index.max()))
+    measure = _measure(targets)
+    annual = read_annual(con, measure)
     if plan_id is not None:
         # The average growth drawn is the drawn plan's: since its baseline year.
         shown = (annual.index > baseline_year) & pd.Series(_measured_for(con, plan_id, annual.index), index=annual.index)
         annual.loc[~shown, "avg_growth_since_baseline"] = float("nan")
-    return ChartData(annual, read_areas(con), targets, baseline_year, target_year, read_target_path(con))
+    other = "services" if measure == "industry" else "industry"
+    return ChartData(annual, read_areas(con, measure), targets, baseline_year, target_year, read_target_path(con), measure,
+                     read_areas(con, other))
 
 
 # --- the house style (public) ----------------------------------------------------------------
@@ -436,7 +465,7 @@ def chart_output_vs_target(data: ChartData) -> tuple[Figure, str]:
     """Annual SEI output (bars) against the trajectories to the plan's output target."""
     fig, ax = _new_figure()
     years, annual = data.years(), data.annual
-    ax.bar(annual.index, annual["output_value"], width=0.6, color=BAR, label="战略性新兴产业产值")
+    ax.bar(annual.index, annual["output_value"], width=0.6, color=BAR, label=f"战略性新兴产业{data.measure_label}")
     shown = list(annual["output_value"])
     target = data.targets.get("output_value")
     growth = data.targets.get("avg_growth_since_baseline")
@@ -462,21 +491,24 @@ def chart_output_vs_target(data: ChartData) -> tuple[Figure, str]:
     _bar_labels(ax, annual.index, annual["output_value"], fmt_amount)
     _legend(ax)
     year = f"与{data.target_year}年目标" if target and data.target_year else ""
-    return fig, f"战略性新兴产业产值{year}（亿元）"
+    return fig, f"战略性新兴产业{data.measure_label}{year}（亿元）"
 
 
-def _month_axis(ax) -> None:
-    """Months 1–12 along x, each a cumulative figure from January (1–X月)."""
-    ax.set_xticks(range(1, 13), [f"{m}月" for m in range(1, 13)])
-    ax.set_xlim(0.4, 12.6)
+def _month_axis(ax, calendar: Calendar) -> None:
+    """The report months along x, each a cumulative figure from January labelled by the calendar: 1–2月 … 1–12月
+    (1月 first only when January is reported)."""
+    ax.set_xticks(calendar.months, [calendar.short_label(f"2000-{m:02d}") for m in calendar.months])
+    ax.set_xlim(calendar.months[0] - 0.6, 12.6)
     ax.set_xlabel("累计至当月（1–X月）", fontsize=10)
 
 
-def path_status(month: int, row) -> str:
-    """The latest month in the bureau's words: output, ahead of or behind the path (序时进度), growth."""
+def path_status(month: int, row, measure_label: str = MEASURE_LABELS["industry"],
+                calendar: Calendar = EVERY_MONTH) -> str:
+    """The latest month in the bureau's words: output (of the target's measure), ahead of or behind the path
+    (序时进度), growth. The span is the calendar's label (1–2月; 1月 only when January is reported)."""
     output, gap, gap_share, growth = (row[k] for k in ("output_value", "gap", "gap_share", "output_growth"))
-    span = "1月" if month == 1 else f"1–{month}月"
-    lines = [f"{span}累计产值 {fmt_amount(output)}亿元"]
+    span = calendar.short_label(f"2000-{month:02d}")
+    lines = [f"{span}累计{measure_label} {fmt_amount(output)}亿元"]
     if row["position"] in ("ahead", "behind"):
         side = "快于" if row["position"] == "ahead" else "慢于"
         lines.append(f"{side}序时进度 {fmt_amount(abs(gap))}亿元（{fmt_percent(abs(gap_share))}）")
@@ -492,14 +524,14 @@ def chart_target_path(data: ChartData) -> tuple[Figure, str]:
     (序时进度: the path to the output target spread over the year as last year's months were) and the
     same period last year."""
     fig, ax = _new_figure()
-    _month_axis(ax)
     path = data.path
+    _month_axis(ax, path.calendar if path is not None else Calendar())
     if path is None or path.months.empty:
         value_axis(ax, "亿元", [])
         note(ax, "暂无月度数据")
-        return fig, "战略性新兴产业产值序时进度（亿元）"
+        return fig, f"战略性新兴产业{data.measure_label}序时进度（亿元）"
     months, year = path.months, path.year
-    ax.bar(months.index, months["output_value"], width=0.6, color=BAR, label=f"{year}年累计产值")
+    ax.bar(months.index, months["output_value"], width=0.6, color=BAR, label=f"{year}年累计{data.measure_label}")
     if months["path_value"].notna().any():
         # The full series, NaN included, so a month without a path breaks the line instead of bridging it.
         ax.plot(months.index, months["path_value"], color=TARGET, linestyle="--", marker="o", markersize=3.5,
@@ -518,11 +550,11 @@ def chart_target_path(data: ChartData) -> tuple[Figure, str]:
     latest = int(months.index.max())
     # Cumulative figures rise through the year: the upper left stays clear for the status (which also
     # says when there is no path).
-    ax.text(0.02, 0.97, path_status(latest, months.loc[latest]), transform=ax.transAxes, ha="left", va="top",
+    ax.text(0.02, 0.97, path_status(latest, months.loc[latest], data.measure_label, path.calendar), transform=ax.transAxes, ha="left", va="top",
             fontsize=9, linespacing=1.5,
             bbox={"boxstyle": "round,pad=0.4", "facecolor": "white", "edgecolor": "#cccccc"})
     _legend(ax)
-    return fig, f"{year}年战略性新兴产业产值序时进度（亿元）"
+    return fig, f"{year}年战略性新兴产业{data.measure_label}序时进度（亿元）"
 
 
 def chart_growth_vs_target(data: ChartData) -> tuple[Figure, str]:
@@ -530,7 +562,7 @@ def chart_growth_vs_target(data: ChartData) -> tuple[Figure, str]:
     fig, ax = _new_figure()
     years, annual = data.years(), data.annual
     growth = annual["output_growth"]
-    ax.bar(growth.index, growth, width=0.6, color=BAR, label="产值同比增长（可比口径）")
+    ax.bar(growth.index, growth, width=0.6, color=BAR, label=f"{data.measure_label}同比增长（可比口径）")
     shown = list(growth)
     average = annual["avg_growth_since_baseline"].dropna()
     if not average.empty:
@@ -555,7 +587,7 @@ def chart_growth_vs_target(data: ChartData) -> tuple[Figure, str]:
     value_axis(ax, "%", shown)
     _bar_labels(ax, growth.index, growth, fmt_percent)
     _legend(ax)
-    return fig, "战略性新兴产业产值增长与目标（%）"
+    return fig, f"战略性新兴产业{data.measure_label}增长与目标（%）"
 
 
 def chart_gdp_share_vs_target(data: ChartData) -> tuple[Figure, str]:
@@ -581,30 +613,23 @@ def chart_gdp_share_vs_target(data: ChartData) -> tuple[Figure, str]:
     return fig, "战略性新兴产业增加值占GDP比重与目标（%）"
 
 
-def chart_output_by_area(data: ChartData) -> tuple[Figure, str]:
-    """Output by the plan's six areas, one horizontal bar per complete year, areas in the plan's order."""
-    areas = data.areas
-    fig, ax = _new_figure(height=6.0)
-    # Long area names need the room on the left; the axes start further right than the others.
-    left = 0.21
-    box = ax.get_position()
-    ax.set_position((left, box.y0, 0.96 - left, box.height))
-    names = list(areas.columns) if not areas.empty else list(AREAS)
+def _area_bars(ax, areas: pd.DataFrame, names: list[str], *, labels: bool = True) -> None:
+    """One horizontal bar per complete year for each area (the plan's first area on top), valued in 亿元."""
     n_years = max(len(areas.index), 1)
     height = 0.8 / n_years
     for i, year in enumerate(areas.index):
         ys = [k + (i - (n_years - 1) / 2) * height for k in range(len(names))]
-        values = areas.loc[year]
+        values = areas.loc[year].reindex(names)
         ax.barh(ys, values.fillna(0.0), height=height * 0.92, color=YEAR_COLOURS[i % len(YEAR_COLOURS)], label=f"{year}年")
         # Beyond five years the bars grow thinner than the 7pt labels; the axis must do.
         for y, v in zip(ys, values):
             if n_years <= 5 and _present(v):
                 ax.annotate(fmt_amount(v), (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7)
-    ax.set_yticks(range(len(names)), names, fontsize=9.5)
+    ax.set_yticks(range(len(names)), names if labels else [""] * len(names), fontsize=9.5)
     ax.set_ylim(len(names) - 0.5, -0.5)  # the plan's first area on top
     ax.spines[["top", "right"]].set_visible(False)
     high = float(areas.max().max()) if not areas.empty else 1.0
-    ax.set_xlim(0, (high if _present(high) and high > 0 else 1.0) * 1.15)
+    ax.set_xlim(0, (high if _present(high) and high > 0 else 1.0) * 1.2)
     ax.xaxis.set_major_formatter(tick_formatter("亿元"))
     ax.set_xlabel("亿元", fontsize=10)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
@@ -612,8 +637,55 @@ def chart_output_by_area(data: ChartData) -> tuple[Figure, str]:
     if areas.empty:
         ax.set_xticks([])  # a 0-1 scale would suggest figures that are not there
         note(ax, "暂无分领域数据")
+
+
+def chart_output_by_area(data: ChartData) -> tuple[Figure, str]:
+    """Output by the plan's six areas, one horizontal bar per complete year, areas in the plan's order; where
+    service units report, their revenue in a panel of its own beside it (two measures, never added)."""
+    areas, other = data.areas, data.other_areas
+    fig, ax = _new_figure(height=6.0)
+    names = list(areas.columns) if not areas.empty else list(AREAS)
+    # Long area names need the room on the left; the axes start further right than the others.
+    left = 0.21
+    box = ax.get_position()
+    two = other is not None and not other.empty and bool((other.fillna(0) > 0).any().any())
+    ax.set_position((left, box.y0, (0.56 if two else 0.96) - left, box.height))
+    _area_bars(ax, areas, names)
+    if not two:
+        _legend(ax)
+        return fig, f"战略性新兴产业分领域{data.measure_label}（亿元）"
+    other_label = MEASURE_LABELS["services" if data.measure == "industry" else "industry"]
+    right = fig.add_axes((0.61, box.y0, 0.35, box.height))
+    right.tick_params(labelsize=9)
+    _area_bars(right, other.reindex(columns=names), names, labels=False)
+    for axes, label in ((ax, data.measure_label), (right, other_label)):
+        axes.set_title(label, fontsize=10, loc="left", pad=4)
     _legend(ax)
-    return fig, "战略性新兴产业分领域产值（亿元）"
+    ax.get_legend().set_bbox_to_anchor((0.5 * (0.96 - left) / (0.56 - left), 1.06))
+    return fig, f"战略性新兴产业分领域{data.measure_label}与{other_label}（亿元，分列不相加）"
+
+
+def chart_industry_and_services(data: ChartData) -> tuple[Figure, str]:
+    """Industrial output and services revenue of each complete year side by side: two measures, never added."""
+    fig, ax = _new_figure()
+    annual, width = data.annual, 0.38
+    shown = []
+    for offset, measure, colour in ((-width / 2, "industry", BAR), (width / 2, "services", SERVICES)):
+        values, growth = annual[f"{measure}_value"], annual[f"{measure}_growth"]
+        xs = [y + offset for y in annual.index]
+        ax.bar(xs, values, width=width * 0.95, color=colour, label=f"{MEASURE_LABELS[measure]}（亿元）")
+        for x, v, g in zip(xs, values, growth):
+            if _present(v):
+                text = fmt_amount(v) + (f"\n{'+' if g >= 0 else ''}{fmt_percent(g)}" if _present(g) else "")
+                ax.annotate(text, (x, v), xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
+                            fontsize=7.5, linespacing=1.1)
+        shown += list(values)
+    _year_axis(ax, [int(y) for y in annual.index])
+    value_axis(ax, "亿元", shown)
+    ax.text(0.01, 0.98, "工业总产值与营业收入口径不同，分列不相加\n柱上标注：亿元，同比增长（可比口径）", transform=ax.transAxes,
+            ha="left", va="top", fontsize=8, color="#555555", linespacing=1.4)
+    _legend(ax)
+    return fig, "战略性新兴产业工业总产值与服务业营业收入（亿元）"
 
 
 CHARTS: dict[str, Callable[[ChartData], tuple[Figure, str]]] = {
@@ -622,6 +694,7 @@ CHARTS: dict[str, Callable[[ChartData], tuple[Figure, str]]] = {
     "growth_vs_target": chart_growth_vs_target,
     "gdp_share_vs_target": chart_gdp_share_vs_target,
     "output_by_area": chart_output_by_area,
+    "industry_and_services": chart_industry_and_services,
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .catalog import CatalogError
+from .vocabulary import measure_of
 
 CLASS_COLUMNS = ("is_sei", "match_kind", "catalog_code", "area", "field", "key_field", "nbs_code", "nbs_edition")
 
@@ -33,7 +34,10 @@ def _longest_prefix_match(codes: pd.Series, entries: pd.DataFrame) -> pd.Series:
 
 
 def classify(lines: pd.DataFrame, catalog: pd.DataFrame, period: str) -> pd.DataFrame:
-    """Lines with the CLASS_COLUMNS of their catalog match; lines matching nothing get is_sei False."""
+    """Lines with the CLASS_COLUMNS of their catalog match; lines matching nothing get is_sei False.
+
+    A unit in a division that measures neither industrial output nor services revenue (01–05, 47–50:
+    vocabulary.measure_of) is unclassified whatever its product: its figure is neither measure."""
     valid = entries_valid_in(catalog, period).reset_index(drop=True)
     products = valid[valid["kind"] == "product"]
     industries = valid[valid["kind"] == "industry"]
@@ -47,8 +51,10 @@ def classify(lines: pd.DataFrame, catalog: pd.DataFrame, period: str) -> pd.Data
     row = pd.Series(none, index=lines.index, dtype="int64")
     for rows, by in ((industry_rows, by_industry), (product_rows, by_product)):  # product overrides industry
         row = row.where(by < 0, rows.reindex(by.to_numpy()).fillna(none).astype("int64").to_numpy())
+    measured = lines["industry_code"].astype("string").fillna("").map(measure_of).notna()
+    row = row.where(measured.to_numpy(), none)
     kind = pd.Series(pd.NA, index=lines.index, dtype="string")
-    kind = kind.mask(by_industry >= 0, "industry").mask(by_product >= 0, "product")
+    kind = kind.mask(by_industry >= 0, "industry").mask(by_product >= 0, "product").where(measured.to_numpy())
 
     padded = pd.concat([valid, pd.DataFrame(index=[none], columns=valid.columns)])
     matched = padded.iloc[row.to_numpy()]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from .calendar import from_warehouse
+
 STATUS_ZH = {"met": "已实现", "on track": "按进度", "behind": "落后", "missed": "未实现", "cannot judge": "无法判断"}
 
 
@@ -17,7 +19,8 @@ def _yi(value: float | None) -> str:
 
 
 def headline_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Complete years: output (亿元), comparable growth, average growth since the baseline, GDP share.
+    """Complete years: industrial output (亿元) and, apart, services revenue, each with its comparable growth;
+    average growth since the baseline; value added of both and the GDP share.
 
     Each year's average growth is measured since the baseline of its plan (mart.indicators_annual.plan_id);
     when the years span several baselines, each figure names its own.
@@ -34,13 +37,16 @@ def headline_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                     for v, b in zip(annual["avg_growth_since_baseline"], annual["baseline_year"])]
     return pd.DataFrame({
         "年份": annual["year"].astype(str),
-        "产值(亿元)": annual["output_value"].map(_yi),
+        "工业总产值(亿元)": annual["output_value"].map(_yi),
         "同比增长": annual["output_growth"].map(_pct),
         average: averages,
+        "营业收入(亿元)": annual["services_revenue"].map(_yi),
+        "营业收入增长": annual["services_revenue_growth"].map(_pct),
         "增加值(亿元)": annual["value_added"].map(_yi),
         "GDP(亿元)": annual["gdp"].map(_yi),
         "增加值占GDP比重": annual["gdp_share"].map(_pct),
-        "单位数": annual["n_enterprises"].astype(str),
+        "工业单位数": annual["n_enterprises"].astype(str),
+        "服务业单位数": annual["n_services_enterprises"].astype(str),
     })
 
 
@@ -57,6 +63,7 @@ def _note(row: pd.Series) -> str:
 
 def target_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every plan's targets: target, the figure judged (the target year's once complete), projection and status."""
+    calendar = from_warehouse(con)  # the labels of the report periods the warehouse was published under
     progress = con.execute("SELECT t.*, p.title AS plan_title FROM mart.target_progress AS t "
                            "LEFT JOIN ref.plan AS p USING (plan_id) "
                            "ORDER BY t.target_year, t.plan_id, t.indicator DESC").df()
@@ -73,10 +80,11 @@ def target_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "目标值": [fmt(r, "target_value") for _, r in progress.iterrows()],
         "目标年份": progress["target_year"].astype(str),
         "实际值": [fmt(r, "actual_value") for _, r in progress.iterrows()],
-        "截至": progress["as_of"].map(lambda d: "—" if pd.isna(d) else f"{d.year}年1–12月"),
+        "截至": progress["as_of"].map(lambda d: "—" if pd.isna(d) else calendar.label(f"{d.year}-12")),
         "预计值": [fmt(r, "projected_value") for _, r in progress.iterrows()],
         "状态": progress["status"].map(lambda s: f"{STATUS_ZH.get(s, s)} ({s})"),
         "说明": [_note(r) for _, r in progress.iterrows()],
+        "口径": progress["note"].map(lambda n: n.split(" (")[0] if isinstance(n, str) else "—"),
     })
     if progress["plan_id"].nunique() > 1:
         table.insert(0, "规划", progress["plan_title"].fillna(progress["plan_id"]))

@@ -71,6 +71,23 @@ FRAME_SOURCES = tuple(FRAME_SOURCE_LABELS)
 DECISION_LABELS = {"accept": "接受", "reject": "剔除", "correct": "更正"}
 DECISIONS = tuple(DECISION_LABELS)
 
+# What a line's output_ytd measures, set by its unit's industry (the survey frame's) for the year: in GB/T
+# 4754-2017 divisions 06–46 工业总产值 (industrial output), in 51–97 营业收入 (services revenue). The two are
+# different measures, published side by side and never added. Divisions 01–05 (agriculture) and 47–50
+# (construction) are neither: the guidance catalog has no SEI entry there, so their lines are unclassified.
+MEASURE_LABELS = {"industry": "工业总产值", "services": "营业收入"}
+MEASURES = tuple(MEASURE_LABELS)
+MEASURE_DIVISIONS = {"industry": ("06", "46"), "services": ("51", "97")}  # first and last division, inclusive
+
+
+def measure_of(industry_code: object) -> str | None:
+    """The measure a line of a unit in this GB/T 4754 industry reports (None for divisions 01–05 and 47–50)."""
+    division = str(industry_code or "")[:2]
+    if len(division) != 2 or not division.isdigit():
+        return None
+    return next((m for m, (first, last) in MEASURE_DIVISIONS.items() if first <= division <= last), None)
+
+
 # The plan's six areas, in its own words and order (section 三).
 AREAS = ("新一代信息技术", "高端装备与新材料", "新能源与新能源汽车", "生物健康", "节能环保", "文化创意")
 
@@ -99,4 +116,5 @@ VOCABULARIES = {
     "frame_sources": (FRAME_SOURCE_LABELS, "How a unit entered the year's survey frame (名录库)"),
     "platform_levels": (PLATFORM_LEVEL_LABELS, "The level an innovation platform was recognised at (raw/registry/platforms.csv)"),
     "designations": (DESIGNATION_LABELS, "A designation an enterprise holds (raw/registry/enterprises.csv)"),
+    "measures": (MEASURE_LABELS, "What a line's output_ytd measures, by its unit's industry division (MEASURE_DIVISIONS)"),
 }

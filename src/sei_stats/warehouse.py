@@ -9,6 +9,7 @@ whole history at publish time.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from . import relations
+from .calendar import calendar_in_force
 from .catalog import read_districts, read_nbs_categories, read_products, read_targets
 from .config import DataPaths
 from .inputs import INPUTS, InputMissing, versions
@@ -24,7 +26,9 @@ from .reclassify import catalog_in_force, current_catalog_as_of
 from .scope import fill as fill_scope
 from .schemas.rules import load_rules
 from .settings import SECTIONS, Settings
-from .vocabulary import VOCABULARIES
+from .vocabulary import MEASURE_DIVISIONS, MEASURES, VOCABULARIES
+
+log = logging.getLogger(__name__)
 
 SCHEMAS = relations.SCHEMAS
 # The same views over the history reclassified under today's catalog (sei_stats.reclassify).
@@ -55,7 +59,8 @@ def _reference_frames(paths: DataPaths, settings: Settings) -> dict[str, pd.Data
         "targets": pd.DataFrame([
             {"plan_id": p.plan_id, "title": p.title, "indicator": t.indicator, "label": t.label,
              "target_value": t.value, "unit": t.unit, "comparison": t.comparison, "tolerance": t.tolerance,
-             "baseline_year": p.baseline_year, "target_year": t.target_year, "designation": t.designation}
+             "baseline_year": p.baseline_year, "target_year": t.target_year, "designation": t.designation,
+             "measure": t.measure}
             for p in plans for t in p.targets]),
         "catalog": read_products(paths.catalog),
         "districts": read_districts(paths.catalog),
@@ -70,6 +75,8 @@ def _reference_frames(paths: DataPaths, settings: Settings) -> dict[str, pd.Data
     }
     frames |= {name: pd.DataFrame(list(labels.items()), columns=["code", "label"])
                for name, (labels, _) in VOCABULARIES.items()}
+    frames["measures"] = frames["measures"].assign(first_division=[MEASURE_DIVISIONS[m][0] for m in MEASURES],
+                                                   last_division=[MEASURE_DIVISIONS[m][1] for m in MEASURES])
     try:
         frames |= {i.name: i.frame(paths) for i in INPUTS}
     except InputMissing as err:
@@ -137,8 +144,15 @@ def uncommented_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def current_landings(paths: DataPaths) -> dict[str, Path]:
-    """Each landed month's current landing (its newest version)."""
-    return {p: paths.current_landing(p) for p in paths.landed_periods()}
+    """Each landed report period's current landing (its newest version). A month landed under another
+    calendar (a January landed while calendar.january_reported was true) is no report period now: it is
+    left out, with a warning, and stays on disk should the setting return."""
+    calendar = calendar_in_force(paths)
+    landed = {p: paths.current_landing(p) for p in paths.landed_periods()}
+    left_out = [p for p in landed if not calendar.is_reported(p)]
+    if left_out:
+        log.warning("%s landed but not published: %s", ", ".join(left_out), calendar.not_reported(left_out[0]))
+    return {p: f for p, f in landed.items() if calendar.is_reported(p)}
 
 
 def check_landing_format(paths: DataPaths, files: list[Path]) -> None:

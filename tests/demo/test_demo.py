@@ -24,10 +24,11 @@ from sei_stats import demo
 from sei_stats.catalog import AREAS, read_districts, read_products
 from sei_stats.config import REPO_ROOT
 from sei_stats.credit_code import is_valid
+from sei_stats.vocabulary import measure_of
 
 REPO_CATALOG = Path(__file__).resolve().parents[2] / "data" / "catalog"
 SMALL = {"seed": 7, "n_enterprises": 80, "start": "2017-01", "end": "2018-02"}
-CHINESE = {v: k for k, v in demo.CHINESE.items()}
+CHINESE = {v: k for k, v in demo.CHINESE.items()} | {v: k for k, v in demo.SERVICES_CHINESE.items()}
 RULES = ("credit_code_check", "district_in_dalian", "output_ytd_non_negative", "output_ytd_numeric",
          "output_ytd_missing", "required", "period_matches_folder")
 FAULTS = ("total_row", "repeated_header", "exact_duplicate", "conflicting_duplicate", "unit_error_suspected",
@@ -322,19 +323,24 @@ def test_another_seed_gives_another_city(tmp_path, small):
     root, _ = small
     other = _data_dir(tmp_path)
     demo.generate(other, **(SMALL | {"seed": 8}))
-    first = "2017-01/01_中山西岗沙河口.csv"
+    first = "2017-02/01_中山西岗沙河口.csv"  # 1–2月: the first report period of the default calendar
     assert (root / "raw/returns" / first).read_bytes() != (other / "raw/returns" / first).read_bytes()
 
 
 def test_every_month_has_a_folder_of_two_to_four_files_and_a_summary(small, lines):
     root, summary = small
     returns = root / "raw" / "returns"
-    assert summary.months == [f"2017-{m:02d}" for m in range(1, 13)] + ["2018-01", "2018-02"]
+    # The default calendar reports no January: the year's first report is 1–2月, folder YYYY-02.
+    assert summary.months == [f"2017-{m:02d}" for m in range(2, 13)] + ["2018-02"]
     assert sorted(p.name for p in returns.iterdir()) == summary.months
+    assert not any(p.name.endswith("-01") for p in returns.iterdir())
     for folder in returns.iterdir():
-        regular = [p for p in folder.iterdir() if p.stem != "99_更正"]
+        regular = [p for p in folder.iterdir() if p.stem != "99_更正" and not p.stem.endswith(demo.SERVICES_SUFFIX)]
         assert 2 <= len(regular) <= 4
         assert all(re.fullmatch(r"\d\d_\w+\.(csv|xlsx)", p.name) for p in regular)
+        # service units send the services form beside their batch's file
+        services = [p for p in folder.iterdir() if p.stem.endswith(demo.SERVICES_SUFFIX)]
+        assert {p.stem.removesuffix(demo.SERVICES_SUFFIX) for p in services} <= {p.stem for p in regular}
     assert summary.n_enterprises == 80
     assert summary.lines_written == len(lines)
 
@@ -389,10 +395,11 @@ def test_output_is_cumulative_within_the_year(lines):
     for points in series.values():
         values = [v for _, v in sorted(points)]
         assert values == sorted(values)
-    # January is well below a twelfth of December (Spring Festival and the year-end push).
-    jan = sum(float(l["output_ytd"]) for l in _effective(lines) if l["folder"] == "2017-01")
+    # 1–2月 is well below two twelfths of December (Spring Festival and the year-end push): January's
+    # output is in it (about 6.6% of the year) with February's (5.8%).
+    feb = sum(float(l["output_ytd"]) for l in _effective(lines) if l["folder"] == "2017-02")
     dec = sum(float(l["output_ytd"]) for l in _effective(lines) if l["folder"] == "2017-12")
-    assert 0.04 < jan / dec < 0.08
+    assert 0.09 < feb / dec < 0.16
 
 
 def test_prior_year_values_and_new_enterprises_or_products(lines):
@@ -400,7 +407,7 @@ def test_prior_year_values_and_new_enterprises_or_products(lines):
     by_key = {(l["credit_code"], l["product_code"], l["product_name"], l["folder"]): l for l in good}
     with_prior = [l for l in good if l["output_ytd_prior"] != ""]
     assert len(with_prior) > 0.8 * len(good)
-    first_month = [l for l in good if l["folder"] == "2017-01"]
+    first_month = [l for l in good if l["folder"] == "2017-02"]
     assert sum(l["output_ytd_prior"] != "" for l in first_month) > 0.8 * len(first_month)
     assert all(float(l["output_ytd_prior"]) >= 0 for l in with_prior)
     # 2018's prior is (up to small reporting noise) what the line reported a year earlier.
@@ -764,7 +771,10 @@ def test_gdp_is_the_published_figure_cumulative_by_quarter(small):
     root, _ = small
     with (root / "raw" / "gdp.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["year", "quarter", "gdp_ytd"]
+    assert list(rows[0]) == ["year", "quarter", "gdp_ytd", "vintage", "released"]
+    # the city ends in 2018: before 2018's census revision, one bulletin vintage a year
+    assert {(r["year"], r["vintage"], r["released"]) for r in rows} == {
+        (str(y), "bulletin", f"{y + 1}-04-30") for y in (2016, 2017, 2018)}
     assert [(r["year"], r["quarter"]) for r in rows] == [(str(y), str(q)) for y in (2016, 2017, 2018) for q in (1, 2, 3, 4)]
     q4 = {int(r["year"]): float(r["gdp_ytd"]) for r in rows if r["quarter"] == "4"}
     assert q4 == {2016: 6810.2, 2017: 7363.9, 2018: 7668.5}
@@ -773,15 +783,38 @@ def test_gdp_is_the_published_figure_cumulative_by_quarter(small):
         assert values == sorted(values) and 0.2 < values[0] / values[3] < 0.25
 
 
+def test_a_city_covering_2019_has_2018s_census_revision_in_force(tmp_path):
+    from sei_stats.config import DataPaths
+    from sei_stats.demo.files import write_gdp
+    from sei_stats.inputs import GDP
+
+    paths = DataPaths(tmp_path)
+    paths.raw.mkdir(parents=True)
+    write_gdp(paths.gdp_csv, [2016, 2017, 2018, 2019, 2020])
+    gdp = GDP.frame(paths)  # passes the contract
+    q4 = {(r.year, r.vintage): (r.gdp_ytd, r.released.strftime("%Y-%m-%d"), r.in_force)
+          for r in gdp.itertuples() if r.quarter == 4}
+    # real: the bulletins' figures; simulated: 2018 revised = 7001.7 / (7668.5 / 7363.9), and the days
+    assert q4 == {(2016, "bulletin"): (6810.2, "2017-04-30", True), (2017, "bulletin"): (7363.9, "2018-04-30", True),
+                  (2018, "bulletin"): (7668.5, "2019-04-30", False),
+                  (2018, "census_revised (simulated)"): (6723.6, "2020-04-30", True),
+                  (2019, "bulletin"): (7001.7, "2020-04-30", True), (2020, "bulletin"): (7030.4, "2021-04-30", True)}
+    assert len(gdp) == 24 and gdp.groupby(["year", "quarter"])["in_force"].sum().eq(1).all()
+
+
 def test_va_rates_cover_every_division_and_year(small, lines):
     root, _ = small
     with (root / "raw" / "va_rates.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["year", "industry_division", "va_rate"]
+    assert list(rows[0]) == ["year", "industry_division", "va_rate", "vintage", "released"]
+    # final rates every year; the last year's also provisional, released before them
+    assert {(r["year"], r["vintage"], r["released"]) for r in rows} == {
+        ("2016", "final", "2017-06-30"), ("2017", "final", "2018-06-30"), ("2018", "provisional", "2019-01-31"),
+        ("2018", "final", "2019-06-30")}
     have = {(r["year"], r["industry_division"]) for r in rows}
     divisions = {l["industry_code"][:2] for l in lines if l["bucket"] != "not_a_return"}
     assert have == {(str(y), d) for y in (2016, 2017, 2018) for d in divisions}
-    assert all(0.18 <= float(r["va_rate"]) <= 0.35 for r in rows)
+    assert all(0.10 <= float(r["va_rate"]) <= 0.35 for r in rows)
 
 
 def test_the_marker_says_simulated_in_both_languages(small):
@@ -815,7 +848,8 @@ def test_the_registries_pass_their_contract_and_name_enterprises_of_the_city(sma
 
 
 def test_the_city_is_calibrated_to_dalian(tmp_path):
-    """2017 SEI output about 3000亿元, growing 9–14% a year, VA about 11–16% of GDP, 2020 under 5000亿元.
+    """2017 SEI industrial output about 3000亿元, growing 9–14% a year, VA (industrial output and services
+    revenue, each by its rate) about 11–18% of GDP (the GDP in force: the latest released), 2020 under 5000亿元.
 
     The city is calibrated whole: a December non-respondent's output is imputed here from its own
     November by the December/November ratio of the enterprises that reported both months.
@@ -824,9 +858,10 @@ def test_the_city_is_calibrated_to_dalian(tmp_path):
     summary = demo.generate(root, seed=3, n_enterprises=150)
     area = _classifier(read_products(REPO_CATALOG))
     va = {(int(r["year"]), r["industry_division"]): float(r["va_rate"])
-          for r in csv.DictReader((root / "raw" / "va_rates.csv").open(encoding="utf-8"))}
-    gdp = {int(r["year"]): float(r["gdp_ytd"])
-           for r in csv.DictReader((root / "raw" / "gdp.csv").open(encoding="utf-8")) if r["quarter"] == "4"}
+          for r in csv.DictReader((root / "raw" / "va_rates.csv").open(encoding="utf-8")) if r["vintage"] == "final"}
+    in_force = sorted((r for r in csv.DictReader((root / "raw" / "gdp.csv").open(encoding="utf-8")) if r["quarter"] == "4"),
+                      key=lambda r: r["released"])
+    gdp = {int(r["year"]): float(r["gdp_ytd"]) for r in in_force}  # the latest released wins
     rosters = {year: {r["credit_code"] for r in roster} for year, roster in _read_rosters(root).items()}
     sei = [l for l in _effective(_returns(root)) if area(l)]
     output, added = {}, {}
@@ -835,20 +870,23 @@ def test_the_city_is_calibrated_to_dalian(tmp_path):
         for l in sei:
             if l["folder"] in (f"{year}-11", f"{year}-12"):
                 key = (l["folder"][5:], l["credit_code"])
-                value[key] = value.get(key, 0) + float(l["output_ytd"])
+                if measure_of(l["industry_code"]) == "industry":  # services revenue is not output
+                    value[key] = value.get(key, 0) + float(l["output_ytd"])
                 with_va[key] = with_va.get(key, 0) + float(l["output_ytd"]) * va[(year, l["industry_code"][:2])]
         both = {c for m, c in value if m == "12" and ("11", c) in value}
         ratio = sum(value[("12", c)] for c in both) / sum(value[("11", c)] for c in both)
-        absent = {c for c in rosters[year] if ("12", c) not in value and ("11", c) in value}
+        absent = {c for c in rosters[year] if ("12", c) not in with_va and ("11", c) in with_va}
         assert summary.nonresponse[f"{year}-12"] >= len(absent)
-        output[year] = (sum(v for (m, _), v in value.items() if m == "12") + ratio * sum(value[("11", c)] for c in absent)) / 1e5
+        output[year] = (sum(v for (m, _), v in value.items() if m == "12")
+                        + ratio * sum(value.get(("11", c), 0) for c in absent)) / 1e5
         added[year] = (sum(v for (m, _), v in with_va.items() if m == "12") + ratio * sum(with_va[("11", c)] for c in absent)) / 1e5
     assert 2900 <= output[2017] <= 3100
     for year in (2018, 2019, 2020):
         assert 0.09 <= output[year] / output[year - 1] - 1 <= 0.14
     assert output[2020] < 4500
     for year in output:
-        assert 0.10 <= added[year] / gdp[year] <= 0.165
+        # Dalian's GDP is flat from 2019 (7001.7, 7030.4亿元) while SEI grows about 11% a year: 2020 near 17%
+        assert 0.10 <= added[year] / gdp[year] <= 0.18
 
 
 def test_bad_arguments_are_refused(tmp_path):

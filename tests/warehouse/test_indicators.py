@@ -43,13 +43,18 @@ def test_monthly_indicators(city):
 
 def test_annual_indicators_only_for_complete_years_and_chain_linked_growth(city):
     con = build(city)
-    got = rows(con, "SELECT * FROM mart.indicators_annual ORDER BY year")
+    got = rows(con, "SELECT year, output_value, output_comparable, output_ytd_prior, output_growth, value_added, gdp, gdp_share, "
+                    "avg_growth_since_baseline, n_enterprises, output_imputed, imputed_share, plan_id "
+                    "FROM mart.indicators_annual ORDER BY year")
     assert got == [  # every unit reported every month it was live: nothing imputed
         (2017, approx(400), approx(400), approx(330), approx(40 / 33 - 1), approx(105), 4000, approx(0.02625), None, 2,
          0.0, 0.0, None),  # the baseline: no plan's year
         (2018, approx(500), approx(500), approx(400), approx(0.25), approx(132), 4400, approx(0.03), approx(0.25), 3,
          0.0, 0.0, "test-plan"),
     ]
+    # no service unit in this city: services revenue is 0, without a prior or growth, and never in output_value
+    assert rows(con, "SELECT services_revenue, services_revenue_prior, services_revenue_growth, n_services_enterprises "
+                     "FROM mart.indicators_annual ORDER BY year") == [(0, None, None, 0)] * 2
 
 
 def test_baseline_year_is_configurable(city):

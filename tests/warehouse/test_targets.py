@@ -273,7 +273,8 @@ def test_the_headline_names_each_plan_and_says_cannot_judge_in_chinese(tmp_path)
     paths = make_city(tmp_path / "data", [2017, 2018, 2020, 2021], TWO_PLANS)
     con = publish_years(paths, [2017, 2018, 2020, 2021])
     table = target_table(con)
-    assert list(table.columns) == ["规划", "目标", "目标值", "目标年份", "实际值", "截至", "预计值", "状态", "说明"]
+    assert list(table.columns) == ["规划", "目标", "目标值", "目标年份", "实际值", "截至", "预计值", "状态", "说明", "口径"]
+    assert table.set_index("目标").loc["产值", "口径"].tolist() == ["按工业总产值考核，不含服务业营业收入"] * 2
     rows = {(r["规划"], r["目标"]): (r["状态"], r["说明"]) for _, r in table.iterrows()}
     # 2018–2020: 2019 missing, no growth to chain; 2020's output 622.1 < 1000, final.
     assert rows[("2018-2020年方案", "年均增长")] == (
@@ -283,5 +284,7 @@ def test_the_headline_names_each_plan_and_says_cannot_judge_in_chinese(tmp_path)
     assert rows[("2020-2021年方案", "年均增长")] == ("已实现 (met)", "按2021年数据最终判断")
     # Each year's average growth says its plan's baseline: 2018 and 2020 of 2018–2020 (2020: 2019 missing), 2021 of 2020–2021.
     annual = headline_table(con)
+    assert list(annual.columns)[:6] == ["年份", "工业总产值(亿元)", "同比增长", "年均增长(以所属规划基期)", "营业收入(亿元)", "营业收入增长"]
+    assert annual["营业收入(亿元)"].tolist() == ["0.0"] * 4  # a city without service units
     assert annual["年均增长(以所属规划基期)"].tolist() == ["—", "20.0% (以2017年为基期)", "—", "47.0% (以2019年为基期)"]
     assert "规划目标进展 (文件一; 文件二)" in format_headline(con, simulated=False)

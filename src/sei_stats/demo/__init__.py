@@ -15,7 +15,12 @@ codes) plus non-response of roster enterprises, and the survey's dynamics (DYNAM
 year, long gaps, industry changes, blank priors, dropped lines). No line carries two faults;
 DemoSummary counts them.
 Fault magnitudes follow the data-quality thresholds in force: the defaults (rule parameters in
-schemas/rules.yaml, other settings in sei_stats/defaults.yaml) with the overrides of QUALITY_YAML.
+schemas/rules.yaml, other settings in sei_stats/defaults.yaml) with the overrides of QUALITY_YAML and
+of the data directory's config/settings.yaml.
+
+The months are the report periods of the calendar in force (sei_stats.calendar): unless
+calendar.january_reported, no raw/returns/YYYY-01/ is written and the year's first return is 1–2月
+(YYYY-02), whose cumulative figures hold January's output. Every planted event lies in a report period.
 
 Modules: ``city`` (enterprises, product lines, output, the monthly rows, non-response), ``dynamics``
 (one planter per dynamic of the survey frame), ``faults`` (one planter per fault, the correction and
@@ -31,16 +36,17 @@ from pathlib import Path
 import numpy as np
 
 from sei_stats import period
+from sei_stats.calendar import from_settings
 from sei_stats.catalog import read_districts, read_products
 from sei_stats.config import REPO_ROOT, DataPaths
 
 from . import city, dynamics, faults, files, registry
 from .dynamics import BLANK_PRIOR_TAG, CHANGED_TAG, DYNAMICS
 from .faults import FAULTS, RULES
-from .files import ALT_ORDER, CHINESE, COLUMNS, CORRECTION_STEM, PUBLISHED_GDP
+from .files import ALT_ORDER, CHINESE, COLUMNS, CORRECTION_STEM, PUBLISHED_GDP, SERVICES_CHINESE, SERVICES_SUFFIX
 
 __all__ = ["ALT_ORDER", "CHINESE", "COLUMNS", "CORRECTION_STEM", "DYNAMICS", "FAULTS", "PUBLISHED_GDP", "QUALITY_YAML",
-           "RULES", "DemoSummary", "generate", "read_quality"]
+           "RULES", "SERVICES_CHINESE", "SERVICES_SUFFIX", "DemoSummary", "generate", "read_quality"]
 
 # The overrides file of the data-quality settings the fault magnitudes follow (tests point it elsewhere).
 QUALITY_YAML = REPO_ROOT / "config" / "quality.yaml"
@@ -69,7 +75,7 @@ class DemoSummary:
     """
 
     n_enterprises: int
-    months: list[str]
+    months: list[str]  # the report periods written (a folder raw/returns/YYYY-MM each)
     lines_written: int
     bad_lines: dict[str, int]
     correction: dict[str, object]
@@ -81,14 +87,20 @@ class DemoSummary:
 
 def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
              start: str = "2017-01", end: str = "2020-12") -> DemoSummary:
-    """Write the demo city's returns, GDP, value-added rates and SIMULATED marker into data_dir/raw/."""
+    """Write the demo city's returns, GDP, value-added rates and SIMULATED marker into data_dir/raw/.
+
+    Returns for the report periods from ``start`` to ``end`` (January only when calendar.january_reported).
+    """
     paths = DataPaths(Path(data_dir))
-    months = period.span(start, end)
+    calendar = from_settings(_settings(QUALITY_YAML, paths))
+    months = calendar.periods(start, end)
+    if not months:
+        raise ValueError(f"no report period from {start} to {end}: {calendar.not_reported(start)}")
     years = list(range(period.year(start) - 1, period.year(end) + 1))  # with the year before, for priors
     missing = [y for y in years if y not in PUBLISHED_GDP]
     if missing:
         raise ValueError(f"no published GDP for {missing}: the demo city covers {min(PUBLISHED_GDP) + 1}-{max(PUBLISHED_GDP)}")
-    quality = read_quality(QUALITY_YAML)
+    quality = read_quality(QUALITY_YAML, data=paths)
     rng = dict(zip(STREAMS, (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(len(STREAMS)))))
     catalog = read_products(paths.catalog)
     entries = city.drawable_entries(catalog, months)
@@ -99,7 +111,7 @@ def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
     lines = city.product_lines(rng["lines"], enterprises, entries, catalog, years)
     sei = city.sei_in_december(catalog, enterprises, lines, years, months)
     annual = city.annual_output(rng["output"], enterprises, lines, years, sei)
-    absent = city.nonresponse(rng["nonresponse"], enterprises, months, quality)
+    absent = city.nonresponse(rng["nonresponse"], enterprises, months, quality, first_month=calendar.months[0])
     absent, around_gaps, too_long = dynamics.long_gaps(rng["dynamics"], enterprises, absent, months, quality)
     rows = city.good_rows(rng["months"], rng["contracts"], enterprises, lines, annual, sei, years, months,
                           districts, absent, quality)
@@ -135,8 +147,13 @@ def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
     )
 
 
-def read_quality(path: Path | None = None) -> dict[str, float]:
-    """The data-quality thresholds in force, by name: defaults with the overrides of ``path`` (QUALITY_YAML)."""
+def read_quality(path: Path | None = None, data: DataPaths | None = None) -> dict[str, float]:
+    """The data-quality thresholds in force, by name: defaults with the overrides of ``path`` (QUALITY_YAML) and of
+    the data directory ``data``'s config/settings.yaml (default: SEI_DATA_DIR's)."""
+    return {k: float(v) for k, v in _settings(path, data).flat().items()}
+
+
+def _settings(path: Path | None, data: DataPaths | None):
     from sei_stats.settings import load_settings
 
-    return {k: float(v) for k, v in load_settings(QUALITY_YAML if path is None else path).flat().items()}
+    return load_settings(QUALITY_YAML if path is None else path, data=data)

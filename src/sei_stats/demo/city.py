@@ -20,6 +20,7 @@ import pandas as pd
 from sei_stats import period
 from sei_stats.catalog import AREAS
 from sei_stats.credit_code import CHARSET, check_character
+from sei_stats.vocabulary import measure_of
 
 from . import faults
 from .files import district_batches, file_plan
@@ -27,7 +28,7 @@ from .files import district_batches, file_plan
 # --- calibration targets ---------------------------------------------------------------------
 
 ANCHOR_YEAR = 2017
-SEI_OUTPUT_ANCHOR = (2950e5, 3050e5)  # 千元: SEI output in December of 2017, about 3000亿元
+SEI_OUTPUT_ANCHOR = (2950e5, 3050e5)  # 千元: SEI industrial output in December of 2017, about 3000亿元
 SEI_GROWTH = (0.105, 0.12)  # total SEI output growth a year (comparable growth runs about a point lower)
 NON_SEI_SHARE = 0.08  # enterprises on the form whose lines the catalog does not classify
 BORN_SHARE, DEATH_SHARE, DECIMAL_SHARE = 0.10, 0.03, 0.12
@@ -428,12 +429,14 @@ def on_the_form(enterprises: pd.DataFrame, months: list[str]) -> np.ndarray:
 
 
 def nonresponse(rng: np.random.Generator, enterprises: pd.DataFrame, months: list[str],
-                quality: dict[str, float]) -> np.ndarray:
+                quality: dict[str, float], first_month: int = 1) -> np.ndarray:
     """Enterprises × months: True for a roster enterprise that sends no return that month (NONRESPONSE_RATE).
 
     Whole enterprise-months, never a giant's, never two months running (an enterprise that misses
-    a month reports the next), never January of two years running for one enterprise, and in no
-    month more than half of the roster share the pipeline's check allows (max_nonresponse_rate).
+    a month reports the next), never the year's first report period (month ``first_month``: January, or
+    1–2月 when January is no report period) of two years running for one enterprise, and in no month more
+    than half of the roster share the pipeline's check allows (max_nonresponse_rate). ``months``: the
+    range's report periods, in order.
     """
     alive = on_the_form(enterprises, months)
     n_months = len(months)
@@ -442,7 +445,8 @@ def nonresponse(rng: np.random.Generator, enterprises: pd.DataFrame, months: lis
         return absent
     candidates = alive[:, :-1] & alive[:, 1:] & ~enterprises["giant"].to_numpy()[:, None]
     cap = np.floor(0.5 * quality["max_nonresponse_rate"] * alive.sum(axis=0)).astype(int)
-    january = np.array([period.month(m) == 1 for m in months])
+    opening = np.array([period.month(m) == first_month for m in months])
+    same_month = {m: i for i, m in enumerate(months)}
     target, count = round(NONRESPONSE_RATE * alive.sum()), np.zeros(n_months, dtype=int)
     for k in rng.permutation(np.flatnonzero(candidates)):
         if count.sum() >= target:
@@ -450,8 +454,9 @@ def nonresponse(rng: np.random.Generator, enterprises: pd.DataFrame, months: lis
         e, m = divmod(int(k), n_months - 1)
         if count[m] >= cap[m] or absent[e, m + 1] or (m > 0 and absent[e, m - 1]):
             continue
-        # The months are consecutive: m ± 12 is the same month of the year before or after.
-        if january[m] and ((m >= 12 and absent[e, m - 12]) or (m + 12 < n_months and absent[e, m + 12])):
+        # The same month of the year before or after, when the range holds it.
+        if opening[m] and any(absent[e, same_month[o]] for o in (period.shift(months[m], -12), period.shift(months[m], 12))
+                              if o in same_month):
             continue
         absent[e, m] = True
         count[m] += 1
@@ -558,15 +563,16 @@ def annual_output(rng: np.random.Generator, enterprises: pd.DataFrame, lines: pd
     size = enterprises["size"].to_numpy()[ent] * np.where(enterprises["birth"].to_numpy()[ent] >= years[1], 0.5, 1.0)
     present = np.array(years)[None, :] >= lines["start"].to_numpy()[:, None]
     annual = size[:, None] * level[ent] * lines["share"].to_numpy()[:, None] * present
-    # Scale each year so SEI lines alive in December sum to the city's target path.
-    raw = (annual * _in_december(enterprises, lines, years) * sei).sum(axis=0)
+    # Scale each year so the industrial SEI lines alive in December sum to the city's target path: the plan's
+    # output target is judged on industrial output; service units' revenue is scaled alike and comes beside it.
+    raw = (annual * _in_december(enterprises, lines, years) * sei * _industrial(enterprises, lines)).sum(axis=0)
     if not raw.all():
         raise ValueError(f"the catalog classifies no line of the demo city in {[y for y, r in zip(years, raw) if not r]}")
     return annual * (_target_path(rng, years) / raw)[None, :]
 
 
 def _target_path(rng: np.random.Generator, years: list[int]) -> np.ndarray:
-    """The city's SEI December output (千元) for each year: about 3000亿元 in 2017, growing SEI_GROWTH a year."""
+    """The city's SEI December industrial output (千元) for each year: about 3000亿元 in 2017, growing SEI_GROWTH a year."""
     span = range(min(years[0], ANCHOR_YEAR), max(years[-1], ANCHOR_YEAR) + 1)
     growth = {y: rng.uniform(*SEI_GROWTH) for y in span}
     total = {ANCHOR_YEAR: rng.uniform(*SEI_OUTPUT_ANCHOR)}
@@ -643,11 +649,17 @@ def good_rows(rng: np.random.Generator, contracts_rng: np.random.Generator, ente
 
 def _recalibration(ytd: np.ndarray, annual: np.ndarray, sei: np.ndarray, enterprises: pd.DataFrame,
                    lines: pd.DataFrame, years: list[int]) -> np.ndarray:
-    """Factor per year that brings the city's December SEI output back to its path after the contracts.
+    """Factor per year that brings the city's December industrial SEI output back to its path after the contracts.
 
     ``annual`` is calibrated on every line alive in December; contracts add a little output. The
     city is calibrated whole: non-respondents' output is missing from the returns (about the
     non-response share) until imputation puts it back, and comparable growth is not disturbed.
     """
-    in_december = _in_december(enterprises, lines, years)
+    in_december = _in_december(enterprises, lines, years) * _industrial(enterprises, lines)
     return (annual * in_december * sei).sum(axis=0) / (ytd[:, :, 11] * in_december * sei).sum(axis=0)
+
+
+def _industrial(enterprises: pd.DataFrame, lines: pd.DataFrame) -> np.ndarray:
+    """Lines × 1: True for a line of an industrial unit (its output is 工业总产值, not 营业收入)."""
+    industry = enterprises["industry_code"].to_numpy(dtype=object)[lines["ent"].to_numpy()]
+    return np.array([measure_of(code) == "industry" for code in industry])[:, None]

@@ -27,6 +27,7 @@ import pandas as pd
 from sei_stats import period
 
 from . import city
+from .faults import same_month_a_year_away
 
 DYNAMICS = ("closed_mid_year", "imputed_too_long", "industry_change", "blank_prior", "line_dropped")
 CLOSED_MID_YEAR_RATE = 0.002  # enterprises that close during a year, per enterprise-year on the form
@@ -83,8 +84,8 @@ def long_gaps(rng: np.random.Generator, enterprises: pd.DataFrame, absent: np.nd
               quality: dict[str, float]) -> tuple[np.ndarray, np.ndarray, int]:
     """A few enterprises (not giants, not closing) miss max_consecutive_months + LONG_GAP_BEYOND months running.
 
-    The gap lies within a year after January and the enterprise reports the month before (its
-    imputation's base) and the month after (the run ends), both in the range: the random
+    The gap lies within a year after its first report period and the enterprise reports the report period
+    before (its imputation's base, in the same year) and the one after (the run ends), both in the range: the random
     non-response leaves those months alone, so the run is exactly the gap, and no month gets more
     non-respondents than max_nonresponse_rate allows. Returns ``absent`` with the gaps, the months
     before and after each gap (enterprises × months: rows no fault may touch) and the months imputed
@@ -108,8 +109,9 @@ def long_gaps(rng: np.random.Generator, enterprises: pd.DataFrame, absent: np.nd
         if e in used or first not in months or months.index(first) + span >= len(months):
             continue
         g = months.index(first)
-        before, after = g - 1, g + span  # the range's months are consecutive
-        if before < 0 or not alive[e, before:after + 1].all() or absent[e, before:after + 1].any():
+        before, after = g - 1, g + span  # the range's report periods, consecutive within a year
+        if before < 0 or period.year(months[before]) != year or not alive[e, before:after + 1].all() \
+                or absent[e, before:after + 1].any():
             continue
         if (absent[:, g:after].sum(axis=0) >= cap[g:after]).any():
             continue
@@ -252,6 +254,7 @@ def blank_prior(rng: np.random.Generator, rows: pd.DataFrame, lines: pd.DataFram
     at = _row_at(rows, len(lines), len(months))
     li, mi = rows["li"].to_numpy(), rows["mi"].to_numpy()
     yi = np.array([years.index(period.year(m)) for m in months])
+    last_year = same_month_a_year_away(months, -12)
     free, context = _free(rows), rows["context"].to_numpy(dtype=bool).copy()
     tag, prior = rows["tag"].to_numpy(dtype=object), rows["prior"].to_numpy(dtype=float).copy()
     target, placed = max(1, round(BLANK_PRIOR_RATE * len(rows))), 0
@@ -259,9 +262,9 @@ def blank_prior(rng: np.random.Generator, rows: pd.DataFrame, lines: pd.DataFram
         if placed >= target:
             break
         m = int(mi[r])
-        if m < 12 or not free[r] or not sei[li[r], yi[m]]:
+        if last_year[m] < 0 or not free[r] or not sei[li[r], yi[m]]:
             continue
-        last = at[li[r], m - 12]  # the range's months are consecutive
+        last = at[li[r], last_year[m]]
         if last < 0 or tag[last] != "" or prior[r] != prior[r]:
             continue
         prior[r], tag[r] = np.nan, BLANK_PRIOR_TAG

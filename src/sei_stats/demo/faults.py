@@ -51,6 +51,13 @@ NOT_DALIAN = ("210102", "210282", "210302", "211002")
 NOT_NUMBERS = ("abc", "不详", "12.3456")
 
 
+def same_month_a_year_away(months: list[str], step: int) -> np.ndarray:
+    """For each of the range's report periods, the index of the same month ``step`` (±12) months away, -1 when
+    the range does not hold it (the range holds report periods only: without January, 11 a year)."""
+    index = {m: i for i, m in enumerate(months)}
+    return np.array([index.get(period.shift(m, step), -1) for m in months], dtype=int)
+
+
 def _wrong_check(rng: np.random.Generator, code: str) -> str:
     """``code`` with another check character (the 18th), so GB 32100-2015's check fails."""
     wrong = CHARSET[(CHARSET.index(code[17]) + int(rng.integers(1, len(CHARSET)))) % len(CHARSET)]
@@ -152,8 +159,9 @@ def _contract_candidates(ytd: np.ndarray, lines: pd.DataFrame, enterprises: pd.D
 class _Plot:
     """The city's rows as the line faults see them: values and tags to change in place, and what is used up.
 
-    ``at``: row of each line and month of the range (-1 when not reported); the range's months are
-    consecutive, so month m − 12 is the same month a year earlier. ``held_left``: output each month may
+    ``at``: row of each line and month of the range (-1 when not reported); the range's months are its
+    report periods (without January, 11 a year), so ``last_year`` and ``next_year`` give the index of the
+    same month a year earlier and later (-1 outside the range). ``held_left``: output each month may
     still hold (held lines stay under half the max_held_output_share in force where the city is
     large enough). ``small``: rows no larger than their month's median line and not a giant's.
     ``copies``: extra rows to add, (row copied, its output, its tag, its seq).
@@ -176,6 +184,8 @@ class _Plot:
     growth: float
     ratio: float
     tolerance: float
+    last_year: np.ndarray
+    next_year: np.ndarray
     copies: list[tuple[int, float, str, float]] = field(default_factory=list)
 
     @property
@@ -222,6 +232,7 @@ def _plot(rows: pd.DataFrame, lines: pd.DataFrame, months: list[str], quality: d
         held_left=0.5 * quality["max_held_output_share"] * np.bincount(mi, weights=out, minlength=n_months),
         small=(out <= median[mi]) & ~rows["giant"].to_numpy(dtype=bool),
         growth=quality["max_abs_growth"], ratio=quality["unit_error_ratio"], tolerance=quality["prior_tolerance"],
+        last_year=same_month_a_year_away(months, -12), next_year=same_month_a_year_away(months, 12),
     )
 
 
@@ -315,7 +326,7 @@ def ytd_below_previous_month(rng: np.random.Generator, p: _Plot) -> None:
     for r in rng.permutation(p.n):
         if placed >= target:
             break
-        if not p.free(r) or not p.small[r] or p.mi[r] + 12 < p.n_months:
+        if not p.free(r) or not p.small[r] or p.next_year[p.mi[r]] >= 0:
             continue
         before, after = p.beside(r, -1), p.beside(r, 1)
         if before < 0 or not p.clean(before) or p.out[before] < MIN_COMPARED or (after >= 0 and not p.clean(after)):
@@ -337,9 +348,9 @@ def prior_differs_from_last_year(rng: np.random.Generator, p: _Plot) -> None:
     for r in rng.permutation(p.n):
         if placed >= target:
             break
-        if not p.free(r) or not p.small[r] or p.mi[r] < 12 or p.prior[r] != p.prior[r]:
+        if not p.free(r) or not p.small[r] or p.last_year[p.mi[r]] < 0 or p.prior[r] != p.prior[r]:
             continue
-        last = int(p.at[p.li[r], p.mi[r] - 12])
+        last = int(p.at[p.li[r], p.last_year[p.mi[r]]])
         if not p.clean(last) or p.out[last] < MIN_COMPARED:
             continue
         span = low if low[1] > low[0] and rng.random() < 0.5 else high

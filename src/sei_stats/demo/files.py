@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sei_stats import period
+from sei_stats.vocabulary import measure_of
 
 # --- the city's published figures ------------------------------------------------------------
 
@@ -46,6 +47,9 @@ CHINESE = {
     "district_code": "行政区划代码", "industry_code": "行业代码", "product_code": "产品代码",
     "product_name": "产品名称", "output_ytd": "本年累计产值", "output_ytd_prior": "上年同期累计产值",
 }
+# Service units (GB/T 4754 divisions 51–97) send the services form: the same columns, their money named 营业收入.
+SERVICES_CHINESE = CHINESE | {"output_ytd": "本年累计营业收入", "output_ytd_prior": "上年同期营业收入"}
+SERVICES_SUFFIX = "_服务业"
 # The column order some offices' software exports (the contract lets order vary).
 ALT_ORDER = ("credit_code", "enterprise_name", "period", "district_code", "industry_code",
              "product_code", "product_name", "output_ytd_prior", "output_ytd")
@@ -127,7 +131,8 @@ def _header(fmt: dict) -> list[str]:
         if not fmt["chinese"]:
             names.append(column)
         else:
-            names.append(CHINESE[column] + (fmt["unit"] if column in MONEY else ""))
+            chinese = SERVICES_CHINESE if fmt.get("services") else CHINESE
+            names.append(chinese[column] + (fmt["unit"] if column in MONEY else ""))
     return (["序号"] if fmt["serial"] else []) + names
 
 
@@ -150,14 +155,23 @@ class ReturnFile:
         return self.path.name == CORRECTION_STEM
 
 
+def _services_form(rows: pd.DataFrame) -> pd.DataFrame:
+    """Service units' lines moved to a file of their own beside their batch's (stem + SERVICES_SUFFIX), sent
+    on the services form; corrections stay in the one correction file."""
+    services = rows["industry_code"].map(measure_of).eq("services") & rows["file"].ne(CORRECTION_STEM)
+    return rows.assign(file=rows["file"].where(~services, rows["file"] + SERVICES_SUFFIX))
+
+
 def return_files(returns_dir: Path, rows: pd.DataFrame, months: list[str]) -> list[ReturnFile]:
     """Every month's lines, file by file (in the order they are written), in their formats."""
-    rows = rows.sort_values(["mi", "file", "seq"], kind="stable")
+    rows = _services_form(rows).sort_values(["mi", "file", "seq"], kind="stable")
     files = []
     for mi, month in rows.groupby("mi", sort=True):
         n_files = len(set(month["file"]) - {CORRECTION_STEM})
         for j, (stem, part) in enumerate(month.groupby("file", sort=True)):
             fmt = _correction_format() if stem == CORRECTION_STEM else _file_format(int(mi), j, n_files)
+            if stem.endswith(SERVICES_SUFFIX):  # the services form, always with its Chinese names
+                fmt = fmt | {"services": True, "chinese": True}
             records = part[list(fmt["order"])].to_numpy(dtype=object).tolist()
             table = [[str(n), *r] for n, r in enumerate(records, start=1)] if fmt["serial"] else [list(r) for r in records]
             files.append(ReturnFile(returns_dir / months[mi] / stem, fmt, _header(fmt), records, table))
@@ -262,32 +276,66 @@ def write_roster(roster_dir: Path, enterprises: pd.DataFrame, years: list[int]) 
             writer.writerows(part[list(ROSTER_COLUMNS)].to_numpy(dtype=object).tolist())
 
 
+# GDP's vintages. Real (checked on a third-party copy): each year's figure as the city's statistical
+# bulletin published it, 2018's on the basis before the fourth economic census, 2019's after it.
+# Simulated: the quarters, the released days, and 2018's census revision (no revised 2018 figure was
+# found): 2019's figure over 2018's nominal growth on the old basis. It is written when the city covers
+# 2019, whose bulletin was the first on the census basis (a city ending in 2018 is as of before it).
+GDP_BULLETIN = "bulletin"
+GDP_CENSUS_REVISED = "census_revised (simulated)"
+CENSUS_REVISED_YEAR = 2018
+
+
+def _gdp_bulletin_day(year: int) -> str:
+    return f"{year + 1}-04-30"  # simulated: the bulletin of a year comes out in the spring after it
+
+
 def write_gdp(path: Path, years: list[int]) -> None:
-    """raw/gdp.csv: the city's published GDP (亿元), cumulative by quarter; Q4 is the year's figure."""
+    """raw/gdp.csv: the city's published GDP (亿元), cumulative by quarter (Q4 is the year's figure), as the
+    bulletin vintage of each year; with 2018's census revision (simulated) when the city covers 2019."""
+    vintages = [(year, GDP_BULLETIN, _gdp_bulletin_day(year), PUBLISHED_GDP[year]) for year in years]
+    if CENSUS_REVISED_YEAR in years and CENSUS_REVISED_YEAR + 1 in years:
+        revised = round(PUBLISHED_GDP[2019] * PUBLISHED_GDP[2017] / PUBLISHED_GDP[2018], 1)  # 6723.6
+        vintages.append((CENSUS_REVISED_YEAR, GDP_CENSUS_REVISED, _gdp_bulletin_day(2019), revised))
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["year", "quarter", "gdp_ytd"])
-        for year in years:
+        writer.writerow(["year", "quarter", "gdp_ytd", "vintage", "released"])
+        for year, vintage, released, annual in sorted(vintages, key=lambda v: (v[0], v[2])):
             for quarter, share in enumerate(GDP_QUARTER_SHARE, start=1):
-                value = PUBLISHED_GDP[year] if quarter == 4 else round(PUBLISHED_GDP[year] * share, 1)
-                writer.writerow([year, quarter, f"{value:.1f}"])
+                value = annual if quarter == 4 else round(annual * share, 1)
+                writer.writerow([year, quarter, f"{value:.1f}", vintage, released])
 
 
 def write_va_rates(path: Path, rng: np.random.Generator, enterprises: pd.DataFrame, lines: pd.DataFrame,
                    sei_annual: np.ndarray, years: list[int]) -> None:
-    """raw/va_rates.csv: a rate for every division on the form and every year, SEI mean near VA_RATE_MEAN."""
+    """raw/va_rates.csv: a rate for every division on the form and every year, SEI mean near VA_RATE_MEAN.
+
+    Vintages: every year's rates are final (released in the June after it); the last year's also come
+    first as provisional (released in the January after it, each a little off the final one), so the
+    final ones are in force.
+    """
     division = enterprises["industry_code"].str[:2].to_numpy()[lines["ent"].to_numpy()]
     divisions = sorted(set(division))
     base = {d: VA_BASE.get(d, float(rng.uniform(0.20, 0.30))) for d in divisions}
     weight = sei_annual[:, 1]
     mean = sum(base[d] * weight[division == d].sum() for d in divisions) / weight.sum()
+    # Value added covers industrial output and services revenue; the city is calibrated on industrial output
+    # (city.annual_output), so the mean over both is scaled to give the value added VA_RATE_MEAN gives over
+    # industrial output alone: the GDP share stays near its design (about 11% in 2017 to 16% in 2020).
+    industrial = np.array([measure_of(d) == "industry" for d in division])
+    mean_rate = VA_RATE_MEAN * weight[industrial].sum() / weight.sum()
+    final = {(year, d): float(np.clip(base[d] * mean_rate / mean + rng.normal(0.0, 0.004), 0.10, 0.35))
+             for year in years for d in divisions}
+    # drawn after the final rates, which stay as a city without vintages had them
+    last = years[-1]
+    provisional = {d: float(np.clip(final[(last, d)] + rng.normal(0.0, 0.01), 0.10, 0.35)) for d in divisions}
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["year", "industry_division", "va_rate"])
+        writer.writerow(["year", "industry_division", "va_rate", "vintage", "released"])
         for year in years:
-            for d in divisions:
-                rate = float(np.clip(base[d] * VA_RATE_MEAN / mean + rng.normal(0.0, 0.004), 0.18, 0.35))
-                writer.writerow([year, d, f"{rate:.3f}"])
+            if year == last:
+                writer.writerows([year, d, f"{provisional[d]:.3f}", "provisional", f"{year + 1}-01-31"] for d in divisions)
+            writer.writerows([year, d, f"{final[(year, d)]:.3f}", "final", f"{year + 1}-06-30"] for d in divisions)
 
 
 def write_marker(path: Path, seed: int, n: int, start: str, end: str) -> None:
@@ -296,10 +344,17 @@ def write_marker(path: Path, seed: int, n: int, start: str, end: str) -> None:
         f"模拟数据：本目录的月报（returns/）、调查单位名录（roster/）、增加值率（va_rates.csv）和创新平台与龙头企业名录（registry/）"
         f"由 `sei-stats demo-data` 以随机种子 {seed} 生成"
         f"（{n} 家企业，{start} 至 {end}），不是真实统计数据。\n"
-        "例外：gdp.csv 为大连市公开发布的地区生产总值（亿元），按季节比例拆分到季度。\n\n"
+        "例外：gdp.csv 中各年的全年数（vintage 为 bulletin）为大连市统计公报公开发布的地区生产总值（亿元；2018年及以前为第四次经济普查前口径，"
+        "2019年起为普查后口径），按模拟的季节比例拆分到季度；发布日期（released）为模拟的近似日期；"
+        "2018年的普查修订数（vintage 为 census_revised (simulated)，城市覆盖2019年时写出）为模拟值，未找到公开的修订数。"
+        "增加值率的初步（provisional）与最终（final）版本均为模拟。\n\n"
         f"SIMULATED DATA: the monthly returns (returns/), the survey rosters (roster/), value-added rates (va_rates.csv) and the "
         f"registries of innovation platforms and designated enterprises (registry/) here were generated "
         f"by `sei-stats demo-data` with seed {seed} ({n} enterprises, {start} to {end}); they are not real statistics.\n"
-        "Exception: gdp.csv holds Dalian's published annual GDP (亿元), split into quarters by a seasonal profile.\n",
+        "Exception: in gdp.csv each year's annual figure (vintage bulletin) is Dalian's GDP as the city's statistical "
+        "bulletin published it (亿元; up to 2018 on the basis before the fourth economic census, from 2019 after it), split "
+        "into quarters by a simulated seasonal profile; the released days are simulated approximations, and 2018's "
+        "census revision (vintage 'census_revised (simulated)', written when the city covers 2019) is simulated: no "
+        "revised 2018 figure was found. The provisional and final vintages of the value-added rates are simulated.\n",
         encoding="utf-8",
     )

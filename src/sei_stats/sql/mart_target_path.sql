@@ -1,9 +1,18 @@
 -- The path within the year (序时进度): each landed month of a plan's years against the geometric path from
 -- the baseline year's output to the plan's output target, spread over the year as last year's months were.
 CREATE VIEW mart.target_path AS
-WITH plans AS (
+WITH monthly AS (
+    -- each period's figures once per measure (ref.measures): the path follows the target's, never the two added
+    SELECT period, 'industry' AS measure, output_value, output_imputed, output_comparable, output_ytd_prior, output_growth
+    FROM mart.indicators_monthly
+    UNION ALL
+    SELECT period, 'services', services_revenue, services_revenue_imputed, services_revenue_comparable,
+           services_revenue_prior, services_revenue_growth
+    FROM mart.indicators_monthly
+), plans AS (
     -- plans with an output target; the path starts from the baseline year's annual output (NULL until complete)
-    SELECT p.plan_id, p.baseline_year, p.target_year, t.target_value, base.output_value AS base_value
+    SELECT p.plan_id, p.baseline_year, p.target_year, t.target_value, t.measure,
+           CASE t.measure WHEN 'services' THEN base.services_revenue ELSE base.output_value END AS base_value
     FROM ref.plan AS p
     JOIN ref.targets AS t ON t.plan_id = p.plan_id AND t.indicator = 'output_value'
     LEFT JOIN mart.indicators_annual AS base ON base.year = p.baseline_year
@@ -13,9 +22,9 @@ WITH plans AS (
     SELECT pl.*, m.period, year(m.period) AS year, m.output_value, m.output_imputed, m.output_comparable, m.output_ytd_prior,
            m.output_growth, ly.output_value AS last_year_value, ld.output_value AS last_december_value
     FROM plans AS pl
-    JOIN mart.indicators_monthly AS m ON year(m.period) > pl.baseline_year AND year(m.period) <= pl.target_year
-    LEFT JOIN mart.indicators_monthly AS ly ON ly.period = make_date(year(m.period) - 1, month(m.period), 1)
-    LEFT JOIN mart.indicators_monthly AS ld ON ld.period = make_date(year(m.period) - 1, 12, 1)
+    JOIN monthly AS m ON m.measure = pl.measure AND year(m.period) > pl.baseline_year AND year(m.period) <= pl.target_year
+    LEFT JOIN monthly AS ly ON ly.measure = pl.measure AND ly.period = make_date(year(m.period) - 1, month(m.period), 1)
+    LEFT JOIN monthly AS ld ON ld.measure = pl.measure AND ld.period = make_date(year(m.period) - 1, 12, 1)
 ), path AS (
     SELECT *,
            -- base × (target / base)^(years since the baseline / years of the plan): the target in the target year
@@ -29,6 +38,7 @@ WITH plans AS (
 )
 SELECT plan_id,
        period,
+       measure,
        output_value,
        output_imputed,
        path_annual,
@@ -60,7 +70,8 @@ ORDER BY plan_id, period;
 COMMENT ON VIEW mart.target_path IS 'The path within the year (序时进度): each landed month (cumulative 1–X月) of a plan''s years against the geometric path from the baseline year''s output to the output target, spread over the year as last year''s months were, and against the same period last year. Money in 亿元, shares as fractions, unrounded.';
 COMMENT ON COLUMN mart.target_path.plan_id IS 'The plan (ref.plan) whose output target the path leads to';
 COMMENT ON COLUMN mart.target_path.period IS 'Report period: first day of the month; figures cumulative from January (1–X月), in the plan''s years (baseline_year+1 … target_year)';
-COMMENT ON COLUMN mart.target_path.output_value IS 'SEI output value this year to date (1–X月), 亿元';
+COMMENT ON COLUMN mart.target_path.measure IS 'The measure of the plan''s output target (ref.targets.measure): industry (工业总产值) or services (营业收入); every figure of the row is that measure alone';
+COMMENT ON COLUMN mart.target_path.output_value IS 'SEI output this year to date (1–X月) in the target''s measure (industrial output unless measure says services), 亿元';
 COMMENT ON COLUMN mart.target_path.output_imputed IS 'Part of output_value imputed, 亿元 (mart.indicators_monthly)';
 COMMENT ON COLUMN mart.target_path.path_annual IS 'The path''s value for the period''s year: base × (target / base)^((year − baseline_year) / (target_year − baseline_year)), base the baseline year''s annual output; 亿元; NULL while the baseline year is not complete';
 COMMENT ON COLUMN mart.target_path.month_share IS 'Last year''s output to the same month / last year''s December output (the share of the year done by this month), fraction; NULL when either is not landed';

@@ -3,10 +3,13 @@
 -- projection to the target year, the registries' counts (raw/registry/) against a linear path to it.
 CREATE VIEW mart.target_progress AS
 WITH a AS (
-    SELECT * FROM mart.indicators_annual
+    -- each year's figures once per measure (ref.measures): a target reads one of them, never the two added
+    SELECT year, 'industry' AS measure, output_value, output_growth, gdp_share FROM mart.indicators_annual
+    UNION ALL
+    SELECT year, 'services', services_revenue, services_revenue_growth, gdp_share FROM mart.indicators_annual
 ), t AS (
     SELECT t.plan_id, t.indicator, t.label, t.target_year, t.target_value, t.unit, t.comparison, t.tolerance,
-           t.designation, p.baseline_year,
+           t.designation, p.baseline_year, coalesce(t.measure, 'industry') AS measure,
            t.indicator IN ('new_platforms', 'leading_enterprises', 'innovative_leaders') AS is_count,
            -- reached when the printed value is ≥ the threshold: at_least the value itself, about its value − tolerance
            t.target_value - CASE WHEN t.comparison = 'about' THEN t.tolerance ELSE 0 END AS threshold,
@@ -31,7 +34,7 @@ WITH a AS (
            count(a.output_growth) AS years_linked,
            min(CASE WHEN a.output_growth IS NULL THEN c.year END) AS first_gap
     FROM reading AS r JOIN calendar AS c ON c.year > r.baseline_year AND c.year <= r.year
-    LEFT JOIN a ON a.year = c.year
+    LEFT JOIN a ON a.year = c.year AND a.measure = r.measure
     GROUP BY r.plan_id, r.indicator
 ), registry AS (
     -- the registries' counts at the end of the year read and of the baseline year: platforms recognised
@@ -63,9 +66,9 @@ WITH a AS (
            g.registry, g.registry_absent, g.count_read, g.count_base
     FROM reading AS r
     LEFT JOIN chain AS ch USING (plan_id, indicator)
-    LEFT JOIN a AS gap_year ON gap_year.year = ch.first_gap
-    LEFT JOIN a AS cur ON cur.year = r.year
-    LEFT JOIN a AS base ON base.year = r.baseline_year
+    LEFT JOIN a AS gap_year ON gap_year.year = ch.first_gap AND gap_year.measure = r.measure
+    LEFT JOIN a AS cur ON cur.year = r.year AND cur.measure = r.measure
+    LEFT JOIN a AS base ON base.year = r.baseline_year AND base.measure = r.measure
     LEFT JOIN registry_read AS g USING (plan_id, indicator)
 ), valued AS (
     SELECT *,
@@ -140,7 +143,13 @@ SELECT plan_id, indicator, label, target_year, target_value, actual_value, unit,
        comparison,
        tolerance,
        CASE WHEN is_count AND reason IS NULL THEN count_base END AS baseline_value,
-       CASE WHEN reason IS NULL THEN path_value END AS path_value
+       CASE WHEN reason IS NULL THEN path_value END AS path_value,
+       CASE WHEN indicator IN ('output_value', 'avg_growth_since_baseline') THEN measure END AS measure,
+       CASE WHEN indicator IN ('output_value', 'avg_growth_since_baseline')
+            THEN CASE measure WHEN 'industry' THEN '按工业总产值考核，不含服务业营业收入 (judged on industrial output; services revenue is not added)'
+                              ELSE '按服务业营业收入考核，不含工业总产值 (judged on services revenue; industrial output is not added)' END
+            WHEN indicator = 'gdp_share' THEN '增加值含工业与服务业，各按本行业增加值率 (value added of both, each by its own rates)'
+       END AS note
 FROM judged
 ORDER BY target_year, plan_id, indicator;
 
@@ -163,3 +172,5 @@ COMMENT ON COLUMN mart.target_progress.comparison IS 'at_least (突破, 达到�
 COMMENT ON COLUMN mart.target_progress.tolerance IS 'How far below target_value an about target is still reached, in unit (ref.targets)';
 COMMENT ON COLUMN mart.target_progress.baseline_value IS 'For a count: its value at the end of the baseline year, where its linear path starts (0 for platforms new since the baseline; the enterprises then holding the designation); NULL otherwise or when it cannot be judged. In unit';
 COMMENT ON COLUMN mart.target_progress.path_value IS 'For a count before its target year: the linear path from baseline_value at the baseline year to target_value at the target year, read at as_of''s year; on track when actual_value ≥ path_value. NULL otherwise. In unit';
+COMMENT ON COLUMN mart.target_progress.measure IS 'For output_value and avg_growth_since_baseline, the measure judged (ref.targets.measure): industry (工业总产值) unless targets.yaml says services (营业收入); NULL otherwise';
+COMMENT ON COLUMN mart.target_progress.note IS 'What the figure judged covers, in Chinese and English: the measure of an output or growth target; the GDP share''s value added of both measures';

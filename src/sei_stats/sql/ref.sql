@@ -31,6 +31,13 @@ COMMENT ON TABLE ref.frame_sources IS 'How a unit entered the year''s survey fra
 COMMENT ON COLUMN ref.frame_sources.code IS 'roster, not_on_roster (reported without being on the roster) or derived (a year without a roster)';
 COMMENT ON COLUMN ref.frame_sources.label IS '中文名称';
 
+CREATE TABLE ref.measures (code VARCHAR, label VARCHAR, first_division VARCHAR, last_division VARCHAR);
+COMMENT ON TABLE ref.measures IS 'What a line''s output_ytd measures, set by its unit''s industry division in the survey frame (sei_stats.vocabulary): never added together; divisions in no range (01–05, 47–50) are unclassified';
+COMMENT ON COLUMN ref.measures.code IS 'industry (工业总产值, industrial output) or services (营业收入, services revenue)';
+COMMENT ON COLUMN ref.measures.label IS '中文名称';
+COMMENT ON COLUMN ref.measures.first_division IS 'First GB/T 4754-2017 division (2 digits) of the measure';
+COMMENT ON COLUMN ref.measures.last_division IS 'Last GB/T 4754-2017 division (2 digits) of the measure, inclusive';
+
 CREATE TABLE ref.platform_levels (code VARCHAR, label VARCHAR);
 COMMENT ON TABLE ref.platform_levels IS 'The level an innovation platform was recognised at (sei_stats.vocabulary)';
 COMMENT ON COLUMN ref.platform_levels.code IS 'national, provincial or municipal';
@@ -60,10 +67,10 @@ COMMENT ON COLUMN ref.rule_params.param IS 'Parameter name; its unit is in schem
 COMMENT ON COLUMN ref.rule_params.value IS 'Value in force';
 
 CREATE TABLE ref.settings (section VARCHAR, name VARCHAR, value DOUBLE);
-COMMENT ON TABLE ref.settings IS 'The other data-quality settings in force: src/sei_stats/defaults.yaml, with config/quality.yaml''s overrides';
-COMMENT ON COLUMN ref.settings.section IS 'imputation, checks or runs';
+COMMENT ON TABLE ref.settings IS 'The other settings in force: src/sei_stats/defaults.yaml, with config/quality.yaml''s overrides and the data folder''s config/settings.yaml over both';
+COMMENT ON COLUMN ref.settings.section IS 'imputation, checks, runs or calendar';
 COMMENT ON COLUMN ref.settings.name IS 'Setting name; its unit is in defaults.yaml';
-COMMENT ON COLUMN ref.settings.value IS 'Value in force';
+COMMENT ON COLUMN ref.settings.value IS 'Value in force; a yes/no setting (calendar.january_reported) as 1 yes, 0 no';
 
 CREATE TABLE ref.roster (credit_code VARCHAR, enterprise_name VARCHAR, district_code VARCHAR, zone_id VARCHAR,
                          industry_code VARCHAR, area VARCHAR, active_from DATE, active_to DATE, year BIGINT);
@@ -102,7 +109,7 @@ COMMENT ON COLUMN ref.plan.target_year IS 'Year the plan''s targets are set for'
 
 CREATE TABLE ref.targets (plan_id VARCHAR, title VARCHAR, indicator VARCHAR, label VARCHAR, target_value DOUBLE,
                           unit VARCHAR, comparison VARCHAR, tolerance DOUBLE, baseline_year BIGINT, target_year BIGINT,
-                          designation VARCHAR);
+                          designation VARCHAR, measure VARCHAR);
 COMMENT ON TABLE ref.targets IS 'The plans'' targets, one row per plan and target (catalog/targets.yaml)';
 COMMENT ON COLUMN ref.targets.plan_id IS 'Plan identifier (ref.plan)';
 COMMENT ON COLUMN ref.targets.title IS 'The plan''s title';
@@ -115,6 +122,7 @@ COMMENT ON COLUMN ref.targets.tolerance IS 'How far below target_value an about 
 COMMENT ON COLUMN ref.targets.baseline_year IS 'Baseline year of the plan';
 COMMENT ON COLUMN ref.targets.target_year IS 'Year the target is set for';
 COMMENT ON COLUMN ref.targets.designation IS 'For a count of designated enterprises, the designation counted (ref.designations); NULL otherwise';
+COMMENT ON COLUMN ref.targets.measure IS 'For output_value and avg_growth_since_baseline, the measure judged (ref.measures): industry (工业总产值, the default) or services (营业收入), never the two added; NULL otherwise';
 
 -- The registries of the plan's other targets (raw/registry/): internal, they name enterprises.
 CREATE TABLE ref.registry_platforms (name VARCHAR, level VARCHAR, kind VARCHAR, area VARCHAR, field VARCHAR,
@@ -141,18 +149,26 @@ COMMENT ON COLUMN ref.registry_enterprises.recognised_date IS 'Date designated (
 COMMENT ON COLUMN ref.registry_enterprises.source IS 'The document that designated it';
 COMMENT ON COLUMN ref.registry_enterprises.withdrawn_date IS 'Date the designation was withdrawn (a month: its first day); NULL while held';
 
-CREATE TABLE ref.gdp (year BIGINT, quarter BIGINT, gdp_ytd DOUBLE);
-COMMENT ON TABLE ref.gdp IS 'City GDP cumulative from Q1 (raw/gdp.csv), 亿元';
+-- Every vintage of GDP and of the rates as read; in_force marks the one the figures use (sei_stats.inputs).
+CREATE TABLE ref.gdp (year BIGINT, quarter BIGINT, gdp_ytd DOUBLE, vintage VARCHAR, released DATE, in_force BOOLEAN);
+COMMENT ON TABLE ref.gdp IS 'City GDP cumulative from Q1 (raw/gdp.csv), 亿元: one row per year, quarter and vintage; shares are computed on the row in_force (WHERE in_force: one row per year and quarter)';
 COMMENT ON COLUMN ref.gdp.year IS 'Calendar year';
 COMMENT ON COLUMN ref.gdp.quarter IS 'Quarter 1–4';
 COMMENT ON COLUMN ref.gdp.gdp_ytd IS 'GDP cumulative from Q1 to the quarter end, 亿元';
+COMMENT ON COLUMN ref.gdp.vintage IS 'Vintage as the file names it (e.g. preliminary, final, census_revised); NULL for the file''s one unnamed vintage';
+COMMENT ON COLUMN ref.gdp.released IS 'Day the vintage was released; NULL when not given (an unnamed vintage: the earliest)';
+COMMENT ON COLUMN ref.gdp.in_force IS 'True for the latest released vintage of the year and quarter: the one every GDP share is computed on';
 
 -- Exact rates keep value added (千元 × rate) an exact DECIMAL sum, so reruns give identical totals.
-CREATE TABLE ref.va_rates (year BIGINT, industry_division VARCHAR, va_rate DECIMAL(9, 6));
-COMMENT ON TABLE ref.va_rates IS 'Value-added rates by year and GB/T 4754 division (raw/va_rates.csv)';
+CREATE TABLE ref.va_rates (year BIGINT, industry_division VARCHAR, va_rate DECIMAL(9, 6), vintage VARCHAR, released DATE,
+                           in_force BOOLEAN);
+COMMENT ON TABLE ref.va_rates IS 'Value-added rates by year and GB/T 4754 division (raw/va_rates.csv): every row as read, one per year, division and vintage';
 COMMENT ON COLUMN ref.va_rates.year IS 'Calendar year';
 COMMENT ON COLUMN ref.va_rates.industry_division IS 'GB/T 4754-2017 division (2 digits)';
 COMMENT ON COLUMN ref.va_rates.va_rate IS 'Value added / output value, fraction';
+COMMENT ON COLUMN ref.va_rates.vintage IS 'Vintage as the file names it (e.g. provisional, final); NULL for the file''s one unnamed vintage';
+COMMENT ON COLUMN ref.va_rates.released IS 'Day the vintage was released; NULL when not given (an unnamed vintage: the earliest)';
+COMMENT ON COLUMN ref.va_rates.in_force IS 'True for the rows of the year''s latest released vintage (all its divisions): the rates value added uses; a division it lacks takes the latest earlier year''s rate in force (fact.sei_lines.va_rate_basis)';
 
 CREATE TABLE ref.catalog (code VARCHAR, kind VARCHAR, name VARCHAR, area VARCHAR, field VARCHAR, key_field BOOLEAN,
                           nbs_code VARCHAR, valid_from VARCHAR, valid_to VARCHAR, nbs_edition VARCHAR,
