@@ -16,13 +16,14 @@ from sei_stats.publish import open_detail, publish
 from sei_stats.roster import roster_codes
 from sei_stats.catalog import read_districts, read_products
 from sei_stats.classify import entries_valid_in
-from sei_stats.land import catalog_version, land_month
+from sei_stats.land import catalog_version, land_annual, land_month, stale_annual_years
+from sei_stats.read import PathNote, ReturnFileError, scan_annual
 from sei_stats.reclassify import reclassify_history
 from sei_stats.vocabulary import LANDING_BUCKETS
 from sei_stats.schemas.catalog import validate_catalog
 from sei_stats.schemas.returns import accepted_lines_schema
 
-from .partitions import monthly_partitions
+from .partitions import annual_in_partitions, monthly_partitions
 from .resources import SeiData
 
 class LandingConfig(dg.Config):
@@ -60,7 +61,7 @@ def _mart_deps(relation: relations.Relation) -> list:
     """What a published relation is computed from: the landed months, the reference inputs it reads
     (directly or through the fact views), and the published relations it reads."""
     read = LINEAGE[relation.key]
-    deps: list = ["monthly_returns", "reclassified_history"]
+    deps: list = ["monthly_returns", "annual_returns", "reclassified_history"]
     deps += [dg.AssetKey(["reference", i.name]) for i in inputs.INPUTS if f"ref.{i.name}" in read]
     deps += [_asset_key(r.key) for r in PUBLISHED if r.key in relation.reads]
     return deps
@@ -162,6 +163,92 @@ def _not_a_report_period(context: dg.AssetExecutionContext, why: str):
                                           metadata={SKIPPED: note}))
     for check in ("accepted_lines_match_contract", "every_line_in_one_bucket"):
         yield dg.AssetCheckResult(check_name=check, passed=True, metadata={"rows_checked": 0, SKIPPED: note})
+
+
+class AnnualConfig(dg.Config):
+    """years: the annual reports to land (YYYY), each landed anew; none: every year folder of raw/annual/ whose
+    files are newer than its current landing (or never landed). lenient: as LandingConfig, and a misnamed entry of
+    raw/annual/ is a warning, not an error."""
+
+    years: list[str] = []
+    lenient: bool = False
+
+
+# Not partitioned: the years come with raw/annual/'s folders, which a static partition set would list by hand (and
+# a new year would change the graph). The asset lands the years asked (config) or, by default, every year whose
+# files changed since its landing, so a run from the UI or the sensor never lands an unchanged report again.
+@dg.asset(
+    deps=[guidance_catalog, dg.AssetKey(["reference", inputs.ROSTER.name])],  # the roster excuses pilot credit codes
+    group_name="returns",
+    pool=DUCKDB_POOL,
+    kinds={"pandas", "parquet"},
+    description="The annual reports (年报, raw/annual/YYYY/) read, validated, corrected and classified like a month, each "
+                "landed as one Parquet file landed/annual/YYYY/<landing id>.parquet (period: the year's December). "
+                "By default every year whose files are newer than its landing; config years: exactly those.",
+    check_specs=[
+        dg.AssetCheckSpec("accepted_lines_match_contract", asset="annual_returns",
+                          description="Every landed accepted annual line passes the pandera contract of accepted lines."),
+        dg.AssetCheckSpec("every_line_in_one_bucket", asset="annual_returns",
+                          description="Every received annual line is in exactly one bucket, read back from the landed file."),
+    ],
+)
+def annual_returns(context: dg.AssetExecutionContext, config: AnnualConfig, sei_data: SeiData):
+    paths = sei_data.paths()
+    notes: list[str] = []
+    if config.years:
+        years = sorted({periods.parse_year(y) for y in config.years})
+    else:
+        scan = scan_annual(paths.annual)
+        problems = [*scan.problems, *(PathNote(paths.annual / y, "a year whose December is outside the Dagster partitions, "
+                                               "so its annual report cannot be landed") for y in scan.years
+                                      if not annual_in_partitions(y))]
+        if problems and not config.lenient:
+            first, more = problems[0], len(problems) - 1
+            raise ReturnFileError(first.path, f"{first.what}" + (f" (and {more} more under {paths.annual})" if more else "")
+                                  + "; no annual report is landed (config lenient lands the years and warns of these)")
+        notes = [f"warning: {p}" for p in problems] + [str(n) for n in scan.ignored]
+        years = sorted(y for y in stale_annual_years(paths) if annual_in_partitions(y))
+    landed = {}
+    for year in years:  # a year that fails fails the run; the years landed before it stand (nothing is published here)
+        landed[year] = land_annual(paths, year, lenient=config.lenient)
+        context.log.info(f"annual report {year}: {landed[year].rows_received} lines received, {landed[year].buckets}")
+    if not years:
+        context.log.info(f"no annual report to land: every year of {paths.annual} is landed as its files stand")
+    yield dg.MaterializeResult(metadata={
+        "years_landed": dg.MetadataValue.json(list(landed)),
+        "notes": dg.MetadataValue.json(notes),
+        "rows_received": sum(item.rows_received for item in landed.values()),
+        "landings": dg.MetadataValue.json({year: {
+            "path": str(item.path), "landing_id": item.landing_id, "files": item.files, "notes": item.notes,
+            "rows_received": item.rows_received, **{f"rows_{bucket}": n for bucket, n in item.buckets.items()},
+            "rows_unclassified": item.rows_unclassified, "rules_failed": item.rules_failed,
+            "catalog_version": item.catalog_version} for year, item in landed.items()}),
+    })
+    yield from _annual_checks(paths, landed)
+
+
+def _annual_checks(paths, landed: dict):
+    """The landing checks of monthly_returns over every annual report landed by the run (each by its year's roster)."""
+    errors, checked, received, counts = [], 0, 0, {}
+    bucketed = True
+    districts = set(read_districts(paths.catalog)["code"])
+    for year, item in landed.items():
+        frame = duckdb.execute("SELECT * FROM read_parquet(?)", [str(item.path)]).df()
+        accepted = frame[frame["status"] == "accepted"]
+        checked += len(accepted)
+        try:
+            accepted_lines_schema(districts, roster_codes(paths, int(year))).validate(accepted, lazy=True)
+        except pa.errors.SchemaErrors as error:  # report, do not raise, so the check shows why
+            errors.append(f"{year}: {error}")
+        year_counts = frame["status"].value_counts().to_dict()
+        bucketed &= len(frame) == item.rows_received == sum(year_counts.values()) and set(year_counts) <= set(LANDING_BUCKETS)
+        received += item.rows_received
+        for bucket, n in year_counts.items():
+            counts[bucket] = counts.get(bucket, 0) + int(n)
+    contract = {"rows_checked": checked} | ({"error": "\n".join(errors)[:2000]} if errors else {})
+    yield dg.AssetCheckResult(check_name="accepted_lines_match_contract", passed=not errors, metadata=contract)
+    yield dg.AssetCheckResult(check_name="every_line_in_one_bucket", passed=bucketed,
+                              metadata={"received": received, **counts})
 
 
 @dg.asset(

@@ -40,17 +40,21 @@ def _say(text: str = "") -> None:
 
 
 def materialize(paths: DataPaths, periods: list[str], *, notes: list[str] | tuple[str, ...] = (),
-                lenient: bool = False) -> MaterializeOutcome:
-    """Land each period, then publish once, printing progress and failed checks as they come, then what failed.
+                lenient: bool = False, years: list[str] | tuple[str, ...] = ()) -> MaterializeOutcome:
+    """Land each period, then each year's annual report (``years``), then publish once, printing progress and failed
+    checks as they come, then what failed.
 
-    ``notes`` (warnings and ignored entries of raw/returns/) are printed first; each landing's own
+    ``notes`` (warnings and ignored entries of raw/returns/ and raw/annual/) are printed first; each landing's own
     notes under its progress line. ``lenient`` lands a period in spite of a subfolder or a file that
     is no return (each a warning then)."""
     from . import run
 
     def show(step: RunOutcome) -> None:
         if isinstance(step, run.Landing):
-            where = f"[{periods.index(step.period) + 1}/{len(periods)}] {step.period}"
+            if isinstance(step, run.AnnualLanding):
+                where = f"[{list(years).index(step.period) + 1}/{len(years)}] annual {step.period}"
+            else:
+                where = f"[{periods.index(step.period) + 1}/{len(periods)}] {step.period}"
             if step.skipped:
                 _say(f"{where}: skipped — {step.skipped}")
             else:
@@ -73,7 +77,7 @@ def materialize(paths: DataPaths, periods: list[str], *, notes: list[str] | tupl
             _say(f"run {dead.run_id} ({dead.job}) marked failed: {dead.why}; its pool slots freed")
         for note in notes:
             _say(note)
-        outcome = run.materialize(paths, periods, instance=instance, progress=show, lenient=lenient)
+        outcome = run.materialize(paths, periods, instance=instance, progress=show, lenient=lenient, years=years)
     failures = outcome.failures
     if failures and outcome.catalog.success:
         _say(f"\n{len(failures)} failure(s); nothing of a failed month was published (its previous landing, if any, stands):")
@@ -110,24 +114,49 @@ def _all_periods(paths: DataPaths, *, lenient: bool = False) -> tuple[list[str],
     (a January folder is then not read) and the other periods land. Office litter is a note either way.
     An exit when there is no period folder at all.
     """
-    from sei_stats.read import scan_returns
+    periods, _, notes = _all_reports(paths, lenient=lenient, annual=False)
+    return periods, notes
 
-    from .run import partition_range, unknown_periods
 
+def _all_reports(paths: DataPaths, *, lenient: bool = False, annual: bool = True) -> tuple[list[str], list[str], list[str]]:
+    """``_all_periods``, and with ``annual`` every year with a folder under raw/annual/ (its annual report): the
+    periods, the years (oldest first) and the notes to print before landing.
+
+    A problem of raw/annual/ (a folder not named YYYY, a file lying there, a year whose December is outside the
+    Dagster partitions) refuses the run as a month's does, each listed under its folder; with ``lenient`` it is a
+    warning. An exit when there is neither a period folder nor a year folder.
+    """
+    from sei_stats.read import scan_annual, scan_returns
+
+    from .run import annual_outside_partitions, partition_range, unknown_periods
+
+    first, last = partition_range()
     scan = scan_returns(paths.returns, calendar_in_force(paths))
     beyond = unknown_periods(scan.periods)
-    first, last = partition_range()
     problems = [*scan.problems, *(f"{paths.returns / p}: outside the Dagster partitions, which run from {first} to {last}, "
                                   "so it cannot be landed" for p in beyond)]
-    if problems and not lenient:
-        raise Refused(f"sei-stats: {len(problems)} problem(s) under {paths.returns}; nothing was landed "
-                      "(`--lenient` lands the report periods and warns of these):", *(f"  {p}" for p in problems))
+    years_scan = scan_annual(paths.annual) if annual else None
+    years_beyond = annual_outside_partitions(years_scan.years) if annual else []
+    annual_problems = [*(years_scan.problems if annual else ()),
+                       *(f"{paths.annual / y}: its December is outside the Dagster partitions, which run from {first} to "
+                         f"{last}, so its annual report cannot be landed" for y in years_beyond)]
+    if (problems or annual_problems) and not lenient:
+        lines = []
+        if problems:
+            lines += [f"sei-stats: {len(problems)} problem(s) under {paths.returns}; nothing was landed "
+                      "(`--lenient` lands the report periods and warns of these):", *(f"  {p}" for p in problems)]
+        if annual_problems:
+            lines += [f"sei-stats: {len(annual_problems)} problem(s) under {paths.annual}; nothing was landed "
+                      "(`--lenient` lands the annual reports and warns of these):", *(f"  {p}" for p in annual_problems)]
+        raise Refused(*lines)
     periods = [p for p in scan.periods if p not in beyond]
-    notes = [f"warning: {p}" for p in problems] + [f"note: {p}" for p in scan.ignored]
-    if not periods:
+    years = [y for y in years_scan.years if y not in years_beyond] if annual else []
+    notes = [f"warning: {p}" for p in (*problems, *annual_problems)]
+    notes += [f"note: {p}" for p in (*scan.ignored, *(years_scan.ignored if annual else ()))]
+    if not periods and not years:
         raise SystemExit("\n".join([*notes, f"sei-stats: no period folders under {paths.returns} "
                                               "(run `sei-stats demo-data` for the demo city)"]))
-    return periods, notes
+    return periods, years, notes
 
 
 def _landable(paths: DataPaths, periods: list[str]) -> list[str]:
@@ -154,13 +183,38 @@ def _period(text: str, what: str = "--period") -> str:
         raise SystemExit(f"sei-stats: {error}") from None
 
 
+def _annual_years(paths: DataPaths, given: list[str]) -> list[str]:
+    """The years of ``--annual`` (YYYY), sorted, when each one's December is a Dagster partition, else Refused."""
+    from sei_stats.period import parse_year
+
+    from .run import annual_outside_partitions, partition_range
+
+    try:
+        years = sorted({parse_year(y, "--annual") for y in given})
+    except ValueError as error:
+        raise SystemExit(f"sei-stats: {error}") from None
+    beyond = annual_outside_partitions(years)
+    if beyond:
+        first, last = partition_range()
+        raise Refused(f"sei-stats: --annual {', '.join(beyond)}: its December is outside the Dagster partitions, which "
+                      f"run from {first} to {last}; nothing was landed")
+    return years
+
+
 def cmd_materialize(args: argparse.Namespace) -> int:
     paths = data_paths()
+    if args.all and args.annual:
+        raise Refused("sei-stats: --all lands every annual report of raw/annual/ already; give --annual with --period, "
+                      "or alone")
+    if not (args.all or args.period or args.annual):
+        raise Refused("sei-stats materialize: give --period YYYY-MM, --annual YYYY, or --all")
+    years: list[str] = []
     if args.all:
-        periods, notes = _all_periods(paths, lenient=args.lenient)
+        periods, years, notes = _all_reports(paths, lenient=args.lenient)
     else:
+        years = _annual_years(paths, args.annual)
         periods, notes = _landable(paths, sorted({_period(p) for p in args.period})), []
-    return 0 if materialize(paths, periods, notes=notes, lenient=args.lenient).success else 1
+    return 0 if materialize(paths, periods, notes=notes, lenient=args.lenient, years=years).success else 1
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
@@ -332,13 +386,17 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
 
     m = sub.add_parser("materialize", help="land report periods and publish the warehouse, through Dagster")
-    which = m.add_mutually_exclusive_group(required=True)
+    which = m.add_mutually_exclusive_group()
     which.add_argument("--period", action="append", default=[], metavar="YYYY-MM",
                        help="a report period (repeatable); YYYY-02 is 1–2月, and YYYY-01 is one only when "
                             "calendar.january_reported is true")
-    which.add_argument("--all", action="store_true", help="every period with a folder under raw/returns/")
+    which.add_argument("--all", action="store_true",
+                       help="every period with a folder under raw/returns/ and every annual report under raw/annual/")
+    m.add_argument("--annual", action="append", default=[], metavar="YYYY",
+                   help="the annual report (年报) of a year, raw/annual/YYYY/ (repeatable; with --period or alone), "
+                        "landed anew")
     m.add_argument("--lenient", action="store_true",
-                   help="land in spite of misnamed folders under raw/returns/ (with --all; a January folder that is "
+                   help="land in spite of misnamed folders under raw/returns/ or raw/annual/ (with --all; a January folder that is "
                         "no report period is then not read), subfolders or files that are no return in a period's "
                         "folder: each is a warning, not an error")
     m.set_defaults(func=cmd_materialize)

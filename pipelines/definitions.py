@@ -3,17 +3,18 @@
 import dagster as dg
 
 from . import assets, checks
-from .jobs import catalog_job, land_job, monthly_job, publish_job
+from .jobs import annual_job, catalog_job, land_annual_job, land_job, monthly_job, publish_job
 from .resources import SeiData
 from .schedules import monthly_schedule
 from .sensors import new_return_files
 
 defs = dg.Definitions(
-    assets=[*assets.REFERENCE_ASSETS, assets.guidance_catalog, assets.monthly_returns, assets.reclassified_history, assets.warehouse_marts,
+    assets=[*assets.REFERENCE_ASSETS, assets.guidance_catalog, assets.monthly_returns, assets.annual_returns,
+            assets.reclassified_history, assets.warehouse_marts,
             assets.briefing_charts, assets.quality_reports],
     asset_checks=[checks.conservation_identity, checks.value_added_rates_complete, checks.rejected_output_share,
                   checks.held_output_share, checks.nonresponse_rate],
-    jobs=[monthly_job, catalog_job, land_job, publish_job],
+    jobs=[monthly_job, catalog_job, land_job, publish_job, annual_job, land_annual_job],
     schedules=[monthly_schedule],
     sensors=[new_return_files],
     # SeiData reads SEI_DATA_DIR when a run starts (default: the repo's data/).

@@ -1,4 +1,5 @@
-"""Jobs: a month end to end (the schedule and sensor run it), and landing and publishing alone (the CLI)."""
+"""Jobs: a month end to end (the schedule and sensor run it), the annual reports end to end (the sensor), and
+landing and publishing alone (the CLI)."""
 
 import dagster as dg
 
@@ -17,6 +18,21 @@ land_job = dg.define_asset_job(
     "sei_land_month",
     selection=dg.AssetSelection.assets("monthly_returns"),
     description="Land one report period only (the CLI lands every month, then publishes once).",
+    executor_def=dg.in_process_executor,
+)
+
+# The annual reports (年报): land every year whose files changed (or the years of the config), then republish.
+annual_job = dg.define_asset_job(
+    "sei_annual",
+    selection=dg.AssetSelection.assets("guidance_catalog", "annual_returns") | PUBLISH,
+    description="Land the annual reports whose files changed since their landing, then publish the warehouse and charts.",
+    executor_def=dg.in_process_executor,
+)
+
+land_annual_job = dg.define_asset_job(
+    "sei_land_annual",
+    selection=dg.AssetSelection.assets("annual_returns"),
+    description="Land annual reports only (the CLI lands the years asked, then publishes once).",
     executor_def=dg.in_process_executor,
 )
 

@@ -27,7 +27,9 @@ from .partitions import monthly_partitions
 from .recovery import PoolBusy, run_tags, wait_for_pool
 
 CATALOG_JOB, LAND_JOB, PUBLISH_JOB = "sei_catalog", "sei_land_month", "sei_publish"
+LAND_ANNUAL_JOB = "sei_land_annual"
 LANDING_ASSET, RECLASSIFIED_ASSET = "monthly_returns", "reclassified_history"
+ANNUAL_ASSET = "annual_returns"
 
 # Progress and failures are the callers' to print; Dagster's own event log stays in the instance (and the UI).
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -77,6 +79,11 @@ class Landing(RunOutcome):
     skipped: str | None = None                             # why nothing landed: the month is no report period
 
 
+@dataclass(frozen=True, kw_only=True)
+class AnnualLanding(Landing):
+    """One year's annual report (年报) landed: ``period`` is the year, YYYY."""
+
+
 @dataclass(frozen=True)
 class Reclassified:
     """History classified again under the catalog in force at ``as_of``."""
@@ -96,20 +103,23 @@ class Publishing(RunOutcome):
 
 @dataclass(frozen=True)
 class MaterializeOutcome:
-    """The whole sequence: the catalog, each period landed, then one publish if any period landed."""
+    """The whole sequence: the catalog, each period landed, each annual report landed, then one publish if any
+    landed."""
 
     catalog: RunOutcome
     landings: tuple[Landing, ...] = ()
     publishing: Publishing | None = None  # None when nothing was landed (or the catalog failed)
+    annual: tuple[AnnualLanding, ...] = ()
 
     @property
     def runs(self) -> tuple[RunOutcome, ...]:
-        return (self.catalog, *self.landings, *((self.publishing,) if self.publishing else ()))
+        return (self.catalog, *self.landings, *self.annual, *((self.publishing,) if self.publishing else ()))
 
     @property
     def failures(self) -> dict[str, str]:
-        """What failed -> its message: "guidance catalog", periods, "publish", in the order they ran."""
+        """What failed -> its message: "guidance catalog", periods, "annual YYYY", "publish", in the order they ran."""
         named = [("guidance catalog", self.catalog), *((landing.period, landing) for landing in self.landings),
+                 *((f"annual {landing.period}", landing) for landing in self.annual),
                  *((("publish", self.publishing),) if self.publishing else ())]
         return {what: run.error or "" for what, run in named if not run.success}
 
@@ -187,6 +197,24 @@ def land(instance: dg.DagsterInstance, period: str, *, paths: DataPaths | None =
     return Landing(period=period, **_outcome_fields(result, seconds), **_landing_fields(result))
 
 
+def land_annual(instance: dg.DagsterInstance, year: str, *, paths: DataPaths | None = None,
+                lenient: bool = False) -> AnnualLanding:
+    """Land the annual report of ``year`` (job sei_land_annual, the asset annual_returns with config years [year]),
+    whether or not its files changed since its last landing. ``lenient`` as for ``land``."""
+    ops = {ANNUAL_ASSET: {"config": {"years": [year], "lenient": lenient}}}
+    try:
+        result, seconds = _execute(LAND_ANNUAL_JOB, instance, paths, ops=ops)
+    except PoolBusy as busy:
+        return AnnualLanding(period=year, job=LAND_ANNUAL_JOB, success=False, error=str(busy))
+    return AnnualLanding(period=year, **_outcome_fields(result, seconds), **_annual_fields(result, year))
+
+
+def annual_outside_partitions(years: Sequence[str]) -> list[str]:
+    """The years whose December is no Dagster partition (before 2017, or not complete yet), in the order given."""
+    keys = set(monthly_partitions.get_partition_keys())
+    return [year for year in years if f"{year}-12" not in keys]
+
+
 def publish(instance: dg.DagsterInstance, *, paths: DataPaths | None = None) -> Publishing:
     """Reclassify history, publish the warehouse over every landed month, draw the charts (job sei_publish)."""
     try:
@@ -197,12 +225,15 @@ def publish(instance: dg.DagsterInstance, *, paths: DataPaths | None = None) -> 
 
 
 def materialize(paths: DataPaths, periods: Sequence[str], *, instance: dg.DagsterInstance | None = None,
-                progress: Callable[[RunOutcome], None] | None = None, lenient: bool = False) -> MaterializeOutcome:
-    """The catalog, then each period landed in the order given, then one publish if any period landed.
+                progress: Callable[[RunOutcome], None] | None = None, lenient: bool = False,
+                years: Sequence[str] = ()) -> MaterializeOutcome:
+    """The catalog, then each period landed in the order given, then the annual report of each of ``years``
+    (YYYY), then one publish if anything landed.
 
     Nothing is landed under a catalog that fails, nor when a period is no Dagster partition or no report
     period of the calendar (ValueError before any run). ``progress`` is called after each run with its result: the
-    catalog's RunOutcome, then a Landing per period, then the Publishing. Without ``instance``,
+    catalog's RunOutcome, then a Landing per period, an AnnualLanding per year, then the Publishing. A year whose
+    December is no partition is refused likewise. Without ``instance``,
     the runs go to the instance of `make dev` (see ``open_instance``). ``lenient`` is passed to
     each landing (see ``land``).
     """
@@ -214,9 +245,14 @@ def materialize(paths: DataPaths, periods: Sequence[str], *, instance: dg.Dagste
     refused = not_reported(paths, periods)
     if refused:
         raise ValueError("; ".join(f"{period}: {why}" for period, why in refused.items()) + "; nothing was landed")
+    beyond = annual_outside_partitions(years)
+    if beyond:
+        first, last = partition_range()
+        raise ValueError(f"annual {', '.join(beyond)}: its December is outside the Dagster partitions, which run from "
+                         f"{first} to {last}; nothing was landed")
     if instance is None:
         with open_instance(paths) as opened:
-            return materialize(paths, periods, instance=opened, progress=progress, lenient=lenient)
+            return materialize(paths, periods, instance=opened, progress=progress, lenient=lenient, years=years)
     tell = progress or (lambda step: None)
     catalog = check_catalog(instance, paths=paths)
     tell(catalog)
@@ -228,11 +264,17 @@ def materialize(paths: DataPaths, periods: Sequence[str], *, instance: dg.Dagste
             break
         landings.append(land(instance, period, paths=paths, lenient=lenient))
         tell(landings[-1])
+    annual = []
+    for year in years:
+        if STOP.is_set():
+            break
+        annual.append(land_annual(instance, year, paths=paths, lenient=lenient))
+        tell(annual[-1])
     publishing = None
-    if any(landing.success and not landing.skipped for landing in landings) and not STOP.is_set():
+    if any(landing.success and not landing.skipped for landing in (*landings, *annual)) and not STOP.is_set():
         publishing = publish(instance, paths=paths)
         tell(publishing)
-    return MaterializeOutcome(catalog=catalog, landings=tuple(landings), publishing=publishing)
+    return MaterializeOutcome(catalog=catalog, landings=tuple(landings), publishing=publishing, annual=tuple(annual))
 
 
 def _execute(job_name: str, instance: dg.DagsterInstance, paths: DataPaths | None,
@@ -337,6 +379,17 @@ def _landing_fields(result: dg.ExecuteInProcessResult) -> dict:
         return {} if skipped is None else {"skipped": skipped, "notes": (skipped,)}
     return {"rows_received": int(meta["rows_received"]), "buckets": {b: int(meta[f"rows_{b}"]) for b in LANDING_BUCKETS},
             "notes": _notes(meta.get("notes"))}
+
+
+def _annual_fields(result: dg.ExecuteInProcessResult, year: str) -> dict:
+    """The lines and buckets of ``year``'s annual report as the run's annual_returns materialization records them."""
+    meta = _materialization(result, ANNUAL_ASSET)
+    landing = (meta or {}).get("landings", {}).get(year)
+    if landing is None:
+        return {}
+    return {"rows_received": int(landing["rows_received"]),
+            "buckets": {b: int(landing[f"rows_{b}"]) for b in LANDING_BUCKETS},
+            "notes": _notes([*(meta.get("notes") or []), *(landing.get("notes") or [])])}
 
 
 def _skipped(result: dg.ExecuteInProcessResult) -> str | None:

@@ -1,4 +1,4 @@
-"""pandera contracts for the monthly SEI product returns.
+"""pandera contracts for the monthly SEI product returns (and the annual report, 年报, which has the same form).
 
 `received_lines_schema` judges lines exactly as received (all text): each check is one rule of
 docs/data-contract.md, named as there, so a failure names its rule. Its parameters (the rules'
@@ -28,6 +28,7 @@ REQUIRED_FIELDS = ("period", "credit_code", "enterprise_name", "district_code", 
 # Full-width digits were folded to ASCII before (sei_stats.normalize); anything else is no number.
 NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]{1,3})?")
 PERIOD = re.compile(f"^{periods.PATTERN}$")
+YEAR = re.compile(f"^{periods.YEAR_PATTERN}$")
 # The landed money type, DECIMAL(18,3) in 千元, holds at most this: no parameter may admit more.
 STORED_MAX_QIANYUAN = Decimal("999999999999999.999")
 # A value longer than this is shown cut in a message (a 200,000-character field is no message).
@@ -87,6 +88,8 @@ def received_lines_schema(period: str, district_codes: frozenset[str] | set[str]
                           params: RuleParams | None = None) -> DataFrameSchema:
     """The line-level rules for the lines of report period ``period`` (YYYY-MM), as received (text, empty = NA).
 
+    ``period`` a year YYYY: the lines of that year's annual report (raw/annual/YYYY/), whose rule
+    period_matches_folder accepts exactly that year; every other rule is a month's.
     ``params``: each rule's parameters in force (rule -> name -> value), as
     ``sei_stats.settings.load_settings().rule_params`` gives them; by default those of schemas/rules.yaml.
     """
@@ -109,6 +112,13 @@ def received_lines_schema(period: str, district_codes: frozenset[str] | set[str]
     # Not refused but held: a line this large is a suspected unit error (元 entered as 千元) even for a
     # new unit with no prior to compare with; a reviewer decides. Values beyond the range are refused
     # by output_ytd_in_range alone.
+    if periods.is_year(period):  # the annual report of a year (年报)
+        period_check = Check(lambda v: bool(YEAR.match(v)) and v == period, element_wise=True,
+                             name="period_matches_folder", error=f"is not YYYY of the annual report's folder, {period}")
+    else:
+        period_check = Check(lambda v: bool(PERIOD.match(v)) and v == period, element_wise=True,
+                             name="period_matches_folder", error=f"is not YYYY-MM of the folder, {period}")
+
     output_checks.append(Check(lambda v: not _is_number(v) or not (max_line < Decimal(v) <= max_output),
                                element_wise=True, name="output_ytd_implausible",
                                error=f"is implausibly large for one line (above {_plain(max_line)} 千元), "
@@ -116,11 +126,7 @@ def received_lines_schema(period: str, district_codes: frozenset[str] | set[str]
 
     return DataFrameSchema(
         {
-            "period": text(
-                Check(lambda v: bool(PERIOD.match(v)) and v == period, element_wise=True,
-                      name="period_matches_folder", error=f"is not YYYY-MM of the folder, {period}"),
-                required=True,
-            ),
+            "period": text(period_check, required=True),
             "credit_code": text(
                 Check(lambda v: credit_code_problem(v) is None, element_wise=True, name="credit_code_check",
                       error="fails GB 32100-2015"),

@@ -1,4 +1,5 @@
-"""pandera contract for a statistician's review decisions: raw/reviews/YYYY-MM.csv (read by sei_stats.inputs)."""
+"""pandera contract for a statistician's review decisions: raw/reviews/YYYY-MM.csv, and YYYY.csv on the annual
+report of a year (read by sei_stats.inputs)."""
 
 from __future__ import annotations
 

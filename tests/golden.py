@@ -19,10 +19,11 @@ SCHEMAS = ("mart", "qa", "mart_current_catalog", "qa_current_catalog")
 
 
 def build_city(root: Path):
-    """The demo city of test_demo_pipeline (seed 11, 150 enterprises, 2019–2020), landed, reclassified and published."""
+    """The demo city of test_demo_pipeline (seed 11, 150 enterprises, 2019–2020), landed with its 2019 annual report,
+    reclassified and published."""
     from sei_stats import demo
     from sei_stats.config import REPO_ROOT, data_paths
-    from sei_stats.land import land_month
+    from sei_stats.land import land_annual, land_month
     from sei_stats.read import available_periods
     from sei_stats.reclassify import reclassify_history
     from sei_stats.publish import publish
@@ -32,6 +33,8 @@ def build_city(root: Path):
     demo.generate(paths.root, seed=11, n_enterprises=150, start="2019-01", end="2020-12")
     for period in available_periods(paths.returns):
         land_month(paths, period)
+    for year in paths.annual.iterdir():
+        land_annual(paths, year.name)
     reclassify_history(paths)
     _decide_some_findings(paths, publish(paths).detail)
     return publish(paths).detail  # every relation, the marts as views over the same landings

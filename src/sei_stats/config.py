@@ -27,6 +27,14 @@ class DataPaths:
         return self.raw / "returns"
 
     @property
+    def annual(self) -> Path:
+        """raw/annual/YYYY/*.csv|*.xlsx: the annual report (年报) of each year, the figures of record for 1–12月."""
+        return self.raw / "annual"
+
+    def annual_folder(self, year: int | str) -> Path:
+        return self.annual / periods.parse_year(year)
+
+    @property
     def gdp_csv(self) -> Path:
         return self.raw / "gdp.csv"
 
@@ -44,11 +52,15 @@ class DataPaths:
 
     @property
     def reviews_dir(self) -> Path:
-        """raw/reviews/YYYY-MM.csv: reviewers' decisions on the findings of a report period."""
+        """raw/reviews/YYYY-MM.csv: reviewers' decisions on the findings of a report period; raw/reviews/YYYY.csv:
+        on the annual report of a year."""
         return self.raw / "reviews"
 
     def review_file(self, period: str) -> Path:
         return self.reviews_dir / f"{period}.csv"
+
+    def annual_review_file(self, year: int | str) -> Path:
+        return self.reviews_dir / f"{periods.parse_year(year)}.csv"
 
     @property
     def registry_dir(self) -> Path:
@@ -99,6 +111,32 @@ class DataPaths:
     def current_landing(self, period: str) -> Path | None:
         """The month's newest landing, or None when it was never landed."""
         versions = self.landed_versions(period)
+        return versions[-1] if versions else None
+
+    @property
+    def landed_annual(self) -> Path:
+        """landed/annual/YYYY/<landing id>.parquet: every received line of a year's annual report, one immutable
+        file per landing; the newest is the year's current annual landing."""
+        return self.root / "landed" / "annual"
+
+    def landed_annual_dir(self, year: int | str) -> Path:
+        return self.landed_annual / periods.parse_year(year)
+
+    def landed_annual_years(self) -> list[str]:
+        """The years whose annual report was landed so far (a folder landed/annual/YYYY holding a landing)."""
+        if not self.landed_annual.is_dir():
+            return []
+        return sorted(d.name for d in self.landed_annual.iterdir()
+                      if d.is_dir() and periods.is_year(d.name) and any(d.glob("*.parquet")))
+
+    def annual_landing_versions(self, year: int | str) -> list[Path]:
+        """Every landing of the year's annual report, oldest first (landing ids sort by time)."""
+        folder = self.landed_annual_dir(year)
+        return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+
+    def current_annual_landing(self, year: int | str) -> Path | None:
+        """The newest landing of the year's annual report, or None when it was never landed."""
+        versions = self.annual_landing_versions(year)
         return versions[-1] if versions else None
 
     @property

@@ -7,6 +7,8 @@ import pandas as pd
 
 from .calendar import from_warehouse
 
+# The figure of record a year's figures come from (mart.indicators_annual.basis).
+BASIS_ZH = {"annual_report": "年报", "december_quick": "1–12月快报"}
 STATUS_ZH = {"met": "已实现", "on track": "按进度", "behind": "落后", "missed": "未实现", "cannot judge": "无法判断"}
 
 
@@ -47,6 +49,7 @@ def headline_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "增加值占GDP比重": annual["gdp_share"].map(_pct),
         "工业单位数": annual["n_enterprises"].astype(str),
         "服务业单位数": annual["n_services_enterprises"].astype(str),
+        "数据": annual["basis"].map(BASIS_ZH).fillna("—"),
     })
 
 
@@ -80,7 +83,9 @@ def target_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "目标值": [fmt(r, "target_value") for _, r in progress.iterrows()],
         "目标年份": progress["target_year"].astype(str),
         "实际值": [fmt(r, "actual_value") for _, r in progress.iterrows()],
-        "截至": progress["as_of"].map(lambda d: "—" if pd.isna(d) else calendar.label(f"{d.year}-12")),
+        # the figure of record read: the year's annual report (年报) where landed, else December's 1–12月
+        "截至": [("—" if pd.isna(d) else f"{d.year}年年报" if b == "annual_report" else calendar.label(f"{d.year}-12"))
+               for d, b in zip(progress["as_of"], progress["basis"])],
         "预计值": [fmt(r, "projected_value") for _, r in progress.iterrows()],
         "状态": progress["status"].map(lambda s: f"{STATUS_ZH.get(s, s)} ({s})"),
         "说明": [_note(r) for _, r in progress.iterrows()],

@@ -118,12 +118,23 @@ def _review_files(paths: DataPaths) -> list[Path]:
     return sorted(paths.reviews_dir.glob("*.csv")) if paths.reviews_dir.is_dir() else []
 
 
+# The report a review file decides on, by its name: a month's (YYYY-MM.csv) or a year's annual report (YYYY.csv).
+MONTHLY_REPORT, ANNUAL_REPORT = "monthly", "annual"
+
+
 def read_reviews(paths: DataPaths) -> pd.DataFrame:
-    """Every decision of raw/reviews/YYYY-MM.csv, validated, with period (first day) and review_file."""
+    """Every decision of raw/reviews/YYYY-MM.csv (a month's) and raw/reviews/YYYY.csv (a year's annual report),
+    validated, with period (first day; the year's December for an annual report), report ('monthly' or
+    'annual') and review_file."""
     frames = []
     for path in _review_files(paths):
-        if not re.fullmatch(periods.PATTERN + r"\.csv", path.name):
-            raise ReviewError(f"{path}: a review file is named after its report period, YYYY-MM.csv")
+        if re.fullmatch(periods.PATTERN + r"\.csv", path.name):
+            report, period = MONTHLY_REPORT, path.stem
+        elif re.fullmatch(periods.YEAR_PATTERN + r"\.csv", path.name):
+            report, period = ANNUAL_REPORT, periods.december(path.stem)
+        else:
+            raise ReviewError(f"{path}: a review file is named after its report period, YYYY-MM.csv, "
+                              "or for the annual report after its year, YYYY.csv")
         required = tuple(c for c in REVIEW_COLUMNS if c not in OPTIONAL_COLUMNS)
         frame = read_text_csv(path, required, OPTIONAL_COLUMNS, error=ReviewError)[list(REVIEW_COLUMNS)]
         # a template cell that could run as a formula was written with a leading ' (sei_stats.spreadsheet)
@@ -135,11 +146,12 @@ def read_reviews(paths: DataPaths) -> pd.DataFrame:
             where = f"line {int(case['index']) + 2}: " if pd.notna(case["index"]) else ""
             raise ReviewError(f"{path}: {where}{case['column'] or 'row'} fails {case['check']} ({case['failure_case']!r})") from err
         frame["corrected_value"] = frame["corrected_value"].replace("", None)
-        frame["period"] = pd.Timestamp(periods.first_day(path.stem))
+        frame["period"] = pd.Timestamp(periods.first_day(period))
+        frame["report"] = report
         frame["review_file"] = f"reviews/{path.name}"
         frames.append(frame)
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype="str") for c in (*REVIEW_COLUMNS, "review_file")}
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in (*REVIEW_COLUMNS, "report", "review_file")}
                             | {"period": pd.Series(dtype="datetime64[us]")})
     return pd.concat(frames, ignore_index=True)
 
@@ -184,7 +196,7 @@ VA_RATES = ReferenceInput("va_rates", "value-added rates by year and GB/T 4754 d
                           lambda p: _existing(p.va_rates_csv), _read_va_rates, required=True)
 ROSTER = ReferenceInput("roster", "the survey frame of each year (raw/roster/YYYY.csv); a year without one derives its frame from the returns",
                         _roster_files, _read_roster, required=False)
-REVIEWS = ReferenceInput("reviews", "reviewers' decisions (raw/reviews/YYYY-MM.csv)",
+REVIEWS = ReferenceInput("reviews", "reviewers' decisions (raw/reviews/YYYY-MM.csv; YYYY.csv on the annual report)",
                          _review_files, read_reviews, required=False)
 
 # Without them the count targets (new_platforms, leading_enterprises, innovative_leaders) cannot be judged.

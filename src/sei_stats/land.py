@@ -3,6 +3,10 @@
 Each landing is a new immutable file, landed/returns/YYYY-MM/<landing id>.parquet, written beside
 its final name and moved there with os.replace: a failed run leaves the month as it was, a rerun
 adds a newer version, and nothing an analyst sees changes until a publish includes it.
+
+The annual report (年报) of a year lands the same way, with the same columns, as
+landed/annual/YYYY/<landing id>.parquet (``land_annual``): its period is the year's December, the span
+1–12月 it covers, and it is classified by the catalog entries valid then.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from .catalog import read_districts, read_products
 from .classify import CLASS_COLUMNS, classify
 from .config import DataPaths
 from .normalize import normalize_lines
-from .read import FIELDS, read_period_with_notes
+from .read import FIELDS, read_annual_with_notes, read_period_with_notes, scan_annual, scan_period
 from .roster import roster_codes
 from .settings import load_settings
 from .validate import judge_period
@@ -65,7 +69,7 @@ ORDER BY l."row"
 class LandedMonth:
     """What landing a period did: where the file is, and the lines in each bucket."""
 
-    period: str
+    period: str  # YYYY-MM; YYYY for an annual report (land_annual)
     path: Path
     landing_id: str
     files: list[str]
@@ -117,32 +121,85 @@ def prepare_month(paths: DataPaths, period: str, *, lenient: bool = False) -> tu
     """Every received line of the period with its bucket and classification, the failed rules, and the
     reader's notes."""
     received, notes = read_period_with_notes(paths.returns, period, lenient=lenient)
-    lines = normalize_lines(received)
+    lines, failed = _judge_and_classify(paths, received, period, period)
+    return lines, failed, notes
+
+
+def prepare_annual(paths: DataPaths, year: int | str, *, lenient: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """``prepare_month`` for the annual report of ``year`` (raw/annual/YYYY/): the same rules, but its period
+    is the year (YYYY), and it is classified by the catalog entries valid in the year's December."""
+    year = periods.parse_year(year)
+    received, notes = read_annual_with_notes(paths.annual, year, lenient=lenient)
+    lines, failed = _judge_and_classify(paths, received, year, periods.december(year), annual=True)
+    return lines, failed, notes
+
+
+def _judge_and_classify(paths: DataPaths, received: pd.DataFrame, period: str, month: str, *,
+                        annual: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The received lines normalised, judged against ``period`` (YYYY-MM, or YYYY for an annual report) with
+    the roster of its year, and classified by the catalog entries valid in ``month`` (YYYY-MM)."""
+    lines = normalize_lines(received, annual=annual)
     lines["received_text"] = _received_text(received, lines)
     districts = set(read_districts(paths.catalog)["code"])
-    lines, failed = judge_period(lines, period, districts, roster_codes(paths, periods.year(period)),
+    lines, failed = judge_period(lines, period, districts, roster_codes(paths, periods.year(month)),
                                  load_settings(data=paths).rule_params)  # the data folder's settings count
     accepted = lines["status"] == ACCEPTED
     # Held lines are classified too: a reviewer's accept puts them in the figures.
-    classified = classify(lines[accepted | (lines["status"] == "held")], read_products(paths.catalog), period)
+    classified = classify(lines[accepted | (lines["status"] == "held")], read_products(paths.catalog), month)
     for column in CLASS_COLUMNS:
         lines[column] = classified[column].reindex(lines.index)
     lines[list(FIELDS)] = lines[list(FIELDS)].replace("", pd.NA)
     lines.insert(0, "row", range(len(lines)))
-    return lines, failed, notes
+    return lines, failed
 
 
 def land_month(paths: DataPaths, period: str, *, lenient: bool = False) -> LandedMonth:
     """Land report period YYYY-MM as a new version landed/returns/YYYY-MM/<landing id>.parquet."""
     lines, failed, notes = prepare_month(paths, period, lenient=lenient)
+    return _land(paths, lines, failed, notes, period, periods.first_day(period), paths.landed_month_dir(period))
+
+
+def land_annual(paths: DataPaths, year: int | str, *, lenient: bool = False) -> LandedMonth:
+    """Land the annual report (年报) of ``year`` as a new version landed/annual/YYYY/<landing id>.parquet.
+
+    The same columns (LANDED_SQL) and LANDING_FORMAT as a month: ``period`` is DATE 'YYYY-12-01' (the report
+    covers 1–12月, December's span), ``period_reported`` the line's period field as for a month (normalised:
+    '2019年报' lands as '2019', its text as received in ``received_text``; a rejected '2019-12' stays as written).
+    The LandedMonth's period is 'YYYY'.
+    """
+    year = periods.parse_year(year)
+    lines, failed, notes = prepare_annual(paths, year, lenient=lenient)
+    return _land(paths, lines, failed, notes, year, periods.first_day(periods.december(year)),
+                 paths.landed_annual_dir(year))
+
+
+def stale_annual_years(paths: DataPaths) -> dict[str, int]:
+    """The years of raw/annual/ whose newest report file is newer than their current annual landing (or that were
+    never landed), with that file's mtime (ns). Office litter asks for nothing; so does a misnamed folder
+    (``read.scan_annual`` names it as a problem)."""
+    stale = {}
+    for year in scan_annual(paths.annual).years:
+        files = scan_period(paths.annual_folder(year)).files
+        if not files:
+            continue
+        newest = max(f.stat().st_mtime_ns for f in files)
+        landed = paths.current_annual_landing(year)
+        if landed is None or landed.stat().st_mtime_ns < newest:
+            stale[year] = newest
+    return stale
+
+
+def _land(paths: DataPaths, lines: pd.DataFrame, failed: pd.DataFrame, notes: list[str], period: str,
+          first_day: str, folder: Path) -> LandedMonth:
+    """Write the judged lines as a new landing in ``folder`` (period DATE ``first_day``) and say what it holds."""
     version = catalog_version(paths.catalog)
     landing_id = new_landing_id()
-    target = paths.landed_month_dir(period) / f"{landing_id}.parquet"
+    target = folder / f"{landing_id}.parquet"
     con = duckdb.connect()
     try:
         con.register("lines", lines)
         con.register("failed", failed)
-        write_parquet(con, LANDED_SQL, [periods.first_day(period), version, landing_id], target)
+        write_parquet(con, LANDED_SQL, [first_day, version, landing_id], target)
     finally:
         con.close()
     counts = lines["status"].value_counts()

@@ -46,6 +46,11 @@ _PERIOD_FORMS = (
     re.compile(r"^(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月份?(?:\s*(?P<d>\d{1,2})\s*日)?$"),  # 2018年3月
 )
 _EXCEL_SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")
+# The period of an annual report (年报), 1–12月 of a year: 2020, 2020年, 2020年度, 2020年报, 2020年1-12月 with any
+# dash (every character of Unicode's dash punctuation, Pd: - ‐ ‑ ‒ – — ― 〜 …, the minus sign) or a tilde.
+_DASHES = ("-\u058a\u05be\u1400\u1806\u2010\u2011\u2012\u2013\u2014\u2015\u2e17\u2e1a\u2e3a\u2e3b\u2e40\u2e5d"
+           "\u301c\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\U00010ead" "\u2212~")
+_ANNUAL_FORMS = re.compile(rf"^(?P<y>\d{{4}})(?:\s*年(?:度|报)?|\s*年\s*0?1\s*[{re.escape(_DASHES)}]\s*12\s*月份?)?$")
 
 
 # --- the rules -----------------------------------------------------------------------------
@@ -174,6 +179,17 @@ def period_to_yyyy_mm(text: str) -> str:
     return text
 
 
+def period_to_yyyy(text: str) -> str:
+    """The period of an annual report written another way becomes 'YYYY'; anything else stays as is.
+
+    Accepted: YYYY, YYYY年, YYYY年度, YYYY年报 and YYYY年1-12月(份) with any dash (or a tilde) between 1 and 12,
+    spaces between the parts allowed. A month (2019-12, 2019年12月) is no annual period: it stays, and the
+    period rule rejects it.
+    """
+    match = _ANNUAL_FORMS.match(text)
+    return match["y"] if match else text
+
+
 # --- per field -----------------------------------------------------------------------------
 
 Rule = Callable[[str], str]
@@ -196,26 +212,33 @@ FIELD_RULES: dict[str, tuple[Rule, ...]] = {
 }
 assert tuple(FIELD_RULES) == FIELDS
 
+# The annual report's lines: the same rules, but its period is a year (period_to_yyyy).
+ANNUAL_FIELD_RULES: dict[str, tuple[Rule, ...]] = FIELD_RULES | {
+    "period": (strip_surrounding, fold_width, blank_not_reported, period_to_yyyy),
+}
 
-def normalize_value(field: str, text: str) -> str:
-    """The text of one field after its rules (FIELD_RULES[field])."""
-    for rule in FIELD_RULES[field]:
+
+def normalize_value(field: str, text: str, *, annual: bool = False) -> str:
+    """The text of one field after its rules (FIELD_RULES[field]; ANNUAL_FIELD_RULES[field] for an annual report)."""
+    for rule in (ANNUAL_FIELD_RULES if annual else FIELD_RULES)[field]:
         text = rule(text)
     return text
 
 
-def normalize_lines(frame: pd.DataFrame) -> pd.DataFrame:
+def normalize_lines(frame: pd.DataFrame, *, annual: bool = False) -> pd.DataFrame:
     """The lines with every field's text normalised, plus ``normalized``: the fields that changed.
 
     ``frame`` is what read.read_period (or read_return_file) returns: text columns FIELDS ('' for
     empty). Other columns pass through untouched. ``normalized`` is a string column holding the
     comma-separated names of the fields whose text changed, in FIELDS order, '' when none.
+    ``annual``: the lines of an annual report (read.read_annual_with_notes), whose period is a year YYYY.
     """
     out = frame.copy()
     changed = pd.DataFrame(False, index=out.index, columns=list(FIELDS))
     for field in FIELDS:
         before = out[field]
-        after = before.map(lambda v, f=field: v if pd.isna(v) else normalize_value(f, str(v)), na_action=None)
+        after = before.map(lambda v, f=field: v if pd.isna(v) else normalize_value(f, str(v), annual=annual),
+                           na_action=None)
         after = after.astype("string")
         changed[field] = (after.fillna("\0") != before.astype("string").fillna("\0")).to_numpy()
         out[field] = after

@@ -77,3 +77,27 @@ def label(period: str) -> str:
 def first_day(period: str) -> str:
     """The DATE the warehouse keys a period by: 'YYYY-MM-01'."""
     return f"{parse(period)}-01"
+
+
+# The annual report (年报) of a year: its folders (raw/annual/YYYY) and period are the year, 'YYYY'.
+YEAR_PATTERN = r"\d{4}"
+_YEAR = re.compile(YEAR_PATTERN)
+
+
+def is_year(text: object) -> bool:
+    """True for a string 'YYYY': the period of an annual report."""
+    return isinstance(text, str) and _YEAR.fullmatch(text) is not None
+
+
+def parse_year(text: object, what: str = "year") -> str:
+    """``text`` as 'YYYY' (an int is written with four digits) when it is a year, else ValueError naming ``what``."""
+    if isinstance(text, int) and not isinstance(text, bool) and 1000 <= text <= 9999:
+        return str(text)
+    if not is_year(text):
+        raise ValueError(f"{what} {text!r} is not YYYY")
+    return str(text)
+
+
+def december(year: object) -> str:
+    """The report period of the year's December ('2019' -> '2019-12'): the span 1–12月 an annual report covers."""
+    return f"{parse_year(year)}-12"

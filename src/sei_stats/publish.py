@@ -34,7 +34,8 @@ from .processes import pid_alive
 from .reclassify import current_reclassification
 from .relations import lineage
 from .settings import load_settings
-from .warehouse import CURRENT, PublishError, _quote, build_relations, check_landing_format, current_landings
+from .warehouse import (CURRENT, PublishError, _quote, build_relations, check_landing_format, current_annual_landings,
+                        current_landings)
 
 __all__ = ["Published", "PublishError", "publish", "verify", "prune_landings", "sweep_stale_files", "open_detail"]
 
@@ -67,15 +68,17 @@ def publish(paths: DataPaths) -> Published:
     landings = current_landings(paths)
     if not landings:
         raise PublishError(f"{paths.landed}: no landed month to publish; materialize a month first")
-    check_landing_format(paths, list(landings.values()))
+    annual = current_annual_landings(paths)
+    check_landing_format(paths, [*landings.values(), *annual.values()])
     publish_id = new_landing_id()
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
     detail = _building(paths.warehouse_detail)
     analysts = _building(paths.warehouse)
     try:
         with duckdb.connect(str(detail)) as con:
-            build_relations(con, paths, landings, current_reclassification(paths, landings), load_settings(data=paths))
-            _record_publish(con, publish_id, landings)
+            build_relations(con, paths, landings, current_reclassification(paths, landings), load_settings(data=paths),
+                            annual)
+            _record_publish(con, publish_id, landings, annual)
             tables = _store_for_analysts(con, analysts)  # computes every mart: one that fails stops here
             rows = verify(con, set(tables))
             con.execute("CHECKPOINT")
@@ -88,7 +91,7 @@ def publish(paths: DataPaths) -> Published:
     notes += _move_into_place(detail, paths.warehouse_detail, publish_id)
     crashpoints.reach("between_replaces")
     notes += _move_into_place(analysts, paths.warehouse, publish_id)
-    _log_publish(paths, publish_id, landings)
+    _log_publish(paths, publish_id, landings | annual)
     notes += prune_landings(paths)
     return Published(path=paths.warehouse, detail=paths.warehouse_detail, publish_id=publish_id,
                      periods=list(landings), landings={p: f.stem for p, f in landings.items()},
@@ -106,18 +109,21 @@ def _remove_with_wal(path: Path) -> None:
     Path(f"{path}.wal").unlink(missing_ok=True)
 
 
-def _record_publish(con: duckdb.DuckDBPyConnection, publish_id: str, landings: dict[str, Path]) -> None:
+def _record_publish(con: duckdb.DuckDBPyConnection, publish_id: str, landings: dict[str, Path],
+                    annual: dict[str, Path] | None = None) -> None:
     con.execute("CREATE TABLE ref.publish (publish_id VARCHAR, published_at TIMESTAMP WITH TIME ZONE, "
-                "period DATE, landing_id VARCHAR)")
+                "period DATE, landing_id VARCHAR, report VARCHAR)")
     now = dt.datetime.now(dt.UTC)
-    con.executemany("INSERT INTO ref.publish VALUES (?, ?, ?, ?)",
-                    [(publish_id, now, f"{p}-01", f.stem) for p, f in landings.items()])
+    con.executemany("INSERT INTO ref.publish VALUES (?, ?, ?, ?, ?)",
+                    [(publish_id, now, f"{p}-01", f.stem, "monthly") for p, f in landings.items()]
+                    + [(publish_id, now, f"{y}-12-01", f.stem, "annual") for y, f in (annual or {}).items()])
     con.execute("COMMENT ON TABLE ref.publish IS 'This publish: its id, when it was made, and the landing of each "
-                "month it includes (landed/returns/YYYY-MM/<landing id>.parquet)'")
+                "month (landed/returns/YYYY-MM/<landing id>.parquet) and annual report (landed/annual/YYYY/…) it includes'")
     for column, text in (("publish_id", "Publish id (time-ordered); the same in sei.duckdb and sei_detail.duckdb"),
                          ("published_at", "When the publish was made (UTC)"),
-                         ("period", "Report period: first day of the month"),
-                         ("landing_id", "The landing of the month this publish includes")):
+                         ("period", "Report period: first day of the month; December of the year for an annual report"),
+                         ("landing_id", "The landing of the month or annual report this publish includes"),
+                         ("report", "monthly (a month's returns, 1–X月) or annual (the year's annual report, 年报)")):
         con.execute(f"COMMENT ON COLUMN ref.publish.{column} IS {_quote(text)}")
 
 
@@ -257,7 +263,7 @@ def prune_landings(paths: DataPaths) -> list[str]:
 def sweep_stale_files(paths: DataPaths) -> list[str]:
     """Remove what a killed run left half-written: warehouse builds and Parquet partials of dead processes."""
     candidates = list(paths.warehouse.parent.glob(".*.building*")) if paths.warehouse.parent.is_dir() else []
-    for folder in (paths.landed, paths.reclassified, paths.frame_step, paths.charts, paths.quality):
+    for folder in (paths.landed, paths.landed_annual, paths.reclassified, paths.frame_step, paths.charts, paths.quality):
         if folder.is_dir():
             candidates += folder.rglob(".*.partial")
     notes = []

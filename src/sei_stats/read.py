@@ -7,6 +7,10 @@ uniform (widths, separators, lost zeros, period formats) is normalize.py's.
 Files exported by the online reporting system carry title rows above the header and a units or
 column-numbering row below it; those rows belong to the header, not to the received lines.
 
+The annual report (年报) of a year, raw/annual/YYYY/, has the same columns, files and rules: ``scan_annual``
+sorts raw/annual/ as ``scan_returns`` sorts raw/returns/ (its folders are years), and ``read_annual_with_notes``
+reads a year's folder exactly as a month's (``scan_period``, ``read_return_file``).
+
 Nothing under raw/returns/ is skipped in silence: ``scan_returns`` and ``scan_period`` sort every
 entry into what is read (report-period folders, return files), problems (a folder not named
 YYYY-MM, a January folder when January is no report period (sei_stats.calendar), a subfolder of a
@@ -212,12 +216,13 @@ def scan_returns(returns_dir: Path, calendar: Calendar | None = None) -> Returns
     return ReturnsScan(tuple(found), tuple(problems), tuple(ignored))
 
 
-def scan_period(folder: Path) -> PeriodScan:
+def scan_period(folder: Path, *, root: str = "raw/returns/") -> PeriodScan:
     """Sort every entry of a period folder: return files (code-point order of names), problems, litter.
 
     A subfolder holding files (e.g. '补报/') is a problem: no period reads it. So is a file of any
     suffix other than .csv, .xlsx and .xls. Office litter (lock files '~$…' and '.~lock.…',
     Thumbs.db, desktop.ini, backups '…~', hidden files '.…') and empty subfolders are ignored with a note.
+    ``root``: the folder of such folders, named in a problem's advice (raw/annual/ for an annual report's).
     """
     folder = Path(folder)
     files, problems, ignored = [], [], []
@@ -227,7 +232,7 @@ def scan_period(folder: Path) -> PeriodScan:
             if held:
                 problems.append(PathNote(entry, f"a subfolder holding {len(held)} file(s) (e.g. {held[0].name}), "
                                                 f"which no period reads: move its returns into {folder} "
-                                                "(a correction sorts after what it corrects) or out of raw/returns/"))
+                                                f"(a correction sorts after what it corrects) or out of {root}"))
             else:
                 ignored.append(_ignored(entry, "a hidden folder" if entry.name.startswith(".") else "a folder holding no file"))
         elif (why := _litter(entry.name)) is not None:
@@ -438,17 +443,24 @@ def read_period_with_notes(returns_dir: Path, period: str, *, lenient: bool = Fa
         raise ReturnFileError(folder, f"{calendar.not_reported(period)}; nothing of {period} is read")
     if not folder.is_dir():
         raise ReturnFileError(folder, f"no return folder for period {period}{_misnamed_hint(Path(returns_dir), period)}")
-    scan = scan_period(folder)
+    return _read_folder(folder, period, f"period {period}", lenient=lenient)
+
+
+def _read_folder(folder: Path, name: str, what: str, *, lenient: bool,
+                 root: str = "raw/returns/") -> tuple[pd.DataFrame, list[str]]:
+    """The lines of a report's folder (a month's, ``name`` YYYY-MM, or a year's annual report, YYYY) and its
+    notes; ``what`` names the report in errors ('period 2018-03'), ``root`` the folder of such folders."""
+    scan = scan_period(folder, root=root)
     if scan.problems and not lenient:
         first, more = scan.problems[0], len(scan.problems) - 1
         also = f" (and {more} more problem{'s' if more > 1 else ''} in {folder})" if more else ""
-        raise ReturnFileError(first.path, f"{first.what}{also}; nothing of {period} is read (a lenient run, "
+        raise ReturnFileError(first.path, f"{first.what}{also}; nothing of {name} is read (a lenient run, "
                                           "`--lenient`, reads its return files and leaves such problems as warnings)")
     if not scan.files:
-        raise ReturnFileError(folder, f"no return files for period {period}")
+        raise ReturnFileError(folder, f"no return files for {what}")
     frames = []
     for order, path in enumerate(scan.files):
-        frame = read_return_file(path, label=f"{period}/{path.name}")
+        frame = read_return_file(path, label=f"{name}/{path.name}")
         frame.insert(1, "file_order", order)
         frames.append(frame)
     notes = [f"warning: {problem}" for problem in scan.problems] + [str(note) for note in scan.ignored]
@@ -462,6 +474,79 @@ def _misnamed_hint(returns_dir: Path, period: str) -> str:
     meant = [p for p in sorted(returns_dir.iterdir()) if p.is_dir() and not periods.is_period(p.name)
              and period_name_for(p.name) == period]
     return f" ({meant[0]} is misnamed: rename it {period})" if meant else ""
+
+
+# --- the annual report: raw/annual/YYYY/ ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class AnnualScan:
+    """What raw/annual/ holds: the years' folders, problems, and office litter ignored."""
+
+    years: tuple[str, ...]          # folder names YYYY, oldest first
+    problems: tuple[PathNote, ...]  # a folder (or file) read by no year, naming its path and the name it needs
+    ignored: tuple[PathNote, ...]   # office litter and hidden entries, one note each
+
+
+_LOOSE_YEAR = re.compile(r"(\d{4})\s*(?:年(?:度|报|年报|度报告)?|年?\s*0?1\s*[-\u2010-\u2015\u2212~～至]\s*12\s*月份?)?")
+
+
+def year_name_for(name: str) -> str | None:
+    """The year a misnamed annual folder means ('2019年', '2019年度', '2019年报', '2019年1-12月' -> '2019'), else None."""
+    match = _LOOSE_YEAR.fullmatch(unicodedata.normalize("NFKC", name).strip())
+    return match.group(1) if match else None
+
+
+def _misnamed_year_folder(path: Path) -> PathNote:
+    meant = year_name_for(path.name)
+    if meant is not None:
+        return PathNote(path, f"not an annual-report folder YYYY, so no year reads it: rename it {meant}")
+    month = period_name_for(path.name)
+    if month is not None:
+        return PathNote(path, f"not an annual-report folder YYYY, so no year reads it: a month's returns belong in "
+                              f"raw/returns/{month}; the annual report of {month[:4]} in {path.parent / month[:4]}")
+    return PathNote(path, "not an annual-report folder YYYY, so no year reads it: rename it after the year of its "
+                          f"annual report (e.g. 2019) or move it out of {path.parent}")
+
+
+def scan_annual(annual_dir: Path) -> AnnualScan:
+    """Sort every entry of raw/annual/: the years' folders YYYY, problems (any other folder or file), litter.
+
+    As ``scan_returns`` for months: a folder not named YYYY ('2019年', '2019-12', 'tmp') is a problem naming
+    its path (and the name it needs, when it can tell), so is a file lying directly under raw/annual/; office
+    litter and hidden entries are ignored with a note.
+    """
+    annual_dir = Path(annual_dir)
+    if not annual_dir.is_dir():
+        return AnnualScan((), (), ())
+    found, problems, ignored = [], [], []
+    for entry in sorted(annual_dir.iterdir(), key=lambda p: p.name):
+        if entry.is_dir():
+            if periods.is_year(entry.name):
+                found.append(entry.name)
+            elif entry.name.startswith("."):
+                ignored.append(_ignored(entry, "a hidden folder"))
+            else:
+                problems.append(_misnamed_year_folder(entry))
+        elif (why := _litter(entry.name)) is not None:
+            ignored.append(_ignored(entry, why))
+        else:
+            problems.append(PathNote(entry, "a file directly under the annual folder, so no year reads it: "
+                                            "move it into its year's folder YYYY"))
+    return AnnualScan(tuple(found), tuple(problems), tuple(ignored))
+
+
+def read_annual_with_notes(annual_dir: Path, year: str, *, lenient: bool = False) -> tuple[pd.DataFrame, list[str]]:
+    """Every received line of the annual report of ``year`` (raw/annual/YYYY/), read exactly as a month's
+    (``read_period_with_notes``): files in correction order with file_order 0, 1, …, source_file
+    'YYYY/<file name>', and the notes (problems read past when ``lenient``, then office litter ignored)."""
+    year = periods.parse_year(year)
+    folder = Path(annual_dir) / year
+    if not folder.is_dir():
+        meant = [p for p in sorted(Path(annual_dir).iterdir()) if p.is_dir() and not periods.is_year(p.name)
+                 and year_name_for(p.name) == year] if Path(annual_dir).is_dir() else []
+        hint = f" ({meant[0]} is misnamed: rename it {year})" if meant else ""
+        raise ReturnFileError(folder, f"no annual-report folder for {year}{hint}")
+    return _read_folder(folder, year, f"the annual report {year}", lenient=lenient, root="raw/annual/")
 
 
 def available_periods(returns_dir: Path, calendar: Calendar | None = None) -> list[str]:

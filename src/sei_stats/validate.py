@@ -55,6 +55,9 @@ def find_failures(lines: pd.DataFrame, period: str, district_codes: set[str],
                   rule_params: dict[str, dict[str, float]] | None = None) -> pd.DataFrame:
     """Every failed line-level rule: row (index into ``lines``), rule, field, severity, message.
 
+    ``period``: the report period YYYY-MM of the lines, or a year YYYY for the lines of its annual report
+    (schemas/returns.py: period_matches_folder then accepts exactly that year).
+
     Each finding has its rule's severity in schemas/rules.yaml (reject, or hold for a line that waits
     for a reviewer); ``rule_params`` are the rules' parameters in force (default: the settings,
     rules.yaml's defaults with config/quality.yaml's overrides).

@@ -52,6 +52,7 @@ ENGINES = ("pandera", "python", "sql", "frame")
 PRIOR_SOURCE_LABELS = {
     "reported": "企业填报",
     "last_year_return": "上年同期报表",
+    "last_year_annual": "上年年报",
     "new_unit": "新增单位(上年同期为0)",
     "new_product": "新增产品(上年同期为0)",
     "stratum_growth": "按层增速推算",

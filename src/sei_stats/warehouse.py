@@ -97,13 +97,17 @@ def _load_reference(con: duckdb.DuckDBPyConnection, paths: DataPaths, settings: 
 
 
 def _create_views(con: duckdb.DuckDBPyConnection, files: list[Path], settings: Settings, *, suffix: str,
-                  frame_step: Callable[[], None]) -> None:
-    """Run the SQL files over exactly ``files`` (one landing a month), in schemas fact, mart, qa + ``suffix``;
-    ``frame_step`` fills the tables of the survey frame's step right after the file that creates them."""
+                  frame_step: Callable[[], None], annual: list[Path] | None = None) -> None:
+    """Run the SQL files over exactly ``files`` (one landing a month) and ``annual`` (one landing a year's annual
+    report), in schemas fact, mart, qa + ``suffix``; ``frame_step`` fills the tables of the survey frame's step
+    right after the file that creates them."""
     for f in relations.sql_files(_sql_rules(settings)):
         if f.name == "ref.sql":
             continue  # the reference tables are shared by both sets of views
-        sql = f.text.replace("{landed_files}", _sql_list(files))
+        # No annual report landed: the view reads a month's landing (the same columns) and keeps none of it.
+        sql = (f.text.replace("{landed_files}", _sql_list(files))
+               .replace("{annual_files}", _sql_list(annual or files[:1]))
+               .replace("{annual_included}", "true" if annual else "false"))
         if suffix:
             sql = VIEW_SCHEMAS.sub(lambda m: f"{m.group(1)}{suffix}.", sql)
         try:
@@ -114,13 +118,21 @@ def _create_views(con: duckdb.DuckDBPyConnection, files: list[Path], settings: S
             frame_step()
 
 
+# Where a fact column without a COMMENT of its own finds one: the same-named column of these, in this order
+# (fact.lines, else fact.received_lines, else the tables of the frame step and the lines in the figures; the
+# indicators' sums in fact.sei_totals mean what mart.indicators_monthly says).
+COMMENT_SOURCES = (("fact", "lines"), ("fact", "received_lines"), ("fact", "imputed_lines"), ("fact", "scope_lines"),
+                   ("fact", "frame_units"), ("fact", "frame_findings"), ("fact", "figure_lines"), ("fact", "sei_lines"),
+                   ("fact", "annual_figure_lines"), ("mart", "indicators_monthly"))
+
+
 def _inherit_fact_comments(con: duckdb.DuckDBPyConnection) -> None:
-    """A column of a fact view means what the same-named column of fact.lines (else fact.received_lines,
-    else the other fact tables and views of the frame step, in this order) means."""
-    for source in ("lines", "received_lines", "imputed_lines", "scope_lines", "frame_units", "frame_findings", "figure_lines"):
+    """A column of a fact view means what the same-named column of the first of COMMENT_SOURCES having one means."""
+    for schema, source in COMMENT_SOURCES:
         con.execute(f"""
             SELECT c.schema_name, c.table_name, c.column_name, r.comment FROM duckdb_columns() c
-            JOIN duckdb_columns() r ON r.schema_name = c.schema_name AND r.table_name = '{source}'
+            JOIN duckdb_columns() r ON r.schema_name = replace(c.schema_name, 'fact', '{schema}')
+                                   AND r.table_name = '{source}'
                                    AND r.column_name = c.column_name AND r.comment IS NOT NULL
             WHERE c.schema_name LIKE 'fact%' AND c.table_name <> '{source}' AND c.comment IS NULL
         """)
@@ -155,6 +167,11 @@ def current_landings(paths: DataPaths) -> dict[str, Path]:
     return {p: f for p, f in landed.items() if calendar.is_reported(p)}
 
 
+def current_annual_landings(paths: DataPaths) -> dict[str, Path]:
+    """Each year's current annual report landing (landed/annual/YYYY/<landing id>.parquet), by year 'YYYY'."""
+    return {str(year): paths.current_annual_landing(int(year)) for year in paths.landed_annual_years()}
+
+
 def check_landing_format(paths: DataPaths, files: list[Path]) -> None:
     """Every landing must be of the current landing format (an older sei-stats wrote other columns or files)."""
     from .land import LANDING_FORMAT
@@ -177,9 +194,11 @@ def _sql_list(files: list[Path]) -> str:
 
 
 def build_relations(con: duckdb.DuckDBPyConnection, paths: DataPaths, landings: dict[str, Path],
-                    reclassified: dict[str, Path] | None, settings: Settings) -> None:
+                    reclassified: dict[str, Path] | None, settings: Settings,
+                    annual: dict[str, Path] | None = None) -> None:
     """Create every relation of the warehouse in ``con``: ref tables, fact, mart and qa views over exactly
-    ``landings`` (and the current-catalog views over ``reclassified``), and the imputed lines."""
+    ``landings`` and the annual reports' ``annual`` (and the current-catalog views over ``reclassified``,
+    without annual reports: those are classified by their year's catalog only), and the imputed lines."""
     for schema in SCHEMAS:
         con.execute(f"CREATE SCHEMA {schema}")
     ref_sql = next(f for f in relations.sql_files(_sql_rules(settings)) if f.name == "ref.sql")
@@ -189,7 +208,8 @@ def build_relations(con: duckdb.DuckDBPyConnection, paths: DataPaths, landings: 
     max_months = int(settings.rule_params["imputed_too_long"]["max_consecutive_months"])
     catalog = read_products(paths.catalog)
     _create_views(con, list(landings.values()), settings, suffix="", frame_step=lambda: fill_scope(
-        con, catalog, min_respondents, max_months, suffix="", cache=paths.frame_step / "as_landed"))
+        con, catalog, min_respondents, max_months, suffix="", cache=paths.frame_step / "as_landed"),
+        annual=list((annual or {}).values()))
     if reclassified:
         for schema in ("fact", "mart", "qa"):
             con.execute(f"CREATE SCHEMA {schema}{CURRENT}")

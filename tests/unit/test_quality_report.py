@@ -30,14 +30,14 @@ QUALITY = {
     # 157 imputed lines on their stratum's growth. 2,950 SEI lines in all.
     "2020-03": ((2800, 20, 8, 5, 3, 5, 4), (2950.12345, 30.0, 20.5, 5.25, 5.5, 2.375, 3.125),
                 ("roster", 3000, 2850, 0.95, 12, 140, 9, 10, 3, 41.5, 0.0138, 0.021),
-                (2753, 25, 9, 6, 157, 0)),
+                (2753, 25, 0, 9, 6, 157, 0)),
 }
 FRAME = ("frame_source", "live_units", "respondents", "response_rate", "last_year_units_not_reported",
          "imputed_enterprises", "lines_imputed_partial", "units_not_imputed", "units_imputed_too_long",
          "output_imputed", "imputed_share", "unclassified_share")
 FRAME_TYPES = ("varchar", "bigint", "bigint", "double", "bigint", "bigint", "bigint", "bigint", "bigint",
                "double", "double", "double")
-PRIORS = ("reported", "last_year_return", "new_unit", "new_product", "stratum_growth", "not_available")
+PRIORS = ("reported", "last_year_return", "last_year_annual", "new_unit", "new_product", "stratum_growth", "not_available")
 
 # rule, level, severity, zh; the fails of 2020-03
 RULES = [
@@ -380,6 +380,7 @@ def test_where_the_priors_come_from(pages):
         ["战新行合计 (SEI lines in the figures)", "2,950", "100.0%"],
         ["企业填报 (reported)", "2,753", "93.3%"],
         ["上年同期报表 (last_year_return)", "25", "0.8%"],
+        ["上年年报 (last_year_annual)", "0", "0.0%"],
         ["新增单位(上年同期为0) (new_unit)", "9", "0.3%"],
         ["新增产品(上年同期为0) (new_product)", "6", "0.2%"],
         ["按层增速推算 (stratum_growth)", "157", "5.3%"],

@@ -43,6 +43,7 @@ from sei_stats.config import REPO_ROOT, DataPaths
 from . import city, dynamics, faults, files, registry
 from .dynamics import BLANK_PRIOR_TAG, CHANGED_TAG, DYNAMICS
 from .faults import FAULTS, RULES
+from .annual import write_annual_reports
 from .files import ALT_ORDER, CHINESE, COLUMNS, CORRECTION_STEM, PUBLISHED_GDP, SERVICES_CHINESE, SERVICES_SUFFIX
 
 __all__ = ["ALT_ORDER", "CHINESE", "COLUMNS", "CORRECTION_STEM", "DYNAMICS", "FAULTS", "PUBLISHED_GDP", "QUALITY_YAML",
@@ -53,7 +54,7 @@ QUALITY_YAML = REPO_ROOT / "config" / "quality.yaml"
 # One independent random stream per purpose, in SeedSequence.spawn order: a new purpose takes a new
 # stream at the end, so the draws of the others (and the city of a seed) stay as they were.
 STREAMS = ("enterprises", "lines", "output", "months", "correction", "bad_lines",
-           "roster", "nonresponse", "contracts", "line_faults", "files", "dynamics", "registry")
+           "roster", "nonresponse", "contracts", "line_faults", "files", "dynamics", "registry", "annual")
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class DemoSummary:
     faults: dict[str, int]
     nonresponse: dict[str, int]
     dynamics: dict[str, int]
+    annual_lines: dict[int, int]  # lines of each year's annual report (raw/annual/YYYY/)
 
 
 def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
@@ -117,6 +119,7 @@ def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
                           districts, absent, quality)
     rows, enterprises, dropped = dynamics.add_row_dynamics(rng["dynamics"], rows, enterprises, lines, sei, years,
                                                           months, around_gaps, catalog)
+    clean = rows  # before the faults: what the annual reports revise
     rows = faults.add_line_faults(rng["line_faults"], rows, lines, months, quality)
     rows, correction = faults.add_correction(rng["correction"], rows, months)
     rows, bad_lines = faults.add_bad_lines(rng["bad_lines"], rows, set(districts["code"]))
@@ -131,6 +134,9 @@ def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
     files.write_va_rates(paths.va_rates_csv, rng["output"], enterprises, lines, annual * sei, years)
     # The report years: the first is the plan's baseline (its designations and platforms are not new).
     registry.write_registry(paths.registry_dir, rng["registry"], enterprises, entries, years[1:])
+    # Annual reports (年报) of the complete years but the last: that one is judged on its December quick report.
+    complete = [y for y in years[1:-1] if f"{y}-12" in months]
+    annual_lines = write_annual_reports(paths.annual, rng["annual"], clean, complete)
     files.write_marker(paths.raw / "SIMULATED.txt", seed, len(enterprises), start, end)
     return DemoSummary(
         n_enterprises=len(enterprises),
@@ -141,6 +147,7 @@ def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
         files_by_encoding=files_by_encoding,
         faults={f: int(not_returns.get(f, 0) + tags.get(f, 0)) for f in FAULTS},
         nonresponse={m: int(n) for m, n in zip(months, absent.sum(axis=0))},
+        annual_lines=annual_lines,
         dynamics={"closed_mid_year": dynamics.months_closed(enterprises, months), "imputed_too_long": too_long,
                   "industry_change": int(tags.get(CHANGED_TAG, 0)), "blank_prior": int(tags.get(BLANK_PRIOR_TAG, 0)),
                   "line_dropped": dropped},

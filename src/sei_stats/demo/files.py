@@ -341,14 +341,14 @@ def write_va_rates(path: Path, rng: np.random.Generator, enterprises: pd.DataFra
 def write_marker(path: Path, seed: int, n: int, start: str, end: str) -> None:
     """raw/SIMULATED.txt: says in Chinese and English that raw/ holds simulated data (模拟数据)."""
     path.write_text(
-        f"模拟数据：本目录的月报（returns/）、调查单位名录（roster/）、增加值率（va_rates.csv）和创新平台与龙头企业名录（registry/）"
+        f"模拟数据：本目录的月报（returns/）、年报（annual/）、调查单位名录（roster/）、增加值率（va_rates.csv）和创新平台与龙头企业名录（registry/）"
         f"由 `sei-stats demo-data` 以随机种子 {seed} 生成"
         f"（{n} 家企业，{start} 至 {end}），不是真实统计数据。\n"
         "例外：gdp.csv 中各年的全年数（vintage 为 bulletin）为大连市统计公报公开发布的地区生产总值（亿元；2018年及以前为第四次经济普查前口径，"
         "2019年起为普查后口径），按模拟的季节比例拆分到季度；发布日期（released）为模拟的近似日期；"
         "2018年的普查修订数（vintage 为 census_revised (simulated)，城市覆盖2019年时写出）为模拟值，未找到公开的修订数。"
         "增加值率的初步（provisional）与最终（final）版本均为模拟。\n\n"
-        f"SIMULATED DATA: the monthly returns (returns/), the survey rosters (roster/), value-added rates (va_rates.csv) and the "
+        f"SIMULATED DATA: the monthly returns (returns/), the annual reports (annual/), the survey rosters (roster/), value-added rates (va_rates.csv) and the "
         f"registries of innovation platforms and designated enterprises (registry/) here were generated "
         f"by `sei-stats demo-data` with seed {seed} ({n} enterprises, {start} to {end}); they are not real statistics.\n"
         "Exception: in gdp.csv each year's annual figure (vintage bulletin) is Dalian's GDP as the city's statistical "

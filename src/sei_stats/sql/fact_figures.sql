@@ -37,14 +37,26 @@ COMMENT ON COLUMN fact.figure_lines.imputed IS 'True for an imputed line (fact.i
 COMMENT ON COLUMN fact.figure_lines.measure IS 'What output_ytd measures, by the frame industry''s division (ref.measures): industry (工业总产值, divisions 06–46) or services (营业收入, 51–97); NULL for 01–05 and 47–50 (never SEI)';
 COMMENT ON COLUMN fact.figure_lines.output_ytd IS 'This year to date, 千元, exact DECIMAL (after review, or imputed): industrial output (工业总产值) or services revenue (营业收入) as measure says';
 
+-- The value-added rate each year of the figures uses for each division: the year's rate in force, else the
+-- latest earlier year's (carried, and said so); one home for the rule, read by the monthly and annual SEI lines.
+CREATE VIEW fact.va_rates_in_force AS
+WITH years AS (SELECT DISTINCT year(period) AS year FROM fact.figure_lines),
+divisions AS (SELECT DISTINCT industry_division FROM ref.va_rates WHERE in_force)
+SELECT y.year, d.industry_division, v.va_rate, v.year AS va_rate_year, v.vintage AS va_rate_vintage,
+       CASE WHEN v.year = y.year THEN 'own year' WHEN v.year IS NOT NULL THEN 'carried from ' || v.year END AS va_rate_basis
+FROM years AS y CROSS JOIN divisions AS d
+ASOF LEFT JOIN (SELECT year, industry_division, va_rate, vintage FROM ref.va_rates WHERE in_force) AS v
+  ON v.industry_division = d.industry_division AND v.year <= y.year;
+
+COMMENT ON VIEW fact.va_rates_in_force IS 'The value-added rate of each year of the figures and each division with a rate: the year''s in force, else carried from the latest earlier year (va_rate_basis)';
+COMMENT ON COLUMN fact.va_rates_in_force.year IS 'Year of the figures';
+COMMENT ON COLUMN fact.va_rates_in_force.industry_division IS 'GB/T 4754-2017 division (2 digits)';
+
 CREATE VIEW fact.sei_lines AS
 SELECT l.* EXCLUDE (prior), l.prior AS output_ytd_prior, year(l.period) AS year,
-       left(l.industry_code, 2) AS industry_division, v.va_rate, v.year AS va_rate_year, v.vintage AS va_rate_vintage,
-       CASE WHEN v.year = year(l.period) THEN 'own year' WHEN v.year IS NOT NULL THEN 'carried from ' || v.year END AS va_rate_basis
+       left(l.industry_code, 2) AS industry_division, v.va_rate, v.va_rate_year, v.va_rate_vintage, v.va_rate_basis
 FROM fact.figure_lines AS l
--- the division's rate in force of the line's year, else of the latest earlier year that has one
-ASOF LEFT JOIN (SELECT year, industry_division, va_rate, vintage FROM ref.va_rates WHERE in_force) AS v
-  ON v.industry_division = left(l.industry_code, 2) AND v.year <= year(l.period)
+LEFT JOIN fact.va_rates_in_force AS v ON v.year = year(l.period) AND v.industry_division = left(l.industry_code, 2)
 WHERE l.is_sei;
 
 COMMENT ON VIEW fact.sei_lines IS 'The lines in the SEI figures: accepted lines of live units classified as strategic emerging by their product or the frame''s industry, and imputed lines, with the value-added rate of their division in force for their year (else carried from the latest earlier year: va_rate_basis). Money in 千元.';

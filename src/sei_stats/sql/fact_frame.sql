@@ -53,7 +53,7 @@ CREATE VIEW fact.frame AS
 WITH periods AS (SELECT DISTINCT period FROM fact.received_lines),
 taken_out AS (
     SELECT credit_code, year(period) AS year, min(period) AS out_from, arg_min(review_file, period) AS review_file
-    FROM ref.reviews WHERE rule = 'imputed_too_long' AND decision = 'reject'
+    FROM ref.reviews WHERE rule = 'imputed_too_long' AND decision = 'reject' AND report = 'monthly'
     GROUP BY ALL
 )
 SELECT p.period, u.*,

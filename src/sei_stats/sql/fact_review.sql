@@ -20,7 +20,9 @@ FROM found AS f
 JOIN fact.received_lines AS l USING (period, source_file, line_number)
 LEFT JOIN ref.reviews AS r
        ON r.period = f.period AND r.credit_code = l.credit_code AND r.rule = f.rule
-      AND r.product = coalesce(l.product_code, l.product_name);
+      AND r.product = coalesce(l.product_code, l.product_name)
+      -- a month's decisions only: the annual report's (raw/reviews/YYYY.csv, period YYYY-12-01) are not December's
+      AND r.report = 'monthly';
 
 COMMENT ON VIEW fact.flags IS 'Every hold or warn finding on an accepted or held line, with the reviewer''s decision (raw/reviews/) if any. Money in 千元.';
 COMMENT ON COLUMN fact.flags.rule IS 'Name of the rule (schemas/rules.yaml)';

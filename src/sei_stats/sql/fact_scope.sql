@@ -4,7 +4,8 @@
 
 -- Accepted lines with their unit's frame values and the prior used for comparable growth, as NBS
 -- computes it over this period's scope of units (同期数与本期的企业统计范围相一致): the reported prior
--- (a reported 0 stays 0); else the same unit and product's final value a year earlier; else 0 for a
+-- (a reported 0 stays 0); else the same unit and product's final value a year earlier (in December: last year's
+-- annual report where it has the line, the figure of record); else 0 for a
 -- unit with no line at all a year earlier (new unit) or for a product new to a continuing unit; NULL
 -- only when that month a year earlier is not in the warehouse.
 CREATE VIEW fact.scope_lines AS
@@ -15,6 +16,12 @@ last_year AS (
     SELECT CAST(period + INTERVAL 1 YEAR AS DATE) AS period, credit_code, product_key, sum(output_ytd) AS last_year_ytd
     FROM accepted GROUP BY ALL
 ),
+-- last year's annual report (年报), the figure of record: a December line's blank prior is its value first
+last_year_annual AS (
+    SELECT CAST(period + INTERVAL 1 YEAR AS DATE) AS period, credit_code, coalesce(product_code, product_name) AS product_key,
+           sum(output_ytd) AS last_year_ytd
+    FROM fact.annual_lines WHERE status = 'accepted' GROUP BY ALL
+),
 last_year_units AS (SELECT DISTINCT period, credit_code FROM last_year),
 landed_a_year_earlier AS (SELECT DISTINCT CAST(period + INTERVAL 1 YEAR AS DATE) AS period FROM fact.received_lines)
 SELECT a.period, a.source_file, a.line_number, a.credit_code, a.enterprise_name, a.product_code, a.product_name,
@@ -23,9 +30,11 @@ SELECT a.period, a.source_file, a.line_number, a.credit_code, a.enterprise_name,
        coalesce(f.industry_code, a.industry_code) AS industry_code,
        a.is_sei, a.match_kind, a.catalog_code, a.area, a.field, a.key_field, a.nbs_code, a.nbs_edition, a.catalog_version,
        CASE WHEN a.output_ytd_prior IS NOT NULL THEN a.output_ytd_prior
+            WHEN ya.last_year_ytd IS NOT NULL THEN ya.last_year_ytd
             WHEN y.last_year_ytd IS NOT NULL THEN y.last_year_ytd
             WHEN e.period IS NOT NULL THEN 0 END AS prior,
        CASE WHEN a.output_ytd_prior IS NOT NULL THEN 'reported'
+            WHEN ya.last_year_ytd IS NOT NULL THEN 'last_year_annual'
             WHEN y.last_year_ytd IS NOT NULL THEN 'last_year_return'
             WHEN e.period IS NULL THEN 'not_available'
             WHEN u.credit_code IS NULL THEN 'new_unit'
@@ -33,6 +42,8 @@ SELECT a.period, a.source_file, a.line_number, a.credit_code, a.enterprise_name,
 FROM accepted AS a
 LEFT JOIN fact.frame AS f ON f.period = a.period AND f.credit_code = a.credit_code
 LEFT JOIN last_year AS y ON y.period = a.period AND y.credit_code = a.credit_code AND y.product_key = a.product_key
+LEFT JOIN last_year_annual AS ya
+       ON ya.period = a.period AND ya.credit_code = a.credit_code AND ya.product_key = a.product_key
 LEFT JOIN last_year_units AS u ON u.period = a.period AND u.credit_code = a.credit_code
 LEFT JOIN landed_a_year_earlier AS e ON e.period = a.period;
 
@@ -117,7 +128,7 @@ JOIN ref.rules AS r ON r.name = f.rule
 LEFT JOIN fact.frame_units AS u ON u.year = year(f.period) AND u.credit_code = f.credit_code
 LEFT JOIN ref.reviews AS d
        ON d.credit_code = f.credit_code AND d.product = f.product AND d.rule = f.rule
-      AND year(d.period) = year(f.period)
+      AND year(d.period) = year(f.period) AND d.report = 'monthly'
 WHERE f.outcome = 'fail'
 QUALIFY row_number() OVER (PARTITION BY f.period, f.credit_code, f.product, f.rule ORDER BY d.period DESC NULLS LAST) = 1;
 

@@ -1,12 +1,13 @@
--- Annual marts: complete years only (December landed), from the December cumulative figures.
+-- Annual marts: complete years only (December landed), each from its figure of record: the annual report (年报)
+-- where it is landed, else the December quick report (1–12月快报).
 CREATE VIEW mart.indicators_annual AS
 WITH y AS (
     SELECT year(period) AS year, output_value, output_comparable, output_ytd_prior, output_growth,
            services_revenue, services_revenue_comparable, services_revenue_prior, services_revenue_growth, value_added,
            gdp_ytd AS gdp, gdp_share, n_enterprises, n_services_enterprises, output_imputed, imputed_share,
-           services_revenue_imputed, gdp_vintage, gdp_released, va_rate_basis
-    FROM mart.indicators_monthly
-    WHERE month(period) = 12
+           services_revenue_imputed, gdp_vintage, gdp_released, va_rate_basis, basis
+    FROM fact.sei_totals
+    WHERE report = 'annual'
 ), ranked AS (
     -- The plan each year is read against: of the plans whose years (baseline_year+1 … target_year)
     -- contain it, the one ending first; after or between plans, the latest plan ended before it.
@@ -36,10 +37,11 @@ SELECT y.year, y.output_value, y.output_comparable, y.output_ytd_prior, y.output
        c.plan_id,
        y.gdp_vintage,
        y.gdp_released,
-       y.va_rate_basis
+       y.va_rate_basis,
+       y.basis
 FROM y LEFT JOIN chained AS c USING (year);
 
-COMMENT ON VIEW mart.indicators_annual IS 'SEI indicators for each complete year (1–12月). Money in 亿元, rates as fractions, unrounded.';
+COMMENT ON VIEW mart.indicators_annual IS 'SEI indicators for each complete year (1–12月), from its figure of record (basis: the annual report where landed, else December''s quick report). Money in 亿元, rates as fractions, unrounded.';
 COMMENT ON COLUMN mart.indicators_annual.year IS 'Calendar year (complete: December landed)';
 COMMENT ON COLUMN mart.indicators_annual.output_value IS 'SEI industrial output (工业总产值) for the year, 亿元: units in GB/T 4754 divisions 06–46; services revenue is apart, never added';
 COMMENT ON COLUMN mart.indicators_annual.output_comparable IS 'Output of the lines with a prior (all unless the year before is not in the warehouse), 亿元';
@@ -62,3 +64,4 @@ COMMENT ON COLUMN mart.indicators_annual.plan_id IS 'The plan (ref.plan) avg_gro
 COMMENT ON COLUMN mart.indicators_annual.gdp_vintage IS 'Vintage of the GDP gdp_share is computed on: the latest released for Q4 (ref.gdp in_force; every vintage: mart.gdp_share_vintages); NULL when unnamed';
 COMMENT ON COLUMN mart.indicators_annual.gdp_released IS 'Day that GDP vintage was released; NULL when not given';
 COMMENT ON COLUMN mart.indicators_annual.va_rate_basis IS 'Value-added rates value_added uses: own year and/or carried from YYYY (latest earlier year with a rate), comma-separated; incomplete at the end when some SEI output has no rate (mart.data_quality.output_no_va_rate)';
+COMMENT ON COLUMN mart.indicators_annual.basis IS 'The figure of record the year''s figures come from: annual_report (the annual report, 年报, landed: it replaces December''s quick figures; units it lacks keep their December figure) or december_quick (the December quick report, 1–12月快报)';

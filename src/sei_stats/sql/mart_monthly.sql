@@ -1,53 +1,7 @@
 -- Monthly marts: one row per report period (cumulative 1–X月). Money in 亿元 = 千元 / 100000.
 
 CREATE VIEW mart.indicators_monthly AS
-WITH m AS (
-    -- industrial output (工业总产值) and services revenue (营业收入) side by side, never added (fact.figure_lines.measure)
-    SELECT period,
-           sum(output_ytd) FILTER (WHERE measure = 'industry')                                   AS output_k,
-           sum(output_ytd) FILTER (WHERE measure = 'industry' AND output_ytd_prior IS NOT NULL)  AS output_comparable_k,
-           sum(output_ytd_prior) FILTER (WHERE measure = 'industry')                             AS prior_k,
-           sum(output_ytd) FILTER (WHERE measure = 'industry' AND imputed)                       AS imputed_k,
-           count(DISTINCT credit_code) FILTER (WHERE measure = 'industry')                       AS n_enterprises,
-           sum(output_ytd) FILTER (WHERE measure = 'services')                                   AS revenue_k,
-           sum(output_ytd) FILTER (WHERE measure = 'services' AND output_ytd_prior IS NOT NULL)  AS revenue_comparable_k,
-           sum(output_ytd_prior) FILTER (WHERE measure = 'services')                             AS revenue_prior_k,
-           sum(output_ytd) FILTER (WHERE measure = 'services' AND imputed)                       AS revenue_imputed_k,
-           count(DISTINCT credit_code) FILTER (WHERE measure = 'services')                       AS n_services_enterprises,
-           -- value added covers both, each by its own division's rate; widened first: DECIMAL(18,3) ×
-           -- DECIMAL(9,6) is computed in 18 digits and overflows from ~1e9 千元
-           sum(CAST(output_ytd AS DECIMAL(38, 3)) * va_rate)                                     AS value_added_k,
-           string_agg(DISTINCT catalog_version, ',')                                             AS catalog_version,
-           -- the rates' basis: own year, then each year rates are carried from (latest first), then incomplete
-           concat_ws(', ', CASE WHEN bool_or(va_rate_basis = 'own year') THEN 'own year' END,
-                     string_agg(DISTINCT va_rate_basis, ', ' ORDER BY va_rate_basis DESC) FILTER (WHERE va_rate_basis <> 'own year'),
-                     CASE WHEN bool_or(va_rate IS NULL) THEN 'incomplete' END)                   AS va_rate_basis
-    FROM fact.sei_lines
-    GROUP BY period
-)
-SELECT m.period,
-       coalesce(m.output_k, 0) / 100000                                     AS output_value,
-       m.output_comparable_k / 100000                                       AS output_comparable,
-       m.prior_k / 100000                                                   AS output_ytd_prior,
-       m.output_comparable_k / nullif(m.prior_k, 0) - 1                     AS output_growth,
-       coalesce(m.revenue_k, 0) / 100000                                    AS services_revenue,
-       m.revenue_comparable_k / 100000                                      AS services_revenue_comparable,
-       m.revenue_prior_k / 100000                                           AS services_revenue_prior,
-       m.revenue_comparable_k / nullif(m.revenue_prior_k, 0) - 1            AS services_revenue_growth,
-       m.value_added_k / 100000                                             AS value_added,
-       g.gdp_ytd,
-       (m.value_added_k / 100000) / g.gdp_ytd                               AS gdp_share,
-       m.n_enterprises,
-       m.n_services_enterprises,
-       coalesce(m.imputed_k, 0) / 100000                                    AS output_imputed,
-       coalesce(m.imputed_k, 0) / nullif(m.output_k, 0)                     AS imputed_share,
-       coalesce(m.revenue_imputed_k, 0) / 100000                            AS services_revenue_imputed,
-       m.catalog_version,
-       g.vintage                                                            AS gdp_vintage,
-       g.released                                                           AS gdp_released,
-       m.va_rate_basis
-FROM m
-LEFT JOIN ref.gdp AS g ON g.year = year(m.period) AND g.quarter * 3 = month(m.period) AND g.in_force;
+SELECT * EXCLUDE (report, basis) FROM fact.sei_totals WHERE report = 'monthly';
 
 COMMENT ON VIEW mart.indicators_monthly IS 'SEI indicators for each report period, cumulative 1–X月. Money in 亿元.';
 COMMENT ON COLUMN mart.indicators_monthly.period IS 'Report period: first day of the month; figures cumulative from January';

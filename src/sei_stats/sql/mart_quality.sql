@@ -40,6 +40,7 @@ flags AS (
     SELECT period,
            count(*) FILTER (WHERE prior_source = 'reported')          AS rows_prior_reported,
            count(*) FILTER (WHERE prior_source = 'last_year_return')  AS rows_prior_last_year_return,
+           count(*) FILTER (WHERE prior_source = 'last_year_annual')  AS rows_prior_last_year_annual,
            count(*) FILTER (WHERE prior_source = 'new_unit')          AS rows_prior_new_unit,
            count(*) FILTER (WHERE prior_source = 'new_product')       AS rows_prior_new_product,
            count(*) FILTER (WHERE prior_source = 'stratum_growth')    AS rows_prior_stratum_growth,
@@ -97,6 +98,7 @@ q AS (
                / nullif(sum(l.output_ytd) FILTER (WHERE l.status = 'accepted'), 0)   AS unclassified_share,
            coalesce(max(pr.rows_prior_reported), 0)                                  AS rows_prior_reported,
            coalesce(max(pr.rows_prior_last_year_return), 0)                          AS rows_prior_last_year_return,
+           coalesce(max(pr.rows_prior_last_year_annual), 0)                          AS rows_prior_last_year_annual,
            coalesce(max(pr.rows_prior_new_unit), 0)                                  AS rows_prior_new_unit,
            coalesce(max(pr.rows_prior_new_product), 0)                               AS rows_prior_new_product,
            coalesce(max(pr.rows_prior_stratum_growth), 0)                            AS rows_prior_stratum_growth,
@@ -158,6 +160,7 @@ COMMENT ON COLUMN mart.data_quality.output_imputed IS 'Imputed SEI output, 亿�
 COMMENT ON COLUMN mart.data_quality.imputed_share IS 'Imputed share of SEI output, fraction';
 COMMENT ON COLUMN mart.data_quality.rows_prior_reported IS 'SEI lines in the figures whose prior is the one reported';
 COMMENT ON COLUMN mart.data_quality.rows_prior_last_year_return IS 'SEI lines whose blank prior is the same unit and product''s final value a year earlier (imputed lines: their own)';
+COMMENT ON COLUMN mart.data_quality.rows_prior_last_year_annual IS 'December SEI lines whose blank prior is the same unit and product''s value in last year''s annual report (年报, the figure of record)';
 COMMENT ON COLUMN mart.data_quality.rows_prior_new_unit IS 'SEI lines of units with no line a year earlier: prior 0';
 COMMENT ON COLUMN mart.data_quality.rows_prior_new_product IS 'SEI lines of a product new to a continuing unit: prior 0 (rule new_product_without_prior)';
 COMMENT ON COLUMN mart.data_quality.rows_prior_stratum_growth IS 'Imputed SEI lines whose prior is their output / their stratum''s growth factor';

@@ -4,9 +4,9 @@
 CREATE VIEW mart.target_progress AS
 WITH a AS (
     -- each year's figures once per measure (ref.measures): a target reads one of them, never the two added
-    SELECT year, 'industry' AS measure, output_value, output_growth, gdp_share FROM mart.indicators_annual
+    SELECT year, 'industry' AS measure, output_value, output_growth, gdp_share, basis FROM mart.indicators_annual
     UNION ALL
-    SELECT year, 'services', services_revenue, services_revenue_growth, gdp_share FROM mart.indicators_annual
+    SELECT year, 'services', services_revenue, services_revenue_growth, gdp_share, basis FROM mart.indicators_annual
 ), t AS (
     SELECT t.plan_id, t.indicator, t.label, t.target_year, t.target_value, t.unit, t.comparison, t.tolerance,
            t.designation, p.baseline_year, coalesce(t.measure, 'industry') AS measure,
@@ -62,7 +62,7 @@ WITH a AS (
            CASE WHEN ch.years_linked = r.year - r.baseline_year
                 THEN power(ch.growth_index, 1.0 / (r.year - r.baseline_year)) - 1 END AS avg_growth,
            ch.first_gap, gap_year.year IS NOT NULL AS gap_year_landed,
-           cur.output_value, cur.gdp_share, base.year AS base_landed, base.gdp_share AS base_share,
+           cur.output_value, cur.gdp_share, cur.basis, base.year AS base_landed, base.gdp_share AS base_share,
            g.registry, g.registry_absent, g.count_read, g.count_base
     FROM reading AS r
     LEFT JOIN chain AS ch USING (plan_id, indicator)
@@ -145,6 +145,7 @@ SELECT plan_id, indicator, label, target_year, target_value, actual_value, unit,
        CASE WHEN is_count AND reason IS NULL THEN count_base END AS baseline_value,
        CASE WHEN reason IS NULL THEN path_value END AS path_value,
        CASE WHEN indicator IN ('output_value', 'avg_growth_since_baseline') THEN measure END AS measure,
+       CASE WHEN NOT is_count AND reason IS NULL THEN basis END AS basis,
        CASE WHEN indicator IN ('output_value', 'avg_growth_since_baseline')
             THEN CASE measure WHEN 'industry' THEN '按工业总产值考核，不含服务业营业收入 (judged on industrial output; services revenue is not added)'
                               ELSE '按服务业营业收入考核，不含工业总产值 (judged on services revenue; industrial output is not added)' END
@@ -173,4 +174,5 @@ COMMENT ON COLUMN mart.target_progress.tolerance IS 'How far below target_value 
 COMMENT ON COLUMN mart.target_progress.baseline_value IS 'For a count: its value at the end of the baseline year, where its linear path starts (0 for platforms new since the baseline; the enterprises then holding the designation); NULL otherwise or when it cannot be judged. In unit';
 COMMENT ON COLUMN mart.target_progress.path_value IS 'For a count before its target year: the linear path from baseline_value at the baseline year to target_value at the target year, read at as_of''s year; on track when actual_value ≥ path_value. NULL otherwise. In unit';
 COMMENT ON COLUMN mart.target_progress.measure IS 'For output_value and avg_growth_since_baseline, the measure judged (ref.targets.measure): industry (工业总产值) unless targets.yaml says services (营业收入); NULL otherwise';
+COMMENT ON COLUMN mart.target_progress.basis IS 'The figure of record of the year read (mart.indicators_annual.basis): annual_report (年报) or december_quick (1–12月快报); NULL for counts and when the target cannot be judged';
 COMMENT ON COLUMN mart.target_progress.note IS 'What the figure judged covers, in Chinese and English: the measure of an output or growth target; the GDP share''s value added of both measures';

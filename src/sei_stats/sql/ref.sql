@@ -23,7 +23,7 @@ COMMENT ON COLUMN ref.decisions.label IS '中文名称';
 
 CREATE TABLE ref.prior_sources (code VARCHAR, label VARCHAR);
 COMMENT ON TABLE ref.prior_sources IS 'Where the prior (上年同期) a line''s growth is computed on comes from (sei_stats.vocabulary)';
-COMMENT ON COLUMN ref.prior_sources.code IS 'reported, last_year_return, new_unit, new_product, stratum_growth or not_available';
+COMMENT ON COLUMN ref.prior_sources.code IS 'reported, last_year_return, last_year_annual (December: last year''s annual report), new_unit, new_product, stratum_growth or not_available';
 COMMENT ON COLUMN ref.prior_sources.label IS '中文名称';
 
 CREATE TABLE ref.frame_sources (code VARCHAR, label VARCHAR);
@@ -86,8 +86,9 @@ COMMENT ON COLUMN ref.roster.active_to IS 'Last month the unit is live (first da
 COMMENT ON COLUMN ref.roster.year IS 'Year the roster applies to';
 
 CREATE TABLE ref.reviews (credit_code VARCHAR, product VARCHAR, rule VARCHAR, decision VARCHAR, field VARCHAR,
-                          corrected_value DECIMAL(18, 3), reviewer VARCHAR, note VARCHAR, period DATE, review_file VARCHAR);
-COMMENT ON TABLE ref.reviews IS 'Reviewers'' decisions (raw/reviews/YYYY-MM.csv)';
+                          corrected_value DECIMAL(18, 3), reviewer VARCHAR, note VARCHAR, period DATE, report VARCHAR,
+                          review_file VARCHAR);
+COMMENT ON TABLE ref.reviews IS 'Reviewers'' decisions (raw/reviews/YYYY-MM.csv on a month; raw/reviews/YYYY.csv on the annual report of a year)';
 COMMENT ON COLUMN ref.reviews.credit_code IS 'Enterprise (统一社会信用代码)';
 COMMENT ON COLUMN ref.reviews.product IS 'Product code, or name where the line has none; empty for a decision on a whole unit (imputed_too_long)';
 COMMENT ON COLUMN ref.reviews.field IS 'For correct: the field corrected, output_ytd or output_ytd_prior';
@@ -96,7 +97,8 @@ COMMENT ON COLUMN ref.reviews.decision IS 'accept, reject or correct';
 COMMENT ON COLUMN ref.reviews.corrected_value IS 'For correct: the value that replaces the reported one in that field, 千元';
 COMMENT ON COLUMN ref.reviews.reviewer IS 'Who decided';
 COMMENT ON COLUMN ref.reviews.note IS 'Note';
-COMMENT ON COLUMN ref.reviews.period IS 'Report period: first day of the month';
+COMMENT ON COLUMN ref.reviews.period IS 'Report period: first day of the month; for the annual report, its year''s December (YYYY-12-01, the span 1–12月 it covers)';
+COMMENT ON COLUMN ref.reviews.report IS 'The report decided on: monthly (raw/reviews/YYYY-MM.csv) or annual (the annual report, 年报: raw/reviews/YYYY.csv); December''s and the annual report''s decisions share a period and never mix';
 COMMENT ON COLUMN ref.reviews.review_file IS 'The review file';
 
 CREATE TABLE ref.plan (plan_id VARCHAR, title VARCHAR, document VARCHAR, baseline_year BIGINT, target_year BIGINT);
