@@ -105,22 +105,15 @@ def _say_error_checks(failed_error_checks: tuple[FailedCheck, ...]) -> None:
         _say(f"\n{len(failed_error_checks)} asset check(s) of severity ERROR failed (listed above; the Dagster UI shows them too)")
 
 
-def _all_periods(paths: DataPaths, *, lenient: bool = False) -> tuple[list[str], list[str]]:
-    """Every report period with a folder under raw/returns/, oldest first, and the notes to print before landing.
-
-    A folder read by no period (not named YYYY-MM, a January folder when January is no report period
-    of the calendar, or outside the Dagster partitions) or a file lying directly under raw/returns/
-    refuses the run (Refused: exit 2, nothing landed); with ``lenient`` it is a warning among the notes
-    (a January folder is then not read) and the other periods land. Office litter is a note either way.
-    An exit when there is no period folder at all.
-    """
-    periods, _, notes = _all_reports(paths, lenient=lenient, annual=False)
-    return periods, notes
-
-
 def _all_reports(paths: DataPaths, *, lenient: bool = False, annual: bool = True) -> tuple[list[str], list[str], list[str]]:
-    """``_all_periods``, and with ``annual`` every year with a folder under raw/annual/ (its annual report): the
-    periods, the years (oldest first) and the notes to print before landing.
+    """Every report period with a folder under raw/returns/, oldest first, and with ``annual`` every year with a
+    folder under raw/annual/ (its annual report): the periods, the years (oldest first) and the notes to print
+    before landing.
+
+    A folder read by no period (not named YYYY-MM, a January folder when January is no report period of the
+    calendar, or outside the Dagster partitions) or a file lying directly under raw/returns/ refuses the run
+    (Refused: exit 2, nothing landed); with ``lenient`` it is a warning among the notes (a January folder is then
+    not read) and the other periods land. Office litter is a note either way.
 
     A problem of raw/annual/ (a folder not named YYYY, a file lying there, a year whose December is outside the
     Dagster partitions) refuses the run as a month's does, each listed under its folder; with ``lenient`` it is a
@@ -249,12 +242,12 @@ def cmd_headline(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """The demo city end to end: generate, materialize every month, print the headline."""
+    """The demo city end to end: generate, materialize every month and annual report (as --all), print the headline."""
     paths = data_paths()
     started = time.perf_counter()
     cmd_demo_data(args)
-    periods, notes = _all_periods(paths)
-    outcome = materialize(paths, periods, notes=notes)
+    periods, years, notes = _all_reports(paths)
+    outcome = materialize(paths, periods, notes=notes, years=years)
     if outcome.failures:  # a failed check alone still leaves a published warehouse to show
         return 1
     _say()
@@ -402,7 +395,7 @@ def parser() -> argparse.ArgumentParser:
     m.set_defaults(func=cmd_materialize)
 
     for name, func, text in (("demo-data", cmd_demo_data, "write the simulated demo city into raw/"),
-                             ("demo", cmd_demo, "demo-data, materialize --all, then the headline table")):
+                             ("demo", cmd_demo, "demo-data, materialize --all (months and annual reports), then the headline table")):
         d = sub.add_parser(name, help=text)
         d.add_argument("--seed", type=int, default=20171109)
         d.add_argument("--enterprises", type=int, default=2000)
