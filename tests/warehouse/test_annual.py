@@ -17,6 +17,7 @@ industrial 480 on 310 + 100 = 410 (growth 480/410 − 1); services 55 on 50. 201
 import duckdb
 import pytest
 
+from sei_stats.config import data_paths
 from sei_stats.land import land_annual, land_month
 from sei_stats.publish import publish
 
@@ -130,3 +131,21 @@ def test_the_judgement_uses_the_annual_report_and_says_so(tmp_path):
     assert con.execute("SELECT status, actual_value, basis FROM mart.target_progress").fetchall() == [
         ("missed", approx(420), "december_quick")]
     assert con.execute("SELECT count(*) FROM mart.annual_vs_december").fetchall() == [(0,)]
+
+
+def test_a_units_kept_december_figure_is_its_final_value_for_next_years_prior(tmp_path):
+    """C sent no 2017 annual report (its December 2,000,000 stands) and no 2018 return, then a 2018 annual report
+    of 2,500,000 with a blank prior: the prior is its 2017 figure of record, 2,000,000, not 0 as a new unit.
+    2018 by the annual report: A 360, B 120 (kept from December), C 25 on priors 310 (A's 2017 annual report),
+    100 and 20: industrial 505 on 430."""
+    city(tmp_path / "data").close()  # DuckDB reuses an open file's instance: close it before the next publish
+    paths = data_paths(tmp_path / "data")
+    write_csv(paths.annual_folder(2018) / "01_年报.csv",
+              return_rows("2018年", [(C, "210211", "3491", "", "焊接机器人", "2500000", "")]), header=HEADER)
+    land_annual(paths, 2018)
+    con = duckdb.connect(str(publish(paths).detail), read_only=True)
+    assert con.execute("SELECT output_ytd, prior, prior_source, basis FROM fact.annual_figure_lines "
+                       "WHERE credit_code = ? AND year(period) = 2018", [C]).fetchall() == [
+        (2500000, 2000000, "last_year_annual", "annual_report")]
+    assert con.execute("SELECT basis, output_value, output_ytd_prior FROM mart.indicators_annual WHERE year = 2018"
+                       ).fetchall() == [("annual_report", approx(505), approx(430))]

@@ -17,7 +17,8 @@ final_values AS (  -- each unit and product's final value of a year: its annual 
     UNION ALL
     SELECT year(f.period), f.credit_code, coalesce(f.product_code, f.product_name), sum(f.output_ytd)
     FROM fact.figure_lines AS f
-    WHERE month(f.period) = 12 AND year(f.period) NOT IN (SELECT year FROM annual_years)
+    WHERE month(f.period) = 12
+      AND NOT EXISTS (SELECT 1 FROM accepted AS a WHERE year(a.period) = year(f.period) AND a.credit_code = f.credit_code)
     GROUP BY ALL
 ),
 known_years AS (SELECT DISTINCT year FROM final_values),
