@@ -163,9 +163,9 @@ class ChartData:
         return list(range(min(known), max(known) + 1))
 
 
-def read_annual(con, measure: str = "industry") -> pd.DataFrame:
-    """mart.indicators_annual by year, money as float 亿元 and rates as percent: output_value and output_growth
-    of ``measure`` (the output target's), and both measures apart (industry_*, services_*)."""
+def read_annual(con) -> pd.DataFrame:
+    """mart.indicators_annual by year, money as float 亿元 and rates as percent, both measures apart (industry_*,
+    services_*); ``read_chart_data`` names the output target's output_value and output_growth."""
     frame = con.sql(
         """
         select year::integer as year,
@@ -179,7 +179,6 @@ def read_annual(con, measure: str = "industry") -> pd.DataFrame:
     frame = frame.set_index("year")
     for column in ("industry_growth", "services_growth", "gdp_share", "avg_growth_since_baseline"):
         frame[column] = frame[column] * 100
-    frame["output_value"], frame["output_growth"] = frame[f"{measure}_value"], frame[f"{measure}_growth"]
     return frame
 
 
@@ -294,7 +293,7 @@ def read_chart_data(con) -> ChartData | None:
         return None
     plan_id, targets, baseline_year, target_year = read_plan_targets(con, int(annual.index.max()))
     measure = _measure(targets)
-    annual = read_annual(con, measure)
+    annual["output_value"], annual["output_growth"] = annual[f"{measure}_value"], annual[f"{measure}_growth"]
     if plan_id is not None:
         # The average growth drawn is the drawn plan's: since its baseline year.
         shown = (annual.index > baseline_year) & pd.Series(_measured_for(con, plan_id, annual.index), index=annual.index)
