@@ -74,7 +74,7 @@ class Calendar:
         month = periods.month(period)
         if not self.is_reported(period):
             raise ValueError(f"{period}: {self.not_reported(period)}")
-        return "1月" if month == 1 else f"1–{month}月"
+        return periods.cumulative_label(month)
 
     def label(self, period: str) -> str:
         """The statistical period: '2020-03' -> '2020年1–3月' (cumulative); '2020年1月' only when January

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import period as periods
 from .calendar import Calendar
 
 LEVELS = ("area_district", "area", "all")
@@ -228,11 +229,9 @@ def _dropped_lines(lines: pd.DataFrame, returned: pd.DataFrame) -> pd.DataFrame:
     judged = judged.merge(present, on=["period", "credit_code", "product_key"], how="left")
     fail = judged["present"].isna()
     judged["outcome"] = fail.map({True: "fail", False: "pass"})
-    def span(months: pd.Series) -> pd.Series:  # 1–X月, and 1月 for a January reported alone
-        return months.map(lambda m: "1月" if m == 1 else f"1–{m}月")
-
     message = (judged["product_key"] + ": " + judged["output_ytd"].map("{:,.3f}".format) + " 千元 in "
-               + span(judged["previous"].dt.month) + " is absent from the return of " + span(judged["period"].dt.month))
+               + judged["previous"].dt.month.map(periods.cumulative_label) + " is absent from the return of "
+               + judged["period"].dt.month.map(periods.cumulative_label))
     judged["message"] = message.where(fail, None)
     return judged.assign(rule="line_dropped_from_cumulative").rename(columns={"product_key": "product"})[list(FINDING_COLUMNS)]
 

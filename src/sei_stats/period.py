@@ -65,13 +65,10 @@ def span(start: str, end: str) -> list[str]:
     return [of_index(i) for i in range(first, last + 1)]
 
 
-def label(period: str) -> str:
-    """'2020-03' as the statistical period 2020年1–3月 (cumulative); January is 2020年1月.
-
-    Knows no calendar: the label of a report period in force is sei_stats.calendar's ``label`` (1–2月 is the
-    year's first report unless calendar.january_reported), which every printed or drawn label uses."""
-    y, m = year(period), month(period)
-    return f"{y}年1月" if m == 1 else f"{y}年1–{m}月"
+def cumulative_label(month: int) -> str:
+    """The span 1–X月 a cumulative figure to ``month`` covers ('1–3月'; January alone '1月'). Knows no calendar:
+    sei_stats.calendar labels report periods with it, refusing a month that is none."""
+    return "1月" if month == 1 else f"1–{month}月"
 
 
 def first_day(period: str) -> str:
