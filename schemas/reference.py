@@ -16,6 +16,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
 
+from .failures import first_failure
+
 VINTAGE_COLUMNS = ("vintage", "released")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only
 
@@ -100,19 +102,8 @@ def check(frame: pd.DataFrame, schema: DataFrameSchema, path) -> pd.DataFrame:
     try:
         return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
-        raise ReferenceError(_message(err.failure_cases, list(frame.columns), path)) from err
+        raise ReferenceError(first_failure(err.failure_cases, list(frame.columns), path, _field_failure)) from err
 
 
-def _message(cases: pd.DataFrame, columns: list[str], path) -> str:
-    """The first failure in file order (line, then column): a field's value and rule, or a rule across fields."""
-    cases = cases.assign(order=cases["column"].map(lambda c: columns.index(c) if c in columns else len(columns)))
-    case = cases.sort_values(["index", "order"], na_position="last", kind="stable").iloc[0]
-    where = f"line {int(case['index']) + 2}: " if pd.notna(case["index"]) else ""
-    total = f"; {len(cases.drop_duplicates(['index', 'check']))} failure(s) in all"
-    if case["schema_context"] == "DataFrameSchema" and pd.notna(case["index"]):
-        # a rule across fields: name the fields it speaks of, with their values
-        row = cases[(cases["index"] == case["index"]) & (cases["check"] == case["check"])]
-        fields = ", ".join(f"{c} {v!r}" for c, v in zip(row["column"], row["failure_case"])
-                           if re.search(rf"\b{c}\b", case["check"]))
-        return f"{path}: {where}fails {case['check']} ({fields}){total}"
-    return f"{path}: {where}{case['column']} fails {case['check']} (value {case['failure_case']!r}){total}"
+def _field_failure(column: str, value, check: str) -> str:
+    return f"{column} fails {check} (value {value!r})"

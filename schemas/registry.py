@@ -17,6 +17,8 @@ from pandera.pandas import Check, Column, DataFrameSchema
 from sei_stats.credit_code import problem as credit_code_problem
 from sei_stats.vocabulary import AREAS, DESIGNATION_LABELS, PLATFORM_LEVEL_LABELS
 
+from .failures import first_failure
+
 PLATFORM_COLUMNS = ("name", "level", "kind", "area", "field", "host_credit_code", "recognised_date", "source")
 ENTERPRISE_COLUMNS = ("credit_code", "enterprise_name", "designation", "area", "field", "recognised_date", "source")
 # Optional columns, with the value a file without them means: a designation withdrawn (empty: still held).
@@ -105,19 +107,10 @@ def validate(frame: pd.DataFrame, schema: DataFrameSchema, path) -> pd.DataFrame
     try:
         return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
-        raise RegistryError(_message(err.failure_cases, list(frame.columns), path)) from err
+        raise RegistryError(first_failure(err.failure_cases, list(frame.columns), path, _field_failure)) from err
 
 
-def _message(cases: pd.DataFrame, columns: list[str], path) -> str:
-    """The first failure in file order (line, then column): a field's value and rule, or a rule across fields."""
-    cases = cases.assign(order=cases["column"].map(lambda c: columns.index(c) if c in columns else len(columns)))
-    case = cases.sort_values(["index", "order"], na_position="last", kind="stable").iloc[0]
-    where = f"line {int(case['index']) + 2}: " if pd.notna(case["index"]) else ""
-    total = f"; {len(cases.drop_duplicates(['index', 'check']))} failure(s) in all"
-    if case["schema_context"] == "DataFrameSchema":  # a rule across fields: name the fields it speaks of
-        row = cases[(cases["index"] == case["index"]) & (cases["check"] == case["check"])]
-        fields = ", ".join(f"{c} {v!r}" for c, v in zip(row["column"], row["failure_case"]) if c in case["check"])
-        return f"{path}: {where}fails {case['check']} ({fields}){total}"
-    value = case["failure_case"]
-    why = credit_code_problem(value) if case["column"] in CREDIT_CODE_COLUMNS and isinstance(value, str) else None
-    return f"{path}: {where}{case['column']} {value!r} fails {case['check']}{f': {why}' if why else ''}{total}"
+def _field_failure(column: str, value, check: str) -> str:
+    """A field's value and rule; a credit code also says why it fails (GB 32100-2015)."""
+    why = credit_code_problem(value) if column in CREDIT_CODE_COLUMNS and isinstance(value, str) else None
+    return f"{column} {value!r} fails {check}{f': {why}' if why else ''}"
