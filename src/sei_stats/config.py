@@ -140,10 +140,10 @@ class DataPaths:
         return versions[-1] if versions else None
 
     @property
-    def frame_step(self) -> Path:
-        """landed/frame_step/<variant>/YYYY/<key>.<result>.parquet: each year's results of the step over the
-        survey frame (sei_stats.scope), reused while nothing they depend on changes."""
-        return self.root / "landed" / "frame_step"
+    def year_step(self) -> Path:
+        """landed/year_step/<variant>/YYYY/<key>.<relation>.parquet: each year's stored facts (sei_stats.year_step),
+        reused while nothing they depend on changes."""
+        return self.root / "landed" / "year_step"
 
     @property
     def reclassified(self) -> Path:

@@ -24,6 +24,21 @@ RULE_ENGINE = "rules/*.sql"
 SCOPE_TABLES = ("fact.frame_classes", "fact.imputed_lines", "fact.frame_findings", "qa.frame")
 
 
+_CREATES = re.compile(r"^(?:\s|--[^\n]*\n)*CREATE\s+(?:TABLE|VIEW)\s+(\w+\.\w+)", re.IGNORECASE)
+
+
+def created_by(statement: str) -> str | None:
+    """The relation a statement creates (schema.name as written), None when it creates none."""
+    match = _CREATES.match(statement)
+    return match[1] if match else None
+
+
+def unsuffixed(name: str, suffix: str) -> str:
+    """fact_y2020.lines -> fact.lines for suffix _y2020: the relation a suffixed schema's one stands for."""
+    schema, table = name.split(".")
+    return f"{schema.removesuffix(suffix) if suffix else schema}.{table}"
+
+
 @dataclass(frozen=True)
 class SqlFile:
     name: str
@@ -94,8 +109,8 @@ def rule_engine_sql(rules: dict[str, list[str]]) -> str:
     ] or ["SELECT NULL::DATE AS period, NULL AS source_file, NULL::INTEGER AS line_number, NULL AS rule, "
           "NULL AS outcome, NULL AS message WHERE false"]
     return (
-        "CREATE VIEW fact.rule_findings AS\n" + "\nUNION ALL\n".join(branches) + ";\n\n"
-        "COMMENT ON VIEW fact.rule_findings IS 'Each cross-period rule (sql/rules/) confronted with each accepted line: "
+        "CREATE TABLE fact.rule_findings AS\n" + "\nUNION ALL\n".join(branches) + ";\n\n"
+        "COMMENT ON TABLE fact.rule_findings IS 'Each cross-period rule (sql/rules/) confronted with each accepted line: "
         "one row per line and rule (after Statistics Netherlands'' validate).';\n"
         "COMMENT ON COLUMN fact.rule_findings.rule IS 'Rule name (schemas/rules.yaml)';\n"
         "COMMENT ON COLUMN fact.rule_findings.outcome IS 'pass, fail, or missing (nothing to compare with)';\n"

@@ -7,40 +7,17 @@ on (sql/fact_scope.sql): the lines classified again by their unit's frame indust
 the frame rules' findings (fact.frame_findings) and every unit's state each month (qa.frame).
 
 A year's results depend only on its own and the year before's lines, its frame, the catalog, the
-settings, this code, and the run of imputation carried from the year before; they are cached under
-a key of all of these (landed/frame_step/), so a publish recomputes only the years that changed.
+settings, this code, and the run of imputation carried from the year before: sei_stats.year_step
+computes one year at a time and keeps it.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import os
-from dataclasses import dataclass
-from pathlib import Path
-
 import duckdb
 import pandas as pd
 
-from . import classify as classify_module, impute as impute_module
 from .classify import CLASS_COLUMNS, classify
-from .impute import impute, runs_at_end
-
-OUTPUTS = ("classes", "imputed", "findings", "frame")  # the frame last: written last, it marks a complete entry
-
-
-@functools.cache
-def code_version() -> str:
-    """The code a year's results come from (read once, when first needed): changing it changes every key."""
-    sources = (Path(m.__file__) for m in (impute_module, classify_module))
-    return hashlib.sha256(b"".join(p.read_bytes() for p in (*sources, Path(__file__)))).hexdigest()[:16]
-
-
-@dataclass(frozen=True)
-class Filled:
-    years_computed: list[int]
-    years_reused: list[int]
-
+from .impute import impute
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
     return con.execute(sql).df()
@@ -105,65 +82,17 @@ def _year(lines: pd.DataFrame, frame: pd.DataFrame, returned: pd.DataFrame, cata
             "frame": states.drop(columns=["out_of_scope_reason"])}
 
 
-def _key(*parts) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        if isinstance(part, pd.DataFrame):
-            digest.update(pd.util.hash_pandas_object(part, index=False).to_numpy().tobytes())
-            digest.update(",".join(part.columns).encode())
-        else:
-            digest.update(repr(part).encode())
-    return digest.hexdigest()[:24]
-
-
-def _load(folder: Path, key: str) -> dict[str, pd.DataFrame] | None:
-    files = {name: folder / f"{key}.{name}.parquet" for name in OUTPUTS}
-    if not all(f.exists() for f in files.values()):
-        return None
-    return {name: pd.read_parquet(f) for name, f in files.items()}
-
-
-def _store(folder: Path, key: str, results: dict[str, pd.DataFrame]) -> None:
-    """Each result written beside its name and moved there; older keys of the year removed."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in OUTPUTS:
-        target = folder / f"{key}.{name}.parquet"
-        partial = folder / f".{key}.{name}.{os.getpid()}.partial"
-        results[name].to_parquet(partial, index=False)
-        os.replace(partial, target)
-    for old in folder.glob("*.parquet"):
-        if not old.name.startswith(f"{key}."):
-            old.unlink(missing_ok=True)
-
-
-def fill(con: duckdb.DuckDBPyConnection, catalog: pd.DataFrame, min_respondents: int, max_consecutive_months: int,
-         *, suffix: str = "", cache: Path | None = None) -> Filled:
-    """Fill fact.frame_classes, fact.imputed_lines, fact.frame_findings and qa.frame (schemas + ``suffix``),
-    reusing a year's cached results (under ``cache``) when nothing it depends on changed."""
+def fill_year(con: duckdb.DuckDBPyConnection, catalog: pd.DataFrame, min_respondents: int, max_consecutive_months: int,
+              *, suffix: str, year: int, carried: dict) -> None:
+    """Fill fact.frame_classes, fact.imputed_lines, fact.frame_findings and qa.frame (schemas + ``suffix``) with
+    year ``year``'s rows; the schemas hold that year's and the year before's lines (sei_stats.year_step), and
+    ``carried`` the runs of imputation the year before ended with."""
     lines, frame, returned = _read_inputs(con, suffix)
-    catalog_key = _key(catalog.astype(str))
-    results, computed, reused = [], [], []
-    previous_key, carried = "", {}
-    for year in sorted(frame["period"].dt.year.unique()):
-        year_lines = lines[lines["period"].dt.year.isin([year - 1, year])]
-        year_frame = frame[frame["period"].dt.year == year]
-        year_returned = returned[returned["period"].dt.year == year]
-        key = _key(code_version(), previous_key, catalog_key, min_respondents, max_consecutive_months,
-                   year_lines, year_frame, year_returned)
-        folder = None if cache is None else cache / str(year)
-        result = None if folder is None else _load(folder, key)
-        if result is None:
-            result = _year(year_lines, year_frame, year_returned, catalog, min_respondents, max_consecutive_months, carried)
-            if folder is not None:
-                _store(folder, key, result)
-            computed.append(int(year))
-        else:
-            reused.append(int(year))
-        results.append(result)
-        previous_key, carried = key, runs_at_end(result["frame"])
+    result = _year(lines[lines["period"].dt.year.isin([year - 1, year])], frame[frame["period"].dt.year == year],
+                   returned[returned["period"].dt.year == year], catalog, min_respondents, max_consecutive_months,
+                   carried)
     fact, qa = f"fact{suffix}", f"qa{suffix}"
-    _insert(con, f"{fact}.frame_classes", [r["classes"] for r in results])
-    _insert(con, f"{fact}.imputed_lines", [r["imputed"] for r in results])
-    _insert(con, f"{fact}.frame_findings", [r["findings"] for r in results])
-    _insert(con, f"{qa}.frame", [r["frame"] for r in results])
-    return Filled(years_computed=computed, years_reused=reused)
+    _insert(con, f"{fact}.frame_classes", [result["classes"]])
+    _insert(con, f"{fact}.imputed_lines", [result["imputed"]])
+    _insert(con, f"{fact}.frame_findings", [result["findings"]])
+    _insert(con, f"{qa}.frame", [result["frame"]])

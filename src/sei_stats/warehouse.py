@@ -1,10 +1,11 @@
-"""The warehouse's relations: reference tables, and fact, mart and qa views over a given set of landings.
+"""The warehouse's relations: reference tables, and fact, mart and qa relations over a given set of landings.
 
 `build_relations` creates them in a DuckDB connection from the SQL of sql/ (read as data by
-sei_stats.relations); sei_stats.publish puts them into the two published files. The facts stay
-in the landed Parquet files, read by the views when queried; the imputed lines of
-live units without a usable figure are stored (sei_stats.scope), the one step that reads the
-whole history at publish time.
+sei_stats.relations); sei_stats.publish puts them into the two published files. The received lines
+stay in the landed Parquet files, read by views; the stored facts (each CREATE TABLE of sql/, and
+the tables of the frame step, sei_stats.scope) are made one year at a time and kept
+(sei_stats.year_step), so a publish computes only the years whose inputs changed and reads the
+others' kept files.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from .catalog import read_districts, read_nbs_categories, read_products, read_ta
 from .config import DataPaths
 from .inputs import INPUTS, InputMissing, versions
 from .reclassify import catalog_in_force, current_catalog_as_of
-from .scope import fill as fill_scope
+from . import year_step
+from .scope import fill_year as fill_scope
+from .year_step import Kept
 from .schemas.rules import load_rules
 from .settings import SECTIONS, Settings
 from .vocabulary import MEASURE_DIVISIONS, MEASURES, VOCABULARIES
@@ -96,26 +99,49 @@ def _load_reference(con: duckdb.DuckDBPyConnection, paths: DataPaths, settings: 
         con.unregister("frame")
 
 
-def _create_views(con: duckdb.DuckDBPyConnection, files: list[Path], settings: Settings, *, suffix: str,
-                  frame_step: Callable[[], None], annual: list[Path] | None = None) -> None:
-    """Run the SQL files over exactly ``files`` (one landing a month) and ``annual`` (one landing a year's annual
-    report), in schemas fact, mart, qa + ``suffix``; ``frame_step`` fills the tables of the survey frame's step
-    right after the file that creates them."""
+def _run_sql(con: duckdb.DuckDBPyConnection, files: list[Path], settings: Settings, *, suffix: str,
+             annual: list[Path], rewrite: year_step.Rewrite | None = None,
+             after_create: Callable[[str], None] = lambda name: None, frame_step: Callable[[], None] = lambda: None,
+             ) -> None:
+    """Run the SQL files, statement by statement, over exactly ``files`` (one landing a month) and ``annual`` (one
+    landing a year's annual report), in schemas fact, mart, qa + ``suffix``.
+
+    ``rewrite(relation or None, statement)`` may change a statement first (sei_stats.year_step: a kept relation is
+    read from its files, a year is computed alone); ``after_create(relation)`` follows each statement that creates
+    one, ``frame_step()`` the file that creates the tables of the survey frame's step."""
     for f in relations.sql_files(_sql_rules(settings)):
         if f.name == "ref.sql":
-            continue  # the reference tables are shared by both sets of views
+            continue  # the reference tables are shared by every set of schemas
         # No annual report landed: the view reads a month's landing (the same columns) and keeps none of it.
         sql = (f.text.replace("{landed_files}", _sql_list(files))
                .replace("{annual_files}", _sql_list(annual or files[:1]))
                .replace("{annual_included}", "true" if annual else "false"))
         if suffix:
             sql = VIEW_SCHEMAS.sub(lambda m: f"{m.group(1)}{suffix}.", sql)
-        try:
-            con.execute(sql)
-        except duckdb.Error as err:
-            raise PublishError(f"sql/{f.name}{' (' + suffix + ')' if suffix else ''}: {err}") from err
+        comments: list[str] = []  # run together: one statement at a time is slow
+        for statement in con.extract_statements(sql):
+            created = relations.created_by(statement.query)
+            name = created and relations.unsuffixed(created, suffix)
+            text = rewrite(name, statement.query) if rewrite else statement.query
+            if not name:
+                comments.append(text.strip().rstrip(";") + ";")
+                continue
+            _execute(con, "\n".join(comments), f, suffix)
+            comments = []
+            _execute(con, text, f, suffix)
+            after_create(name)
+        _execute(con, "\n".join(comments), f, suffix)
         if relations.SCOPE_TABLES[0] in f.creates:
             frame_step()
+
+
+def _execute(con: duckdb.DuckDBPyConnection, sql: str, file: relations.SqlFile, suffix: str) -> None:
+    if not sql:
+        return
+    try:
+        con.execute(sql)
+    except duckdb.Error as err:
+        raise PublishError(f"sql/{file.name}{' (' + suffix + ')' if suffix else ''}: {err}") from err
 
 
 # Where a fact column without a COMMENT of its own finds one: the same-named column of these, in this order
@@ -136,8 +162,10 @@ def _inherit_fact_comments(con: duckdb.DuckDBPyConnection) -> None:
                                    AND r.column_name = c.column_name AND r.comment IS NOT NULL
             WHERE c.schema_name LIKE 'fact%' AND c.table_name <> '{source}' AND c.comment IS NULL
         """)
-        for schema, table, column, comment in con.fetchall():
-            con.execute(f'COMMENT ON COLUMN {schema}.{table}."{column}" IS {_quote(comment)}')
+        comments = [f'COMMENT ON COLUMN {schema}.{table}."{column}" IS {_quote(comment)};'
+                    for schema, table, column, comment in con.fetchall()]
+        if comments:
+            con.execute("\n".join(comments))
 
 
 def uncommented_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -195,10 +223,11 @@ def _sql_list(files: list[Path]) -> str:
 
 def build_relations(con: duckdb.DuckDBPyConnection, paths: DataPaths, landings: dict[str, Path],
                     reclassified: dict[str, Path] | None, settings: Settings,
-                    annual: dict[str, Path] | None = None) -> None:
-    """Create every relation of the warehouse in ``con``: ref tables, fact, mart and qa views over exactly
-    ``landings`` and the annual reports' ``annual`` (and the current-catalog views over ``reclassified``,
-    without annual reports: those are classified by their year's catalog only), and the imputed lines."""
+                    annual: dict[str, Path] | None = None) -> dict[str, Kept]:
+    """Create every relation of the warehouse in ``con``: ref tables, then fact, mart and qa relations over exactly
+    ``landings`` and the annual reports' ``annual`` (and the current-catalog ones over ``reclassified``, without
+    annual reports: those are classified by their year's catalog only). The stored facts are each year's kept rows
+    (sei_stats.year_step), computed first for the years whose inputs changed; what each set kept, by variant."""
     for schema in SCHEMAS:
         con.execute(f"CREATE SCHEMA {schema}")
     ref_sql = next(f for f in relations.sql_files(_sql_rules(settings)) if f.name == "ref.sql")
@@ -207,16 +236,29 @@ def build_relations(con: duckdb.DuckDBPyConnection, paths: DataPaths, landings: 
     min_respondents = int(settings.imputation["min_stratum_respondents"])
     max_months = int(settings.rule_params["imputed_too_long"]["max_consecutive_months"])
     catalog = read_products(paths.catalog)
-    _create_views(con, list(landings.values()), settings, suffix="", frame_step=lambda: fill_scope(
-        con, catalog, min_respondents, max_months, suffix="", cache=paths.frame_step / "as_landed"),
-        annual=list((annual or {}).values()))
+    variants = [(year_step.Variant("as_landed", "", landings, annual or {}), catalog)]
     if reclassified:
-        for schema in ("fact", "mart", "qa"):
-            con.execute(f"CREATE SCHEMA {schema}{CURRENT}")
-        in_force = catalog_in_force(catalog, current_catalog_as_of(paths))
-        _create_views(con, [reclassified[p] for p in landings], settings, suffix=CURRENT, frame_step=lambda: fill_scope(
-            con, in_force, min_respondents, max_months, suffix=CURRENT, cache=paths.frame_step / "current_catalog"))
+        variants.append((year_step.Variant("current_catalog", CURRENT, {p: reclassified[p] for p in landings}, {}),
+                         catalog_in_force(catalog, current_catalog_as_of(paths))))
+    done = {}
+    for variant, classifying in variants:
+        if variant.suffix:
+            for schema in ("fact", "mart", "qa"):
+                con.execute(f"CREATE SCHEMA {schema}{variant.suffix}")
+        reference = year_step.References(con, (min_respondents, max_months, classifying.astype(str).to_csv()))
+
+        def run(suffix, monthly, annual_files, rewrite, after_create, frame_step):
+            _run_sql(con, monthly, settings, suffix=suffix, annual=annual_files, rewrite=rewrite,
+                     after_create=after_create, frame_step=frame_step)
+
+        def fill(suffix, year, carried, classifying=classifying):
+            fill_scope(con, classifying, min_respondents, max_months, suffix=suffix, year=year, carried=carried)
+
+        done[variant.name] = year_step.keep_years(con, variant, paths.year_step, reference, run, fill)
+        _run_sql(con, list(variant.monthly.values()), settings, suffix=variant.suffix,
+                 annual=list(variant.annual.values()), rewrite=year_step.read_kept(done[variant.name].files, variant.suffix))
     _inherit_fact_comments(con)
     missing = uncommented_columns(con)
     if missing:
         raise PublishError(f"no COMMENT on {', '.join(missing)}")
+    return done

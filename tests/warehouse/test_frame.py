@@ -215,7 +215,7 @@ def test_reviews_replace_imputations_correct_a_prior_and_take_a_unit_out_of_scop
 
 
 @pytest.mark.slow
-def test_a_years_frame_step_is_reused_until_something_it_depends_on_changes(built, tmp_path):
+def test_a_years_facts_are_reused_until_something_they_depend_on_changes(built, tmp_path):
     paths, con = built
     copy = make_data_dir(tmp_path / "data", {}, january_reported=True)
     for folder in ("raw", "landed"):
@@ -224,8 +224,8 @@ def test_a_years_frame_step_is_reused_until_something_it_depends_on_changes(buil
     published = one(con, "SELECT * FROM mart.indicators_monthly ORDER BY period")
 
     def entries():
-        return {f.relative_to(copy.frame_step).as_posix(): f.stat().st_mtime_ns
-                for f in (copy.frame_step / "as_landed").rglob("*.parquet")}
+        return {f.relative_to(copy.year_step).as_posix(): f.stat().st_mtime_ns
+                for f in (copy.year_step / "as_landed").rglob("*.parquet")}
 
     before = entries()
     assert {name.split("/")[1] for name in before} == {"2017", "2018", "2019"}
@@ -245,6 +245,6 @@ def test_a_years_frame_step_is_reused_until_something_it_depends_on_changes(buil
         cached = one(again, "SELECT * FROM mart.indicators_monthly ORDER BY period")
     assert cached[:7] == published[:7] and cached[-2] != published[-2]  # 2017 as it was; 1–7月 2018 moved
     # without the cache, the same figures
-    shutil.rmtree(copy.frame_step)
+    shutil.rmtree(copy.year_step)
     with duckdb.connect(str(publish(copy).detail), read_only=True) as fresh:
         assert one(fresh, "SELECT * FROM mart.indicators_monthly ORDER BY period") == cached

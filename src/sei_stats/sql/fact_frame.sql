@@ -6,7 +6,7 @@
 -- its first month with a line landing judged well-formed (accepted or held), so the frame does not
 -- move with review decisions.
 
-CREATE VIEW fact.frame_units AS
+CREATE TABLE fact.frame_units AS
 WITH returns AS (
     SELECT year(period) AS year, period, credit_code, enterprise_name, district_code, industry_code,
            area, is_sei, output_ytd, file_order, line_number
@@ -35,7 +35,7 @@ SELECT f.year, f.credit_code, f.enterprise_name, f.district_code, f.industry_cod
 FROM first_return AS f
 ANTI JOIN ref.roster AS r ON r.year = f.year AND r.credit_code = f.credit_code;
 
-COMMENT ON VIEW fact.frame_units IS 'INTERNAL (enterprise-level): the survey frame of each year, one row per unit, with the classification that holds for the year';
+COMMENT ON TABLE fact.frame_units IS 'INTERNAL (enterprise-level): the survey frame of each year, one row per unit, with the classification that holds for the year';
 COMMENT ON COLUMN fact.frame_units.year IS 'Year of the frame';
 COMMENT ON COLUMN fact.frame_units.credit_code IS 'Unit (统一社会信用代码)';
 COMMENT ON COLUMN fact.frame_units.enterprise_name IS 'Unit name: the roster''s, else its first return''s';
@@ -49,7 +49,7 @@ COMMENT ON COLUMN fact.frame_units.live_to IS 'Last live month (first day): acti
 -- Each landed month × each unit of its year's frame (a unit that joins by reporting, from its first
 -- return on): whether it is live. A reviewer's reject of imputed_too_long takes a unit out of scope
 -- from the review file's month to the end of the year.
-CREATE VIEW fact.frame AS
+CREATE TABLE fact.frame AS
 WITH periods AS (SELECT DISTINCT period FROM fact.received_lines),
 taken_out AS (
     SELECT credit_code, year(period) AS year, min(period) AS out_from, arg_min(review_file, period) AS review_file
@@ -67,7 +67,7 @@ JOIN fact.frame_units AS u ON u.year = year(p.period)
 LEFT JOIN taken_out AS t ON t.credit_code = u.credit_code AND t.year = u.year
 WHERE u.frame_source = 'roster' OR p.period >= u.live_from;
 
-COMMENT ON VIEW fact.frame IS 'INTERNAL (enterprise-level): each landed month × each unit of the year''s frame, live or not';
+COMMENT ON TABLE fact.frame IS 'INTERNAL (enterprise-level): each landed month × each unit of the year''s frame, live or not';
 COMMENT ON COLUMN fact.frame.period IS 'Report period: first day of the month';
 COMMENT ON COLUMN fact.frame.live IS 'In scope this month: counted, and imputed when it has no usable figure';
 COMMENT ON COLUMN fact.frame.out_of_scope_reason IS 'Why a unit is not live this month; NULL when live';

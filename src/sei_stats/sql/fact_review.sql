@@ -2,7 +2,7 @@
 
 -- Every hold or warn finding on a line, with the reviewer's decision if there is one: the line-level
 -- findings landing wrote on the line, and the cross-period findings of fact.rule_findings.
-CREATE VIEW fact.flags AS
+CREATE TABLE fact.flags AS
 WITH found AS (
     SELECT l.period, l.source_file, l.line_number, f.failure.rule AS rule, f.failure.field AS field,
            f.failure.severity AS severity, f.failure.message AS message
@@ -24,7 +24,7 @@ LEFT JOIN ref.reviews AS r
       -- a month's decisions only: the annual report's (raw/reviews/YYYY.csv, period YYYY-12-01) are not December's
       AND r.report = 'monthly';
 
-COMMENT ON VIEW fact.flags IS 'Every hold or warn finding on an accepted or held line, with the reviewer''s decision (raw/reviews/) if any. Money in 千元.';
+COMMENT ON TABLE fact.flags IS 'Every hold or warn finding on an accepted or held line, with the reviewer''s decision (raw/reviews/) if any. Money in 千元.';
 COMMENT ON COLUMN fact.flags.rule IS 'Name of the rule (schemas/rules.yaml)';
 COMMENT ON COLUMN fact.flags.field IS 'Field the rule judges';
 COMMENT ON COLUMN fact.flags.severity IS 'hold (out of totals until decided) or warn (in totals)';
@@ -39,7 +39,7 @@ COMMENT ON COLUMN fact.flags.review_file IS 'The review file the decision came f
 
 -- Each received line in its final bucket: landing's bucket, then the survey frame's scope, holds and the
 -- reviewers' decisions.
-CREATE VIEW fact.lines AS
+CREATE TABLE fact.lines AS
 WITH decided AS (
     SELECT period, source_file, line_number,
            bool_or(severity = 'hold' AND coalesce(decision, '') NOT IN ('accept', 'correct')) AS on_hold,
@@ -68,7 +68,7 @@ FROM fact.received_lines AS l
 LEFT JOIN decided AS d USING (period, source_file, line_number)
 LEFT JOIN fact.frame AS fr ON fr.period = l.period AND fr.credit_code = l.credit_code;
 
-COMMENT ON VIEW fact.lines IS 'Every received line in its final bucket (accepted, rejected, superseded, duplicate, not_a_return, held, out_of_scope) after the frame''s scope, holds and reviews. Money in 千元.';
+COMMENT ON TABLE fact.lines IS 'Every received line in its final bucket (accepted, rejected, superseded, duplicate, not_a_return, held, out_of_scope) after the frame''s scope, holds and reviews. Money in 千元.';
 COMMENT ON COLUMN fact.lines.status IS 'Final bucket: accepted, rejected (by a rule or a reviewer), superseded, duplicate, not_a_return, held (awaiting review), or out_of_scope (its unit is not live this month: closed, not yet active, or taken out on review)';
 COMMENT ON COLUMN fact.lines.status_landed IS 'The bucket landing gave the line, before cross-period holds and reviews';
 COMMENT ON COLUMN fact.lines.output_ytd IS 'Output value this year to date after review (a correction replaces the reported value), 千元, exact DECIMAL';

@@ -3,7 +3,7 @@
 -- screened first and skipped by every other comparison, so one typo does not flag its neighbours.
 -- Also the unit's frame values for the year, and what the unit reported a year earlier at all.
 
-CREATE VIEW fact.cross_period_context AS
+CREATE TABLE fact.cross_period_context AS
 WITH ratio AS (
     SELECT value AS unit_error_ratio FROM ref.rule_params WHERE rule = 'unit_error_suspected' AND param = 'unit_error_ratio'
 ),
@@ -52,7 +52,7 @@ LEFT JOIN fact.frame_units AS f ON f.year = year(u.period) AND f.credit_code = u
 LEFT JOIN a_year_earlier AS a ON a.period = u.period AND a.credit_code = u.credit_code
 LEFT JOIN landed_a_year_earlier AS e ON e.period = u.period;
 
-COMMENT ON VIEW fact.cross_period_context IS 'Each accepted line with what the cross-period rules compare it with. Money in 千元.';
+COMMENT ON TABLE fact.cross_period_context IS 'Each accepted line with what the cross-period rules compare it with. Money in 千元.';
 COMMENT ON COLUMN fact.cross_period_context.product_key IS 'Product code, or the product name where the line has none';
 COMMENT ON COLUMN fact.cross_period_context.previous_ytd_as_reported IS 'The same enterprise and product''s output in its previous reported month of the year, as reported, 千元';
 COMMENT ON COLUMN fact.cross_period_context.unit_error IS 'Looks like a unit error (the screen of rule unit_error_suspected); NULL when there is nothing to compare with';

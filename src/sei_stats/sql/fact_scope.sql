@@ -8,7 +8,7 @@
 -- annual report where it has the line, the figure of record); else 0 for a
 -- unit with no line at all a year earlier (new unit) or for a product new to a continuing unit; NULL
 -- only when that month a year earlier is not in the warehouse.
-CREATE VIEW fact.scope_lines AS
+CREATE TABLE fact.scope_lines AS
 WITH accepted AS MATERIALIZED (
     SELECT *, coalesce(product_code, product_name) AS product_key FROM fact.lines WHERE status = 'accepted'
 ),
@@ -47,7 +47,7 @@ LEFT JOIN last_year_annual AS ya
 LEFT JOIN last_year_units AS u ON u.period = a.period AND u.credit_code = a.credit_code
 LEFT JOIN landed_a_year_earlier AS e ON e.period = a.period;
 
-COMMENT ON VIEW fact.scope_lines IS 'INTERNAL: the accepted lines of live units, with the frame''s district and industry and the prior used for growth. Money in 千元.';
+COMMENT ON TABLE fact.scope_lines IS 'INTERNAL: the accepted lines of live units, with the frame''s district and industry and the prior used for growth. Money in 千元.';
 COMMENT ON COLUMN fact.scope_lines.product_key IS 'Product code, or the product name where the line has none';
 COMMENT ON COLUMN fact.scope_lines.industry_code_reported IS 'The industry code written on the return (the frame''s stands for the year)';
 COMMENT ON COLUMN fact.scope_lines.district_code IS 'District for the year, from the survey frame (GB/T 2260)';

@@ -1,0 +1,38 @@
+"""The year step's parts that need no warehouse: what it stores, how it names a classification, what it prunes.
+(Reuse and exactness over a whole publish: tests/warehouse/test_frame.py.)"""
+
+import pandas as pd
+
+from sei_stats import year_step
+from sei_stats.reclassify import in_force_since
+
+
+def test_the_stored_relations_are_the_tables_of_the_sql_and_no_mart():
+    stored = year_step.stored_relations()
+    assert {"fact.lines", "fact.rule_findings", "fact.figure_lines", "fact.annual_figure_lines", "fact.frame_units",
+            "fact.imputed_lines", "qa.frame"} <= set(stored)
+    assert not [s for s in stored if s.startswith(("mart", "ref"))]
+    # the views stay views: computed at publish from the kept tables
+    assert not {"fact.received_lines", "fact.sei_lines", "fact.sei_totals", "fact.annual_lines"} & set(stored)
+
+
+def test_a_classification_is_named_by_the_month_its_entries_have_held_since():
+    catalog = pd.DataFrame({"valid_from": ["2017-01", "2018-01", "2017-01"],
+                            "valid_to": [None, None, "2018-06"]})
+    assert in_force_since(catalog, "2017-05") == "2017-01"
+    assert in_force_since(catalog, "2018-03") == "2018-01"   # the second entry opened
+    assert in_force_since(catalog, "2018-06") == "2018-01"   # the third still in force
+    assert in_force_since(catalog, "2018-12") == "2018-07"   # the third closed after 2018-06
+    assert in_force_since(catalog, "2019-11") == "2018-07"   # nothing changed since: the same name, files reused
+
+
+def test_pruning_removes_only_the_keys_no_kept_publish_reads(tmp_path):
+    entry = tmp_path / "as_landed" / "2019"
+    entry.mkdir(parents=True)
+    for key in ("old", "new"):
+        (entry / f"{key}.json").write_text("{}")
+        for relation in ("fact.lines", "qa.frame"):
+            (entry / f"{key}.{relation}.parquet").write_bytes(b"x")
+    assert year_step.prune(tmp_path, {"new"}) == 1
+    assert sorted(p.name for p in entry.iterdir()) == ["new.fact.lines.parquet", "new.json", "new.qa.frame.parquet"]
+    assert year_step.prune(tmp_path / "absent", set()) == 0
