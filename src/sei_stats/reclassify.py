@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from . import period as periods
 from .catalog import read_products
 from .classify import CLASS_COLUMNS, classify, entries_valid_in
 from .config import DataPaths
@@ -42,6 +43,14 @@ def catalog_in_force(catalog: pd.DataFrame, as_of: str) -> pd.DataFrame:
     current = entries_valid_in(catalog, as_of).copy()
     current["valid_from"], current["valid_to"] = "0000-01", None
     return current
+
+
+def in_force_since(catalog: pd.DataFrame, as_of: str) -> str:
+    """The first month of the catalog's entries in force at ``as_of`` unchanged: the latest window opening or
+    closing up to it. It names the classification (so a new month under the same entries reuses every file)."""
+    opened = [f for f in catalog["valid_from"] if f <= as_of]
+    closed = [periods.shift(t, 1) for t in catalog["valid_to"].dropna() if t and periods.shift(t, 1) <= as_of]
+    return max(opened + closed, default=as_of)
 
 
 def _reclassify_month(con: duckdb.DuckDBPyConnection, source: Path, current: pd.DataFrame, period: str,
@@ -68,8 +77,9 @@ def reclassify_history(paths: DataPaths, as_of: str | None = None) -> Reclassifi
     if not periods:
         raise ValueError(f"{paths.landed}: no landed month to reclassify")
     as_of = as_of or periods[-1]
-    current = catalog_in_force(read_products(paths.catalog), as_of)
-    version = f"{catalog_version(paths.catalog)}@{as_of}"
+    catalog = read_products(paths.catalog)
+    current = catalog_in_force(catalog, as_of)
+    version = f"{catalog_version(paths.catalog)}@{in_force_since(catalog, as_of)}"
     known = _read_manifest(paths).get("changed", {})
     files, changed = {}, {}
     con = duckdb.connect()
