@@ -98,25 +98,23 @@ class References:
     def __init__(self, con: duckdb.DuckDBPyConnection, extra: tuple):
         lineage = relations.lineage()
         read = sorted({r for key in stored_relations() for r in lineage.get(key, ()) if r.startswith("ref.")})
-        common = hashlib.sha256(repr(extra).encode())
-        self.by_year: dict[int, hashlib._Hash] = {}
-        self._each_year = hashlib.sha256()
+        common, by_year = hashlib.sha256(repr(extra).encode()), {}
         for name in read:
             frame = con.execute(f"SELECT * FROM {name} ORDER BY ALL").df()
             header = name.encode() + ",".join(frame.columns).encode()
+            common.update(header)
             if "period" in frame.columns or "year" in frame.columns:
-                years = (pd.to_datetime(frame["period"]).dt.year if "period" in frame.columns else frame["year"])
-                self._each_year.update(header)
+                years = pd.to_datetime(frame["period"]).dt.year if "period" in frame.columns else frame["year"]
                 for year, rows in frame.groupby(years.astype(int)):
-                    self.by_year.setdefault(int(year), hashlib.sha256()).update(header + _digest(rows))
+                    by_year.setdefault(int(year), hashlib.sha256()).update(header + _digest(rows))
             else:
-                common.update(header + _digest(frame))
+                common.update(_digest(frame))
         self.common = common.hexdigest()[:16]
+        self.by_year = {year: digest.hexdigest()[:16] for year, digest in by_year.items()}
 
     def of_year(self, year: int) -> str:
         """What the rows of ``year`` read: the common tables, and that year's rows of the others."""
-        part = self.by_year.get(year)
-        return f"{self.common}:{self._each_year.hexdigest()[:8]}:{part.hexdigest()[:16] if part else '-'}"
+        return f"{self.common}:{self.by_year.get(year, '-')}"
 
 
 def _digest(frame: pd.DataFrame) -> bytes:

@@ -1,9 +1,10 @@
 """The year step's parts that need no warehouse: what it stores, how it names a classification, what it prunes.
 (Reuse and exactness over a whole publish: tests/warehouse/test_frame.py.)"""
 
+import duckdb
 import pandas as pd
 
-from sei_stats import year_step
+from sei_stats import relations, year_step
 from sei_stats.reclassify import in_force_since
 
 
@@ -36,3 +37,26 @@ def test_pruning_removes_only_the_keys_no_kept_publish_reads(tmp_path):
     assert year_step.prune(tmp_path, {"new"}) == 1
     assert sorted(p.name for p in entry.iterdir()) == ["new.fact.lines.parquet", "new.json", "new.qa.frame.parquet"]
     assert year_step.prune(tmp_path / "absent", set()) == 0
+
+
+def _reference_tables():
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA ref")
+    con.execute(next(f for f in relations.sql_files({r: [] for r in relations.rule_files()}) if f.name == "ref.sql").text)  # every ref table, empty
+    return con
+
+
+REVIEW = "INSERT INTO ref.reviews (credit_code, product, rule, decision, period, report) VALUES (?, 'p', 'r', 'accept', ?, 'monthly')"
+
+
+def test_a_review_of_one_year_changes_that_years_key_only_and_a_rule_parameter_every_years():
+    con = _reference_tables()
+    con.execute(REVIEW, ["A", "2018-05-01"])
+    before = year_step.References(con, ("settings",))
+    con.execute(REVIEW, ["B", "2019-12-01"])  # a decision on 1–12月 2019
+    after = year_step.References(con, ("settings",))
+    assert after.of_year(2018) == before.of_year(2018) and after.of_year(2019) != before.of_year(2019)
+    con.execute("INSERT INTO ref.rule_params VALUES ('growth_outlier', 'max_abs_growth', 5)")
+    changed = year_step.References(con, ("settings",))
+    assert changed.of_year(2018) != after.of_year(2018) and changed.of_year(2019) != after.of_year(2019)
+    assert year_step.References(con, ("other settings",)).of_year(2018) != changed.of_year(2018)
