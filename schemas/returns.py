@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
@@ -51,6 +52,40 @@ def _at_most(limit: Decimal):
     return lambda text: not _is_number(text) or Decimal(text) <= limit
 
 
+# An unsigned number of at most 3 decimals: a text every money rule's predicate is sure of without a call
+# (``_per_value``), up to how many integer digits (``_digits_below``).
+_UNSIGNED = r"[0-9]{{1,{digits}}}(?:\.[0-9]{{1,3}})?"
+_MAX_DIGITS = 100  # a pattern's repetition stays small; fewer digits than a limit allows is only narrower
+
+
+def _digits_below(limit: Decimal) -> int:
+    """The most integer digits a number may have and stay at or below ``limit`` whatever they are (0: none)."""
+    return min(limit.adjusted(), _MAX_DIGITS) if limit >= 1 else 0  # 10**adjusted <= limit
+
+
+def _unsigned_below(limit: Decimal) -> str | None:
+    """The pattern of unsigned numbers (at most 3 decimals) certainly at or below ``limit``: under 10**digits."""
+    digits = _digits_below(limit)
+    return _UNSIGNED.format(digits=digits) if digits else None
+
+
+def _per_value(predicate, *, passing: str | None = None):
+    """An element-wise check's ``predicate`` run over a whole column at once, with the same outcome for every value:
+    a value matching the pattern ``passing`` (one the predicate passes, always) passes without a call, every other
+    value is judged by ``predicate``, each distinct value once (most repeat: codes, the period). Missing values never
+    come here (pandera leaves them out: ignore_na)."""
+    def judged_per_value(column: pd.Series) -> pd.Series:  # (named so that pandera takes it for no built-in check)
+        result = np.ones(len(column), dtype=bool)
+        todo = np.ones(len(column), dtype=bool)
+        if passing is not None:
+            todo = ~column.str.fullmatch(passing).to_numpy(dtype=bool, na_value=False)
+        if todo.any():
+            codes, distinct = pd.factorize(column[todo], use_na_sentinel=False)
+            result[todo] = np.array([bool(predicate(value)) for value in distinct], dtype=bool)[codes]
+        return pd.Series(result, index=column.index)
+    return judged_per_value
+
+
 def _plain(number: float | Decimal) -> str:
     """A parameter as people write it: 1000000000000, 0.5 (never 1e+12)."""
     return format(Decimal(str(number)).normalize(), "f")
@@ -71,11 +106,12 @@ def _too_long(max_chars: int) -> Check:
 
 
 def _money_checks(field: str, *, required: bool, max_value: Decimal, max_chars: int) -> list[Check]:
+    unsigned = _UNSIGNED.format(digits=_MAX_DIGITS)  # a number (NUMBER), never below zero
     checks = [
-        Check(_is_number, element_wise=True, name=f"{field}_numeric",
+        Check(_per_value(_is_number, passing=unsigned), name=f"{field}_numeric",
               error="is not a number in 千元 (at most 3 decimals)"),
-        Check(_not_negative, element_wise=True, name=f"{field}_non_negative", error="is negative"),
-        Check(_at_most(max_value), element_wise=True, name=f"{field}_in_range",
+        Check(_per_value(_not_negative, passing=unsigned), name=f"{field}_non_negative", error="is negative"),
+        Check(_per_value(_at_most(max_value), passing=_unsigned_below(max_value)), name=f"{field}_in_range",
               error=f"is beyond the range stored, above {_plain(max_value)} 千元"),
         _too_long(max_chars),
     ]
@@ -112,15 +148,17 @@ def received_lines_schema(period: str, district_codes: frozenset[str] | set[str]
     # Not refused but held: a line this large is a suspected unit error (元 entered as 千元) even for a
     # new unit with no prior to compare with; a reviewer decides. Values beyond the range are refused
     # by output_ytd_in_range alone.
+    # Each element-wise rule runs as _per_value: the same predicate, over each distinct value once.
     if periods.is_year(period):  # the annual report of a year (年报)
-        period_check = Check(lambda v: bool(YEAR.match(v)) and v == period, element_wise=True,
+        period_check = Check(_per_value(lambda v: bool(YEAR.match(v)) and v == period),
                              name="period_matches_folder", error=f"is not YYYY of the annual report's folder, {period}")
     else:
-        period_check = Check(lambda v: bool(PERIOD.match(v)) and v == period, element_wise=True,
+        period_check = Check(_per_value(lambda v: bool(PERIOD.match(v)) and v == period),
                              name="period_matches_folder", error=f"is not YYYY-MM of the folder, {period}")
 
-    output_checks.append(Check(lambda v: not _is_number(v) or not (max_line < Decimal(v) <= max_output),
-                               element_wise=True, name="output_ytd_implausible",
+    output_checks.append(Check(_per_value(lambda v: not _is_number(v) or not (max_line < Decimal(v) <= max_output),
+                                          passing=_unsigned_below(max_line)),
+                               name="output_ytd_implausible",
                                error=f"is implausibly large for one line (above {_plain(max_line)} 千元), "
                                      "a suspected unit error (元 entered as 千元?) held for review"))
 
@@ -128,18 +166,18 @@ def received_lines_schema(period: str, district_codes: frozenset[str] | set[str]
         {
             "period": text(period_check, required=True),
             "credit_code": text(
-                Check(lambda v: credit_code_problem(v) is None, element_wise=True, name="credit_code_check",
+                Check(_per_value(lambda v: credit_code_problem(v) is None), name="credit_code_check",
                       error="fails GB 32100-2015"),
                 required=True,
             ),
             "enterprise_name": text(required=True),
             "district_code": text(
-                Check(lambda v: v in districts, element_wise=True, name="district_in_dalian",
+                Check(_per_value(lambda v: v in districts), name="district_in_dalian",
                       error="is not one of Dalian's ten district codes (GB/T 2260)"),
                 required=True,
             ),
             "industry_code": text(
-                Check(lambda v: len(v) == 4 and v.isascii() and v.isdigit(), element_wise=True,
+                Check(_per_value(lambda v: len(v) == 4 and v.isascii() and v.isdigit()),
                       name="industry_code_format", error="is not a 4-digit GB/T 4754-2017 class"),
                 required=True,
             ),

@@ -26,7 +26,7 @@ from . import period as periods
 from .catalog import read_districts, read_products
 from .classify import CLASS_COLUMNS, classify
 from .config import DataPaths
-from .normalize import normalize_lines
+from .normalize import normalize_lines, received_text
 from .read import FIELDS, read_annual_with_notes, read_period_with_notes, scan_annual, scan_period
 from .roster import roster_codes
 from .settings import load_settings
@@ -109,14 +109,6 @@ def catalog_version(catalog_dir: Path) -> str:
     return hashlib.sha256((Path(catalog_dir) / "products.csv").read_bytes()).hexdigest()[:12]
 
 
-def _received_text(received: pd.DataFrame, normalized: pd.DataFrame) -> pd.Series:
-    """For lines the normaliser touched, the fields as received (the audit trail of a format change)."""
-    def original(index) -> str:
-        fields = normalized.at[index, "normalized"]
-        return "; ".join(f"{f}={received.at[index, f]!r}" for f in fields.split(",")) if fields else ""
-    return pd.Series([original(i) for i in normalized.index], index=normalized.index, dtype="string").replace("", pd.NA)
-
-
 def prepare_month(paths: DataPaths, period: str, *, lenient: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Every received line of the period with its bucket and classification, the failed rules, and the
     reader's notes."""
@@ -139,7 +131,7 @@ def _judge_and_classify(paths: DataPaths, received: pd.DataFrame, period: str, m
     """The received lines normalised, judged against ``period`` (YYYY-MM, or YYYY for an annual report) with
     the roster of its year, and classified by the catalog entries valid in ``month`` (YYYY-MM)."""
     lines = normalize_lines(received, annual=annual)
-    lines["received_text"] = _received_text(received, lines)
+    lines["received_text"] = received_text(received, lines)
     districts = set(read_districts(paths.catalog)["code"])
     lines, failed = judge_period(lines, period, districts, roster_codes(paths, periods.year(month)),
                                  load_settings(data=paths).rule_params)  # the data folder's settings count

@@ -9,7 +9,9 @@ not one. Whatever is still wrong afterwards is left for validate.py to reject, a
 
 ``normalize_lines`` applies the rules to the frame ``read.read_period`` returns and adds the
 column ``normalized``: the names of the fields whose text changed, so the audit trail shows
-what was touched.
+what was touched; ``received_text`` gives those fields' text as received. A month holds hundreds of
+thousands of lines, nearly all canonical already: whole columns are checked at once (CANONICAL, REWRITES)
+and only the other values go through the rules one by one, with the same result (issue 12).
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .read import FIELDS
 
@@ -225,6 +230,110 @@ def normalize_value(field: str, text: str, *, annual: bool = False) -> str:
     return text
 
 
+def _by_value(before: pd.Series, field: str, annual: bool) -> tuple[pd.Series, np.ndarray]:
+    """A column through its rules one value at a time (normalize_value): the reference ``normalize_lines`` keeps
+    to, and its way for a column that is not of the dtype "string" (pandas' StringDtype on pyarrow)."""
+    after = before.map(lambda v: v if pd.isna(v) else normalize_value(field, str(v), annual=annual), na_action=None)
+    after = after.astype("string")
+    changed = (after.fillna("\0") != before.astype("string").fillna("\0")).to_numpy(dtype=bool)
+    return after, changed
+
+
+# --- the fast path: whole columns at once ---------------------------------------------------------
+#
+# Nearly every received value is already canonical ('2020-03', '210213', '3973', '12345.6'): the rules would
+# leave it as it is. Each chain of rules below has a pattern (RE2, as pyarrow runs it, anchored at both ends)
+# that only such values match, checked over the whole column at once; only the values it does not match —
+# the few messy ones, and canonical ones it is too narrow for — go through the rules one by one
+# (normalize_value), each distinct value once. A pattern may be narrower than "unchanged", never wider: a
+# value it matches must come out of every rule of its chain as it went in (tests/unit/test_normalize_speed.py
+# checks that, and that normalize_lines gives what normalize_value gives). A chain without a pattern here
+# (a rule added or reordered) takes the one-by-one way for every value, so a change of the rules can never
+# be skipped by a stale pattern.
+
+# Every character str.strip() removes (str.isspace(): ASCII whitespace, U+001C–U+001F, U+0085, NBSP, U+1680,
+# U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000), and the invisible marks strip_surrounding removes too.
+STRIPPED = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+            + "\u2028\u2029\u202f\u205f\u3000" + _INVISIBLE)
+_STRIPPED_CLASS = "".join(f"\\x{{{ord(c):x}}}" for c in STRIPPED)  # RE2's \x{hhhh}, whatever the character
+# A money value: digits, a point and digits, a minus; no sign '+', no separator, no space, no width to fold.
+_PLAIN_NUMBER = r"^(?:-?[0-9]+(?:\.[0-9]+)?)?$"
+_MONEY_RULES = (strip_surrounding, fold_width, remove_inner_whitespace, blank_not_reported, remove_thousands_separators)
+CANONICAL: dict[tuple[Rule, ...], str] = {
+    # A name: nothing strip_surrounding removes at either end (a single character counts as both ends).
+    (strip_surrounding,): f"^(?:[^{_STRIPPED_CLASS}]|[^{_STRIPPED_CLASS}](?s:.*)[^{_STRIPPED_CLASS}])?$",
+    # YYYY-MM: period_to_yyyy_mm gives back its own text for a real month, and leaves one that is not (2018-13).
+    (strip_surrounding, fold_width, blank_not_reported, period_to_yyyy_mm): r"^[0-9]{4}-[0-9]{2}$",
+    (strip_surrounding, fold_width, blank_not_reported, period_to_yyyy): r"^[0-9]{4}$",
+    # Capitals and digits: nothing to strip, fold, join or uppercase.
+    (strip_surrounding, fold_width, remove_inner_whitespace, blank_not_reported, uppercase): r"^[0-9A-Z]*$",
+    # No point, so no float export's '.0'.
+    (strip_surrounding, fold_width, remove_inner_whitespace, blank_not_reported, drop_float_zero): r"^[0-9A-Za-z]*$",
+    # Four digits (or none): no zero to put back.
+    (strip_surrounding, fold_width, remove_inner_whitespace, blank_not_reported, drop_float_zero,
+     pad_industry_code): r"^(?:[0-9]{4})?$",
+    # An even number of digits (or none): no zero to put back.
+    (strip_surrounding, fold_width, remove_inner_whitespace, blank_not_reported, drop_float_zero,
+     pad_product_code): r"^(?:[0-9]{2})*$",
+    _MONEY_RULES: _PLAIN_NUMBER,
+}
+
+
+# Messy forms that may fill a whole column (an export that writes every amount with thousands separators): each
+# with the pattern of the texts its chain of rules changes only so, and that change over a whole column at once. A
+# text a pattern matches must come out of its chain as the change gives it (tests/unit/test_normalize_speed.py).
+REWRITES: dict[tuple[Rule, ...], tuple[tuple[str, Callable[[pa.Array], pa.Array]], ...]] = {
+    # ASCII digits in groups of three, nothing else to strip or fold: remove_thousands_separators alone.
+    _MONEY_RULES: ((r"^[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$", lambda text: pc.replace_substring(text, ",", "")),),
+}
+
+
+def _fast(before: pd.Series, field: str, annual: bool) -> tuple[pd.Series, np.ndarray]:
+    """``_by_value``'s result for a column of dtype "string": the canonical values found by CANONICAL's pattern
+    over the whole column, the forms of REWRITES changed over it, the rest through normalize_value, each distinct
+    text once."""
+    text = pa.array(before.array)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    rules = (ANNUAL_FIELD_RULES if annual else FIELD_RULES)[field]
+    pattern = CANONICAL.get(rules)
+    if pattern is None:
+        todo = pc.is_valid(text)
+    else:  # a missing value stays missing: never to do
+        todo = pc.invert(pc.fill_null(pc.match_substring_regex(text, pattern), True))
+    todo = todo.to_numpy(zero_copy_only=False)
+    changed = np.zeros(len(before), dtype=bool)
+    if not todo.any():
+        return before, changed
+    rows, values = [], []  # the rows to do, and their texts after the rules
+    for form, rewrite in REWRITES.get(rules, ()):
+        hit = todo & pc.fill_null(pc.match_substring_regex(text, form), False).to_numpy(zero_copy_only=False)
+        if hit.any():
+            rows.append(np.flatnonzero(hit))
+            values.append(rewrite(text.filter(pa.array(hit))))
+            todo &= ~hit
+    if todo.any():
+        received = text.filter(pa.array(todo)).to_pylist()
+        done = {value: normalize_value(field, value, annual=annual) for value in set(received)}
+        rows.append(np.flatnonzero(todo))
+        values.append(pa.array([done[value] for value in received], type=text.type))
+    at = np.concatenate(rows)
+    order = np.argsort(at, kind="stable")
+    at = at[order]
+    after = pa.concat_arrays(values).take(pa.array(order))
+    moved = pc.not_equal(after, text.take(pa.array(at))).to_numpy(zero_copy_only=False)
+    if not moved.any():
+        return before, changed
+    changed[at[moved]] = True
+    after = pc.replace_with_mask(text, pa.array(changed), after.filter(pa.array(moved)))
+    return pd.Series(pd.arrays.ArrowStringArray(after), index=before.index, name=before.name), changed
+
+
+# ``normalized`` of every set of changed fields, by its bits (bit i: FIELDS[i]): their names in FIELDS order.
+_NAMES_CHANGED = np.array([",".join(f for bit, f in enumerate(FIELDS) if code >> bit & 1)
+                           for code in range(1 << len(FIELDS))], dtype=object)
+
+
 def normalize_lines(frame: pd.DataFrame, *, annual: bool = False) -> pd.DataFrame:
     """The lines with every field's text normalised, plus ``normalized``: the fields that changed.
 
@@ -232,16 +341,36 @@ def normalize_lines(frame: pd.DataFrame, *, annual: bool = False) -> pd.DataFram
     empty). Other columns pass through untouched. ``normalized`` is a string column holding the
     comma-separated names of the fields whose text changed, in FIELDS order, '' when none.
     ``annual``: the lines of an annual report (read.read_annual_with_notes), whose period is a year YYYY.
+
+    Each value comes out as ``normalize_value`` gives it. A column of dtype "string" (what read gives) takes the
+    fast path (CANONICAL): its canonical values are recognised over the whole column, only the others go through
+    the rules; a column of any other dtype goes through them value by value (``_by_value``).
     """
     out = frame.copy()
-    changed = pd.DataFrame(False, index=out.index, columns=list(FIELDS))
-    for field in FIELDS:
+    changed = np.zeros(len(out), dtype=np.int64)
+    for bit, field in enumerate(FIELDS):
         before = out[field]
-        after = before.map(lambda v, f=field: v if pd.isna(v) else normalize_value(f, str(v), annual=annual),
-                           na_action=None)
-        after = after.astype("string")
-        changed[field] = (after.fillna("\0") != before.astype("string").fillna("\0")).to_numpy()
+        fast = before.dtype == pd.StringDtype("pyarrow", na_value=pd.NA)
+        after, moved = (_fast if fast else _by_value)(before, field, annual)
+        changed |= moved.astype(np.int64) << bit
         out[field] = after
-    names = changed.apply(lambda row: ",".join(f for f in FIELDS if row[f]), axis=1) if len(out) else []
-    out["normalized"] = pd.Series(names, index=out.index, dtype="string")
+    out["normalized"] = pd.Series(_NAMES_CHANGED[changed], index=out.index, dtype="string")
     return out
+
+
+def received_text(received: pd.DataFrame, lines: pd.DataFrame) -> pd.Series:
+    """For the lines the normaliser touched, the fields it changed as received: 'field=<repr>' joined by '; ',
+    in ``normalized``'s order; missing for a line it left alone. The audit trail of a format change.
+
+    ``received`` is normalize_lines' input, ``lines`` its output (the same index).
+    """
+    names = lines["normalized"].fillna("").to_numpy(dtype=object)
+    touched = np.flatnonzero(names != "")
+    text = np.full(len(lines), None, dtype=object)
+    if len(touched):
+        fields = received[list(FIELDS)]
+        fields = fields.iloc[touched] if fields.index.equals(lines.index) else fields.loc[lines.index[touched]]
+        columns = {f: fields[f].to_numpy(dtype=object) for f in FIELDS}
+        text[touched] = ["; ".join(f"{f}={columns[f][k]!r}" for f in names[i].split(","))
+                         for k, i in enumerate(touched)]
+    return pd.Series(text, index=lines.index, dtype="string")

@@ -313,7 +313,7 @@ def _workbook_rows(path: Path) -> list[list[str]]:
 
 
 def _is_blank(row: list[str]) -> bool:
-    return not any(str(c).strip() for c in row)
+    return not "".join(map(str, row)).strip()  # every cell blank: all of their characters are whitespace
 
 
 def _column_names(row: list[str]) -> list[str | None]:
@@ -406,17 +406,17 @@ def read_return_file(path: Path, label: str | None = None) -> pd.DataFrame:
         raise ReturnFileError(path, f"line {first + 1}: missing columns {', '.join(missing)}")
     position = {name: i for i, name in enumerate(header) if name}
     start = _first_line_row(rows, first, position)
-    records = []
-    for index in range(start, len(rows)):
-        row = rows[index]
-        if _is_blank(row):
-            continue
-        cells = [row[position[f]].strip() if position[f] < len(row) else "" for f in FIELDS]
-        records.append([label or path.name, index + 1, *cells])
-    if not records:
+    kept = [index for index in range(start, len(rows)) if not _is_blank(rows[index])]
+    if not kept:
         raise ReturnFileError(path, "has a header but no lines")
-    frame = pd.DataFrame(records, columns=["source_file", "line_number", *FIELDS])
-    return frame.astype({f: "string" for f in ("source_file", *FIELDS)} | {"line_number": "int64"})
+    lines = [rows[index] for index in kept]
+    # Column by column, straight into text columns: a month's lines are many.
+    columns = {"source_file": pd.array([label or path.name] * len(lines), dtype="string"),
+               "line_number": pd.array([index + 1 for index in kept], dtype="int64")}
+    for field in FIELDS:
+        i = position[field]
+        columns[field] = pd.array([row[i].strip() if i < len(row) else "" for row in lines], dtype="string")
+    return pd.DataFrame(columns)
 
 
 def read_period(returns_dir: Path, period: str, *, lenient: bool = False, calendar: Calendar | None = None) -> pd.DataFrame:

@@ -31,13 +31,23 @@ def _failures(rows: list[tuple]) -> pd.DataFrame:
     return frame.astype({"row": "int64"} | {c: "string" for c in FAILURE_COLUMNS[1:]})
 
 
+def _per_distinct(column: pd.Series, operation) -> pd.Series:
+    """``operation`` (on a Series of text, value by value) done once per distinct value of ``column``, spread back
+    to every line: the same result, for a column whose values repeat (a period, codes, names of several lines)."""
+    codes, distinct = column.factorize(use_na_sentinel=False)
+    result = operation(pd.Series(distinct)).take(codes)
+    result.index = column.index
+    return result
+
+
 def find_non_returns(lines: pd.DataFrame) -> pd.DataFrame:
     """Rows that are no return: 合计/小计 total rows and repeated header rows."""
     text = lines[list(FIELDS)].fillna("").astype(str).apply(lambda s: s.str.strip())
-    folded = text.apply(lambda s: s.str.replace("（", "(").str.replace("）", ")").str.lower())
-    header = folded.isin(_HEADER_WORDS).sum(axis=1) >= 6
-    worded = pd.concat([text[f].str.match(TOTAL_WORDS) for f in ("credit_code", "enterprise_name", "period", "product_name")],
-                       axis=1).any(axis=1)
+    header_word = text.apply(lambda column: _per_distinct(
+        column, lambda s: s.str.replace("（", "(").str.replace("）", ")").str.lower().isin(_HEADER_WORDS)))
+    header = header_word.sum(axis=1) >= 6
+    worded = pd.concat([_per_distinct(text[f], lambda s: s.str.match(TOTAL_WORDS))
+                        for f in ("credit_code", "enterprise_name", "period", "product_name")], axis=1).any(axis=1)
     total = worded & (text["credit_code"].str.len() != 18) & ~header
     rows = [(i, "repeated_header", "", NOT_A_RETURN, "the header row repeated below the header") for i in lines.index[header]]
     rows += [(i, "total_row", "", NOT_A_RETURN, f"a total row ({text.at[i, 'enterprise_name'] or text.at[i, 'credit_code']}), not a return")
@@ -73,7 +83,10 @@ def find_failures(lines: pd.DataFrame, period: str, district_codes: set[str],
         found.insert(3, "severity", found["rule"].map(_registry_severity))
         found = found.astype({"severity": "string"})
     # An early pilot code that fails its check character but belongs to a roster enterprise is a warning.
-    pilot = (found["rule"] == "credit_code_check") & found["row"].map(lines["credit_code"]).isin(roster_codes)
+    pilot = found["rule"] == "credit_code_check"
+    if pilot.any():  # isin costs the size of its values: only the failing codes are looked up in the roster
+        codes = found["row"].map(lines["credit_code"])
+        pilot &= codes.isin(frozenset(roster_codes).intersection(codes[pilot].dropna()))
     found.loc[pilot, "rule"] = "credit_code_check_roster"
     found.loc[pilot, "severity"] = severity("credit_code_check_roster")
     found.loc[pilot, "message"] = found.loc[pilot, "message"] + "; the enterprise is in the survey roster"
