@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast dev clean-data
+.PHONY: setup demo test test-fast dev clean-data bench
 
 setup: $(STAMP)
 
@@ -28,6 +28,11 @@ test-fast: setup
 
 dev: setup
 	$(BIN)/sei-stats dev
+
+# The benchmark (benchmarks/README.md): `make bench SCALE=province`; tiny, city, province or national.
+SCALE ?= city
+bench: setup
+	$(BIN)/sei-stats bench --scale $(SCALE)
 
 # Removes generated data (raw demo files, landed months, warehouse, charts, Dagster runs).
 clean-data:

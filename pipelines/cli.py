@@ -374,6 +374,19 @@ def cmd_runs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    """The benchmark (benchmarks/README.md): the stages, `materialize` and the DuckDB floor on a scaled demo city."""
+    from sei_stats import bench
+
+    result = bench.run_bench(args.scale, work=args.work, out=args.out, months=args.months, enterprises=args.enterprises,
+                             seed=args.seed, end_to_end=not args.no_materialize, keep=args.keep, dry_run=args.dry_run,
+                             say=_say)
+    if result:
+        _say(bench.format_table(result))
+        _say(f"\nresults: {result['path']}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="sei-stats", description="Statistics of Dalian's strategic emerging industries (战略性新兴产业).")
     sub = top.add_subparsers(dest="command", required=True)
@@ -419,6 +432,23 @@ def parser() -> argparse.ArgumentParser:
     runs.add_argument("--recover", action="store_true",
                       help="first mark failed the unfinished runs whose process is gone, and free their pool slots")
     runs.set_defaults(func=cmd_runs)
+
+    from sei_stats.bench import DEFAULT_WORK, SCALES, SEED
+
+    bn = sub.add_parser("bench", help="time each stage, `materialize` and a plain DuckDB floor on a scaled demo city")
+    bn.add_argument("--scale", choices=tuple(SCALES), default="city",
+                    help="tiny (200 enterprises, 2 months: a smoke test), city (2,000), province (40,000) or national "
+                         "(500,000, about 2.5 million lines a month)")
+    bn.add_argument("--months", type=int, metavar="N", help="the first N report periods of 2020 (default: the scale's)")
+    bn.add_argument("--enterprises", type=int, metavar="N", help="instead of the scale's count")
+    bn.add_argument("--seed", type=int, default=SEED)
+    bn.add_argument("--work", type=Path, default=DEFAULT_WORK, metavar="DIR",
+                    help="where the city and the scenarios' data folders go (the city is kept and reused)")
+    bn.add_argument("--out", type=Path, metavar="FILE", help="the results' JSON (default benchmarks/results/<scale>-<time>.json)")
+    bn.add_argument("--no-materialize", action="store_true", help="leave out the end-to-end `materialize` runs")
+    bn.add_argument("--keep", action="store_true", help="keep the scenarios' data folders (landings, warehouse, outputs)")
+    bn.add_argument("--dry-run", action="store_true", help="only check free disk for the scale")
+    bn.set_defaults(func=cmd_bench)
 
     cat = sub.add_parser("catalog", help="the guidance catalog: coverage report, validation, or history under today's catalog")
     cat.add_argument("action", choices=("report", "validate", "reclassify"))
