@@ -101,7 +101,8 @@ SKIPPED = "skipped"
     partitions_def=monthly_partitions,
     deps=[guidance_catalog, dg.AssetKey(["reference", inputs.ROSTER.name])],  # the roster excuses pilot credit codes
     group_name="returns",
-    pool=DUCKDB_POOL,
+    # No pool: landing writes one Parquet file and no DuckDB file (land.py's DuckDB is in memory), so months land in
+    # parallel (pipelines/jobs.py land_months); the publish (warehouse_marts) keeps the DuckDB writers' pool.
     kinds={"pandas", "parquet"},
     description="A month's returns read, validated (pandera), corrected and classified, landed as one Parquet file. "
                 "A month that is no report period (January unless calendar.january_reported) lands nothing.",
@@ -119,25 +120,31 @@ def monthly_returns(context: dg.AssetExecutionContext, config: LandingConfig, se
     if not calendar.is_reported(context.partition_key):
         yield from _not_a_report_period(context, calendar.not_reported(context.partition_key))
         return
-    landed = land_month(paths, context.partition_key, lenient=config.lenient)
+    landed, metadata, checks = land_and_check_month(paths, context.partition_key, lenient=config.lenient)
     context.log.info(f"{landed.period}: {landed.rows_received} lines received, {landed.buckets}")
-    yield dg.MaterializeResult(
-        metadata={
-            "path": dg.MetadataValue.path(str(landed.path)),
-            "landing_id": landed.landing_id,
-            "notes": dg.MetadataValue.json(landed.notes),
-            "files": dg.MetadataValue.json(landed.files),
-            "rows_received": landed.rows_received,
-            **{f"rows_{bucket}": n for bucket, n in landed.buckets.items()},
-            "rows_unclassified": landed.rows_unclassified,
-            "rules_failed": dg.MetadataValue.json(landed.rules_failed),
-            "catalog_version": landed.catalog_version,
-        }
-    )
+    yield dg.MaterializeResult(metadata=metadata)
+    yield from checks
+
+
+def land_and_check_month(paths, period: str, *, lenient: bool = False) -> tuple:
+    """Land ``period`` and say what monthly_returns reports of it: the LandedMonth, its materialization's metadata and
+    its checks' results. The asset and the parallel landing job (pipelines/jobs.py, land_months) report the same."""
+    landed = land_month(paths, period, lenient=lenient)
+    metadata = {
+        "path": dg.MetadataValue.path(str(landed.path)),
+        "landing_id": landed.landing_id,
+        "notes": dg.MetadataValue.json(landed.notes),
+        "files": dg.MetadataValue.json(landed.files),
+        "rows_received": landed.rows_received,
+        **{f"rows_{bucket}": n for bucket, n in landed.buckets.items()},
+        "rows_unclassified": landed.rows_unclassified,
+        "rules_failed": dg.MetadataValue.json(landed.rules_failed),
+        "catalog_version": landed.catalog_version,
+    }
     frame = duckdb.execute("SELECT * FROM read_parquet(?)", [str(landed.path)]).df()
     accepted = frame[frame["status"] == "accepted"]
     schema = accepted_lines_schema(set(read_districts(paths.catalog)["code"]),
-                                   roster_codes(paths, periods.year(context.partition_key)))
+                                   roster_codes(paths, periods.year(period)))
     try:
         schema.validate(accepted, lazy=True)
         contract = dg.AssetCheckResult(check_name="accepted_lines_match_contract", passed=True,
@@ -145,13 +152,13 @@ def monthly_returns(context: dg.AssetExecutionContext, config: LandingConfig, se
     except pa.errors.SchemaErrors as error:  # report, do not raise, so the check shows why
         contract = dg.AssetCheckResult(check_name="accepted_lines_match_contract", passed=False,
                                        metadata={"rows_checked": len(accepted), "error": str(error)[:2000]})
-    yield contract
     counts = frame["status"].value_counts().to_dict()
-    yield dg.AssetCheckResult(
+    buckets = dg.AssetCheckResult(
         check_name="every_line_in_one_bucket",
         passed=len(frame) == landed.rows_received == sum(counts.values()) and set(counts) <= set(LANDING_BUCKETS),
         metadata={"received": landed.rows_received, **{k: int(v) for k, v in counts.items()}},
     )
+    return landed, metadata, [contract, buckets]
 
 
 def _not_a_report_period(context: dg.AssetExecutionContext, why: str):
@@ -161,8 +168,13 @@ def _not_a_report_period(context: dg.AssetExecutionContext, why: str):
     context.log.info(note)
     context.log_event(dg.AssetObservation(asset_key=context.asset_key, partition=context.partition_key,
                                           metadata={SKIPPED: note}))
-    for check in ("accepted_lines_match_contract", "every_line_in_one_bucket"):
-        yield dg.AssetCheckResult(check_name=check, passed=True, metadata={"rows_checked": 0, SKIPPED: note})
+    yield from skipped_checks(note)
+
+
+def skipped_checks(note: str) -> list:
+    """The landing checks of a month that is no report period: passed, on 0 lines, saying why."""
+    return [dg.AssetCheckResult(check_name=check, passed=True, metadata={"rows_checked": 0, SKIPPED: note})
+            for check in ("accepted_lines_match_contract", "every_line_in_one_bucket")]
 
 
 class AnnualConfig(dg.Config):
@@ -180,7 +192,7 @@ class AnnualConfig(dg.Config):
 @dg.asset(
     deps=[guidance_catalog, dg.AssetKey(["reference", inputs.ROSTER.name])],  # the roster excuses pilot credit codes
     group_name="returns",
-    pool=DUCKDB_POOL,
+    # No pool: as monthly_returns, it writes Parquet files and no DuckDB file.
     kinds={"pandas", "parquet"},
     description="The annual reports (年报, raw/annual/YYYY/) read, validated, corrected and classified like a month, each "
                 "landed as one Parquet file landed/annual/YYYY/<landing id>.parquet (period: the year's December). "
@@ -214,7 +226,14 @@ def annual_returns(context: dg.AssetExecutionContext, config: AnnualConfig, sei_
         context.log.info(f"annual report {year}: {landed[year].rows_received} lines received, {landed[year].buckets}")
     if not years:
         context.log.info(f"no annual report to land: every year of {paths.annual} is landed as its files stand")
-    yield dg.MaterializeResult(metadata={
+    yield dg.MaterializeResult(metadata=annual_metadata(landed, notes))
+    yield from _annual_checks(paths, landed)
+
+
+def annual_metadata(landed: dict, notes: list[str]) -> dict:
+    """The metadata of annual_returns' materialization over the years ``landed`` (year -> LandedMonth); the parallel
+    landing job (pipelines/jobs.py) reports a year it lands with the same."""
+    return {
         "years_landed": dg.MetadataValue.json(list(landed)),
         "notes": dg.MetadataValue.json(notes),
         "rows_received": sum(item.rows_received for item in landed.values()),
@@ -223,8 +242,7 @@ def annual_returns(context: dg.AssetExecutionContext, config: AnnualConfig, sei_
             "rows_received": item.rows_received, **{f"rows_{bucket}": n for bucket, n in item.buckets.items()},
             "rows_unclassified": item.rows_unclassified, "rules_failed": item.rules_failed,
             "catalog_version": item.catalog_version} for year, item in landed.items()}),
-    })
-    yield from _annual_checks(paths, landed)
+    }
 
 
 def _annual_checks(paths, landed: dict):
@@ -303,11 +321,18 @@ def warehouse_marts(context: dg.AssetExecutionContext, sei_data: SeiData):
 def briefing_charts(context: dg.AssetExecutionContext, sei_data: SeiData):
     paths = sei_data.paths()
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        written = charts.render_charts(con, paths.charts, simulated=paths.simulated)
+        # A chart is drawn again only when its data, the simulated flag or the drawing code changed.
+        rendered = charts.render_charts(con, paths.charts, simulated=paths.simulated)
         table = headline.headline_table(con)
-    context.log.info(f"{len(written)} chart files in {paths.charts}")
+    redrawn = sorted({p.stem for p in rendered.written})
+    unchanged = sorted({p.stem for p in rendered.kept})
+    context.log.info(f"{len(rendered.paths)} chart files in {paths.charts}: "
+                     f"{len(redrawn)} charts redrawn, {len(unchanged)} unchanged")
     return dg.MaterializeResult(metadata={
-        "charts": dg.MetadataValue.json([str(p) for p in written]),
+        "charts": dg.MetadataValue.json([str(p) for p in rendered.paths]),
+        "redrawn": dg.MetadataValue.json(redrawn),
+        "unchanged": dg.MetadataValue.json(unchanged),
+        "summary": f"{len(redrawn)} redrawn, {len(unchanged)} unchanged",
         "headline": dg.MetadataValue.md(table.to_markdown(index=False)),
         "simulated": paths.simulated,
     })
@@ -322,7 +347,14 @@ def briefing_charts(context: dg.AssetExecutionContext, sei_data: SeiData):
 def quality_reports(context: dg.AssetExecutionContext, sei_data: SeiData):
     paths = sei_data.paths()
     with open_detail(paths) as con:  # the report names enterprises: it reads the internal file
-        written = quality_report.render_all_quality_reports(con, paths.quality, simulated=paths.simulated)
-    context.log.info(f"{len(written)} quality reports in {paths.quality}")
-    return dg.MaterializeResult(metadata={"reports": len(written),
-                                          "latest": dg.MetadataValue.path(str(written[-1])) if written else ""})
+        # The marts from the analysts' file of the same publish (stored tables; views in the internal file);
+        # a page is rewritten only when what it shows changed.
+        rendered = quality_report.render_all_quality_reports(con, paths.quality, simulated=paths.simulated,
+                                                             marts=paths.warehouse)
+    summary = f"{len(rendered.written)} redrawn, {len(rendered.kept)} unchanged"
+    context.log.info(f"{len(rendered.paths)} quality reports in {paths.quality}: {summary}")
+    return dg.MaterializeResult(metadata={
+        "reports": len(rendered.paths), "redrawn": len(rendered.written), "unchanged": len(rendered.kept),
+        "summary": summary,
+        "redrawn_periods": dg.MetadataValue.json([p.stem.removeprefix("quality_") for p in rendered.written]),
+        "latest": dg.MetadataValue.path(str(rendered.paths[-1])) if rendered.paths else ""})

@@ -7,6 +7,13 @@ Figures are built with ``matplotlib.figure.Figure`` on an Agg canvas, never thro
 the global backend of whoever imports this module (a notebook, Dagster) is left alone and no
 figure stays registered anywhere after a render.
 
+A chart is drawn again only when what it shows changed: each file carries a content key (PNG: a
+tEXt chunk, SVG: its dc:identifier), the hash of the data the chart is drawn from (``drawn_from``),
+``simulated`` and the drawing code (this module and what it reads, matplotlib's and the font's
+versions). ``render_charts`` keeps a chart whose PNG and SVG both carry its current key, and says
+which it drew and which it kept (``Rendered``). ``content_key``/``stored_content_key`` are shared
+with the data-quality report.
+
 The house style is public for other figures to share (the data-quality report's chart does):
 the colours (BAR, TARGET, PATH, AVERAGE, STAMP), ``use_cjk_font``, the number formats
 ``fmt_amount``/``fmt_percent``/``fmt_target``, and ``stamp``, ``note``, ``tick_formatter``,
@@ -15,10 +22,16 @@ the colours (BAR, TARGET, PATH, AVERAGE, STAMP), ``use_cjk_font``, the number fo
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
+import importlib
+import importlib.metadata
 import importlib.resources
 import logging
 import math
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -356,6 +369,94 @@ def note(ax, text: str) -> None:
     ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=11, color="#888888")
 
 
+# --- content keys (public: the data-quality report keys its pages the same way) ----------------
+
+CONTENT_KEY = "sei-content-key"
+# Where a file says its key: a PNG tEXt chunk (keyword NUL key), an SVG dc:identifier (name:key), an HTML
+# <meta name=… content=…>. Always near the start of the file: the first KEY_SCAN_BYTES are read.
+_STORED_KEY = re.compile(rb'sei-content-key(?:\x00|:|" content=")([0-9a-f]{64})')
+KEY_SCAN_BYTES = 16384
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The files of a render: ``paths`` every one in drawing order, ``written`` those drawn this time; the
+    others (``kept``) already showed exactly this content and were left untouched."""
+
+    paths: list[Path]
+    written: list[Path]
+
+    @property
+    def kept(self) -> list[Path]:
+        drawn = set(self.written)
+        return [p for p in self.paths if p not in drawn]
+
+
+def _canonical(value) -> str:
+    """``value`` as text that differs whenever what it holds differs: frames as CSV with their index and
+    full-precision floats, dataclasses by their compared fields, dicts and sets sorted."""
+    if isinstance(value, pd.Series):
+        value = value.to_frame()
+    if isinstance(value, pd.DataFrame):
+        return "DataFrame\n" + value.to_csv(lineterminator="\n")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        inner = ", ".join(f"{f.name}={_canonical(getattr(value, f.name))}" for f in dataclasses.fields(value) if f.compare)
+        return f"{type(value).__name__}({inner})"
+    if isinstance(value, dict):
+        return "{" + ", ".join(sorted(f"{_canonical(k)}: {_canonical(v)}" for k, v in value.items())) + "}"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(_canonical(v) for v in value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_canonical(v) for v in value) + "]"
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # a numpy scalar
+        value = value.item()
+    return repr(value)
+
+
+def content_key(*parts) -> str:
+    """The content key of what ``parts`` hold (data, flags, a code version): 64 hex digits (SHA-256)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(_canonical(part).encode("utf-8"))
+        digest.update(b"\x1e")
+    return digest.hexdigest()
+
+
+def code_version(modules: Iterable[str], files: Iterable[Path] = (), packages: Iterable[str] = ()) -> str:
+    """A hash of the source of ``modules`` (by import name), of ``files`` and of the installed versions of
+    ``packages``: part of every content key, so that changed drawing code draws again."""
+    digest = hashlib.sha256()
+    sources = [Path(importlib.import_module(name).__file__) for name in modules] + [Path(f) for f in files]
+    for path in sources:
+        digest.update(f"{path.name}\x1f".encode())
+        digest.update(path.read_bytes())
+    for package in packages:
+        try:
+            version = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            version = "?"
+        digest.update(f"\x1e{package}={version}".encode())
+    return digest.hexdigest()
+
+
+def stored_content_key(path: Path) -> str | None:
+    """The content key a chart or report file carries; None when the file is missing or carries none."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(KEY_SCAN_BYTES)
+    except OSError:
+        return None
+    found = _STORED_KEY.search(head)
+    return found.group(1).decode("ascii") if found else None
+
+
+@functools.cache
+def _chart_code() -> str:
+    # Computed once a process: the key names the code this process draws with.
+    return code_version(("sei_stats.charts", "sei_stats.calendar", "sei_stats.period", "sei_stats.vocabulary"),
+                        packages=("matplotlib", "pillow", FONT_PACKAGE.replace("_", "-")))
+
+
 # --- the common frame ------------------------------------------------------------------------
 
 
@@ -402,16 +503,18 @@ def _year_axis(ax, years: list[int]) -> None:
     ax.set_xlabel("年份", fontsize=10)
 
 
-def _save(fig: Figure, out_dir: Path, name: str) -> list[Path]:
+def _save(fig: Figure, out_dir: Path, name: str, key: str | None = None) -> list[Path]:
     """Write one figure as <name>.png (300 dpi) and <name>.svg; return both paths.
 
     SVG text is drawn as paths: the chart then looks the same on a reader's machine without
-    Noto CJK. A fixed hash salt and no date keep reruns on the same data byte-identical.
+    Noto CJK. A fixed hash salt and no date keep reruns on the same data byte-identical. ``key``,
+    the chart's content key, is written into both (PNG tEXt, SVG dc:identifier).
     """
     png, svg = out_dir / f"{name}.png", out_dir / f"{name}.svg"
+    png_meta, svg_meta = ({CONTENT_KEY: key}, {"Identifier": f"{CONTENT_KEY}:{key}"}) if key else ({}, {})
     with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "sei-stats"}):
-        _save_atomically(fig, png, dpi=DPI, facecolor="white")
-        _save_atomically(fig, svg, dpi=DPI, facecolor="white", metadata={"Date": None})
+        _save_atomically(fig, png, dpi=DPI, facecolor="white", metadata=png_meta)
+        _save_atomically(fig, svg, dpi=DPI, facecolor="white", metadata={"Date": None, **svg_meta})
     return [png, svg]
 
 
@@ -700,6 +803,27 @@ CHARTS: dict[str, Callable[[ChartData], tuple[Figure, str]]] = {
 # --- entry points ----------------------------------------------------------------------------
 
 
+# The charts drawn from the latest year's months (ChartData.path); the others are drawn from the complete years.
+PATH_CHARTS = frozenset({"output_target_path"})
+
+
+def drawn_from(name: str, data: ChartData) -> ChartData:
+    """The part of ``data`` chart ``name`` is drawn from, and keyed by: the latest year's path (and the measure)
+    for a chart of PATH_CHARTS, everything but the path for the others. Each chart is given only this part,
+    so it cannot show what its key does not cover; a month landed within the year redraws the path chart
+    alone."""
+    if name in PATH_CHARTS:
+        return ChartData(annual=pd.DataFrame(), areas=pd.DataFrame(), targets={}, baseline_year=None,
+                         target_year=None, path=data.path, measure=data.measure)
+    return dataclasses.replace(data, path=None)
+
+
+def _figure(name: str, data: ChartData, *, simulated: bool) -> Figure:
+    fig, title = CHARTS[name](drawn_from(name, data))
+    _frame(fig, title, simulated=simulated)
+    return fig
+
+
 def build_figures(con, *, simulated: bool) -> dict[str, Figure]:
     """The framed figures by chart name (``CHARTS``), unsaved; {} when there is no complete year."""
     use_cjk_font()
@@ -707,35 +831,44 @@ def build_figures(con, *, simulated: bool) -> dict[str, Figure]:
     if data is None:
         log.info("no complete year in mart.indicators_annual: no charts")
         return {}
-    figures = {}
-    for name, draw in CHARTS.items():
-        fig, title = draw(data)
-        _frame(fig, title, simulated=simulated)
-        figures[name] = fig
-    return figures
+    return {name: _figure(name, data, simulated=simulated) for name in CHARTS}
 
 
-def render_charts(con, out_dir: Path, *, simulated: bool) -> list[Path]:
-    """Write every briefing chart as PNG (300 dpi) and SVG into out_dir; return the paths written.
+def chart_key(name: str, data: ChartData, *, simulated: bool) -> str:
+    """The content key of chart ``name``: the part of ``data`` it is drawn from, ``simulated``, the drawing code."""
+    return content_key(_chart_code(), name, simulated, AREAS, drawn_from(name, data))
 
-    `con` is a DuckDB connection to the warehouse. With no complete year nothing is written
-    (not even out_dir) and the answer is [].
+
+def render_charts(con, out_dir: Path, *, simulated: bool) -> Rendered:
+    """Write every briefing chart as PNG (300 dpi) and SVG into out_dir, each only when what it shows changed.
+
+    `con` is a DuckDB connection to the warehouse. A chart whose PNG and SVG both carry its content key
+    (``chart_key``) is kept as it is; the others are drawn (all of them before any file is written) and
+    saved. Returns every chart file and which were written. With no complete year nothing is written (not
+    even out_dir) and both lists are empty.
     """
-    figures = build_figures(con, simulated=simulated)
-    if not figures:
-        return []
+    use_cjk_font()
+    data = read_chart_data(con)
+    if data is None:
+        log.info("no complete year in mart.indicators_annual: no charts")
+        return Rendered([], [])
     out_dir = Path(out_dir)
+    keys = {name: chart_key(name, data, simulated=simulated) for name in CHARTS}
+    files = {name: [out_dir / f"{name}.png", out_dir / f"{name}.svg"] for name in CHARTS}
+    stale = [name for name in CHARTS if any(stored_content_key(f) != keys[name] for f in files[name])]
+    figures = {name: _figure(name, data, simulated=simulated) for name in stale}
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths: list[Path] = []
+    written: list[Path] = []
     try:
-        for name, fig in figures.items():
-            paths += _save(fig, out_dir, name)
+        for name in CHARTS:
+            if name in figures:
+                written += _save(figures[name], out_dir, name, keys[name])
             crashpoints.reach("charts")
     finally:
         # Not pyplot figures, so nothing to close; clearing frees their artists at once.
         for fig in figures.values():
             fig.clear()
-    return paths
+    return Rendered([f for name in CHARTS for f in files[name]], written)
 
 
 def figure_texts(fig: Figure) -> list[str]:

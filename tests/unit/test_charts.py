@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import math
+import os
 from pathlib import Path
 
 import duckdb
 import matplotlib
+import pandas as pd
 import pytest
 from matplotlib._pylab_helpers import Gcf
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -104,7 +106,7 @@ def make_warehouse(annual=ANNUAL, with_areas: bool = True, with_path: bool = Tru
 def render(out: Path, *, simulated: bool) -> tuple[list[Path], list[str]]:
     """Render the hand-made warehouse into out; the paths and the glyph warnings raised meanwhile."""
     paths: list[Path] = []
-    caught = missing_glyph_warnings(lambda: paths.extend(charts.render_charts(make_warehouse(), out, simulated=simulated)))
+    caught = missing_glyph_warnings(lambda: paths.extend(charts.render_charts(make_warehouse(), out, simulated=simulated).written))
     return paths, caught
 
 
@@ -186,7 +188,7 @@ def test_real_charts_carry_no_stamp(rendered_real):
 
 
 def test_rerendering_the_same_data_gives_the_same_svg(rendered_real, tmp_path):
-    again = charts.render_charts(make_warehouse(), tmp_path, simulated=False)
+    again = charts.render_charts(make_warehouse(), tmp_path, simulated=False).written
     first = {p.name: p.read_bytes() for p in rendered_real[0] if p.suffix == ".svg"}
     assert {p.name: p.read_bytes() for p in again if p.suffix == ".svg"} == first
 
@@ -219,7 +221,7 @@ def test_trajectories_run_from_the_baseline_to_the_target():
 
 def test_no_complete_year_writes_nothing(tmp_path):
     out = tmp_path / "charts"
-    assert charts.render_charts(make_warehouse(annual=[]), out, simulated=True) == []
+    assert charts.render_charts(make_warehouse(annual=[]), out, simulated=True) == charts.Rendered([], [])
     assert not out.exists()
 
 
@@ -228,7 +230,7 @@ def test_sparse_data_still_renders_without_missing_glyphs(tmp_path):
     sparse = [(2018, 3405.1, NaN, NaN, NaN, NaN, NaN, 640), (2019, 3862.4, NaN, NaN, NaN, NaN, NaN, 655)]
     paths: list[Path] = []
     caught = missing_glyph_warnings(lambda: paths.extend(
-        charts.render_charts(make_warehouse(sparse, with_areas=False, with_path=False), tmp_path, simulated=False)))
+        charts.render_charts(make_warehouse(sparse, with_areas=False, with_path=False), tmp_path, simulated=False).written))
     assert len(paths) == 2 * len(NAMES) and caught == []
     figures = charts.build_figures(make_warehouse(sparse, with_areas=False, with_path=False), simulated=False)
     assert [t.get_text() for t in figures["output_vs_target"].axes[0].get_xticklabels()] == ["2017", "2018", "2019", "2020"]
@@ -333,3 +335,99 @@ def test_areas_show_services_revenue_in_a_panel_of_its_own():
     # December of 2017: industrial output by area, and services revenue (a seventh of it here) apart
     assert sorted(round(p.get_width(), 2) for p in right.patches)[-1] == pytest.approx(round(4188.0 * 0.31 / 7, 2))
     assert max(p.get_width() for p in left.patches) == pytest.approx(4188.0 * 0.31)
+
+
+# --- drawn again only when what a chart shows changed -----------------------------------------------
+
+OLD = 1_000_000_000_000_000_000  # a file time (ns, 2001) no write of this test can leave
+
+
+def aged(paths) -> None:
+    """Set the files' modification time far back: a file written again shows a new one."""
+    for path in paths:
+        os.utime(path, ns=(OLD, OLD))
+
+
+def touched(out: Path) -> set[str]:
+    """The chart files whose modification time is no longer OLD."""
+    return {p.name for p in out.iterdir() if p.stat().st_mtime_ns != OLD}
+
+
+def files_of(names) -> set[str]:
+    return {f"{name}.{ext}" for name in names for ext in ("png", "svg")}
+
+
+def test_rendering_the_same_data_again_writes_nothing(tmp_path):
+    con = make_warehouse()
+    first = charts.render_charts(con, tmp_path, simulated=False)
+    assert first.written == first.paths and first.kept == [] and len(first.paths) == 2 * len(NAMES)
+    aged(first.paths)
+    again = charts.render_charts(con, tmp_path, simulated=False)
+    assert again.written == [] and again.kept == again.paths == first.paths
+    assert touched(tmp_path) == set()
+    # each file carries its chart's key, read back from the PNG's tEXt and the SVG's dc:identifier
+    data = charts.read_chart_data(con)
+    for name in NAMES:
+        key = charts.chart_key(name, data, simulated=False)
+        assert charts.stored_content_key(tmp_path / f"{name}.png") == key == charts.stored_content_key(tmp_path / f"{name}.svg")
+    assert len({charts.chart_key(name, data, simulated=False) for name in NAMES}) == len(NAMES)
+
+
+def test_a_month_of_the_latest_year_redraws_the_path_chart_only_and_a_year_the_others(tmp_path):
+    con = make_warehouse()
+    aged(charts.render_charts(con, tmp_path, simulated=False).paths)
+    con.execute("update mart.indicators_monthly set output_value = output_value + 1 where period = '2020-03-01'")
+    rendered = charts.render_charts(con, tmp_path, simulated=False)
+    assert {p.name for p in rendered.written} == touched(tmp_path) == files_of(["output_target_path"])
+    aged(rendered.paths)
+    con.execute("update mart.indicators_annual set output_value = output_value + 10 where year = 2019")
+    rendered = charts.render_charts(con, tmp_path, simulated=False)
+    # every chart of the complete years (output, growth, share, industry beside services, areas) reads
+    # mart.indicators_annual: all but the path within the year
+    assert {p.name for p in rendered.written} == touched(tmp_path) == files_of(set(NAMES) - {"output_target_path"})
+
+
+def test_a_deleted_or_foreign_file_is_drawn_again(tmp_path):
+    con = make_warehouse()
+    aged(charts.render_charts(con, tmp_path, simulated=False).paths)
+    (tmp_path / "growth_vs_target.svg").unlink()
+    (tmp_path / "output_by_area.png").write_bytes(b"not drawn by us")  # no key: drawn again
+    rendered = charts.render_charts(con, tmp_path, simulated=False)
+    assert {p.name for p in rendered.written} == touched(tmp_path) == files_of(["growth_vs_target", "output_by_area"])
+    assert (tmp_path / "growth_vs_target.svg").is_file()
+    assert Image.open(tmp_path / "output_by_area.png").info["dpi"][0] == pytest.approx(300, abs=1)
+
+
+def test_a_changed_simulated_flag_or_drawing_code_redraws_every_chart(tmp_path, monkeypatch):
+    con = make_warehouse()
+    aged(charts.render_charts(con, tmp_path, simulated=False).paths)
+    rendered = charts.render_charts(con, tmp_path, simulated=True)
+    assert rendered.kept == [] and touched(tmp_path) == files_of(NAMES)
+    assert "模拟数据" in charts.figure_texts(charts.build_figures(con, simulated=True)["output_vs_target"])
+    aged(rendered.paths)
+    monkeypatch.setattr(charts, "_chart_code", lambda: "another version of the code")
+    assert charts.render_charts(con, tmp_path, simulated=True).kept == []
+    assert touched(tmp_path) == files_of(NAMES)
+
+
+def test_each_chart_is_drawn_from_the_part_of_the_data_its_key_covers():
+    data = charts.read_chart_data(make_warehouse())
+    for name in NAMES:
+        part = charts.drawn_from(name, data)
+        if name in charts.PATH_CHARTS:
+            assert part.path == data.path and part.annual.empty and part.areas.empty and not part.targets
+        else:
+            assert part.path is None and part.annual.equals(data.annual) and part.targets == data.targets
+
+
+def test_content_keys_see_every_value_and_ignore_what_is_not_compared():
+    frame = pd.DataFrame({"a": [1.0, 2.0]}, index=[2019, 2020])
+    key = charts.content_key(frame, {"x": 1})
+    assert key == charts.content_key(frame.copy(), {"x": 1})
+    assert key != charts.content_key(frame.assign(a=[1.0, 2.0 + 1e-12]), {"x": 1})  # full precision
+    assert key != charts.content_key(frame.set_axis([2018, 2020]), {"x": 1})  # the index
+    assert key != charts.content_key(frame.rename(columns={"a": "b"}), {"x": 1})
+    assert key != charts.content_key(frame, {"x": 2})
+    # a Calendar compares (and is keyed) by january_reported only, not by the file that set it
+    assert charts.content_key(Calendar(False, source="a")) == charts.content_key(Calendar(False, source="b"))
+    assert charts.content_key(Calendar(False)) != charts.content_key(Calendar(True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import time
 from pathlib import Path
@@ -469,9 +470,10 @@ def test_render_all_writes_every_period_quickly(tmp_path):
     con = make_warehouse()
     render_all_quality_reports(con, tmp_path / "warm", simulated=True)  # font registration, imports
     start = time.process_time()  # CPU time: other work on a shared machine does not count
-    paths = render_all_quality_reports(con, tmp_path, simulated=True)
+    rendered = render_all_quality_reports(con, tmp_path, simulated=True)
     elapsed = time.process_time() - start
-    assert paths == [tmp_path / "quality_2020-02.html", tmp_path / "quality_2020-03.html"]
+    paths = rendered.paths
+    assert paths == rendered.written == [tmp_path / "quality_2020-02.html", tmp_path / "quality_2020-03.html"]
     assert all("模拟数据" in p.read_text(encoding="utf-8") for p in paths)
     assert elapsed < 0.5 * len(paths)  # ~0.25 s a month here, with room for a slower machine
 
@@ -510,3 +512,131 @@ def test_the_chart_spans_the_report_periods_of_the_calendar_and_labels_their_spa
     fig = quality_report.quality_chart(data.quality, "2020-03", data.limits, simulated=False, calendar=data.calendar)
     ticks = [t.get_text() for t in fig.axes[1].get_xticklabels()]
     assert len(ticks) == 12 and ticks[-3:] == ["1月\n2020年", "1–2月", "1–3月"]
+
+
+# --- a page is rewritten only when what it shows changed --------------------------------------------
+
+OLD = 1_000_000_000_000_000_000  # a file time (ns, 2001) no write of this test can leave
+# Report periods around the fixture's 2020-02 and 2020-03 (its warehouse publishes no calendar: every month is
+# a report period): 2020-03 is in the 12-month charts of 2020-04, 2020-05 and 2021-02 (2020-03 … 2021-02), not
+# in that of 2021-03 (2020-04 … 2021-03); 2019-12 is in those of 2020-02 … 2020-05 (2019-06 … 2020-05).
+MORE = ("2019-12", "2020-04", "2020-05", "2021-02", "2021-03")
+
+
+def longer_warehouse():
+    """The standard warehouse with more report periods, each a copy of 2020-03's figures."""
+    con = make_warehouse()
+    for period in MORE:
+        con.execute("insert into mart.data_quality select * replace (?::date as period) from mart.data_quality "
+                    "where period = '2020-03-01'", [f"{period}-01"])
+    return con
+
+
+def aged(rendered) -> None:
+    for path in rendered.paths:
+        os.utime(path, ns=(OLD, OLD))
+
+
+def touched(out: Path) -> list[str]:
+    """The periods whose page's modification time is no longer OLD."""
+    return sorted(p.stem.removeprefix("quality_") for p in out.glob("quality_*.html") if p.stat().st_mtime_ns != OLD)
+
+
+def written(rendered) -> list[str]:
+    return [p.stem.removeprefix("quality_") for p in rendered.written]
+
+
+def test_rendering_the_same_warehouse_again_writes_nothing(tmp_path):
+    con = longer_warehouse()
+    first = render_all_quality_reports(con, tmp_path, simulated=False)
+    assert written(first) == sorted(["2020-02", "2020-03", *MORE]) and first.kept == []
+    aged(first)
+    again = render_all_quality_reports(con, tmp_path, simulated=False)
+    assert again.written == [] and again.kept == again.paths == first.paths
+    assert touched(tmp_path) == []
+    page = (tmp_path / "quality_2020-03.html").read_text(encoding="utf-8")
+    key = quality_report.page_key(quality_report.load_quality_data(con), "2020-03", simulated=False)
+    assert f'<head>\n<meta charset="utf-8">\n<meta name="sei-content-key" content="{key}">\n' in page
+    # the single page reads the warehouse for its period only, and keys it the same
+    render_quality_report(con, "2020-03", tmp_path, simulated=False)
+    assert touched(tmp_path) == []
+
+
+def test_a_month_s_new_figures_redraw_its_page_and_the_pages_whose_chart_shows_it(tmp_path):
+    con = longer_warehouse()
+    aged(render_all_quality_reports(con, tmp_path, simulated=False))
+    con.execute("update mart.data_quality set output_rejected = output_rejected + 1 where period = '2020-03-01'")
+    rendered = render_all_quality_reports(con, tmp_path, simulated=False)
+    assert written(rendered) == touched(tmp_path) == ["2020-03", "2020-04", "2020-05", "2021-02"]
+    assert len(rendered.kept) == 3  # 2019-12 and 2020-02 before it, 2021-03 whose chart starts after it
+
+
+def test_a_month_s_review_queue_redraws_its_own_page_only(tmp_path):
+    con = longer_warehouse()
+    aged(render_all_quality_reports(con, tmp_path, simulated=False))
+    con.execute("update qa.review_queue set message = 'changed' where period = '2020-03-01' and line_number = 2")
+    assert written(render_all_quality_reports(con, tmp_path, simulated=False)) == touched(tmp_path) == ["2020-03"]
+    aged(render_all_quality_reports(con, tmp_path, simulated=False))
+    # the same rows in another order (a view leaves the order of ties to chance) are no change
+    rows = con.execute("select * from qa.review_queue order by random()").df()
+    con.execute("delete from qa.review_queue")
+    con.execute("insert into qa.review_queue select * from rows")
+    assert render_all_quality_reports(con, tmp_path, simulated=False).written == [] and touched(tmp_path) == []
+
+
+def test_a_deleted_page_is_drawn_again_and_a_page_no_longer_published_is_left_as_it_is(tmp_path):
+    con = longer_warehouse()
+    aged(render_all_quality_reports(con, tmp_path, simulated=False))
+    (tmp_path / "quality_2020-04.html").unlink()
+    (tmp_path / "quality_2021-03.html").write_text("<html>not ours</html>", encoding="utf-8")
+    rendered = render_all_quality_reports(con, tmp_path, simulated=False)
+    assert written(rendered) == touched(tmp_path) == ["2020-04", "2021-03"]
+    assert "数据质量报告" in (tmp_path / "quality_2021-03.html").read_text(encoding="utf-8")
+    aged(rendered)
+    con.execute("delete from mart.data_quality where period = '2019-12-01'")
+    rendered = render_all_quality_reports(con, tmp_path, simulated=False)
+    # the charts that showed 2019-12 now show it as not published
+    assert written(rendered) == touched(tmp_path) == ["2020-02", "2020-03", "2020-04", "2020-05"]
+    assert tmp_path / "quality_2019-12.html" not in rendered.paths
+    assert (tmp_path / "quality_2019-12.html").stat().st_mtime_ns == OLD  # left as it is, not removed
+
+
+def test_a_changed_simulated_flag_or_code_redraws_every_page(tmp_path, monkeypatch):
+    con = make_warehouse()
+    aged(render_all_quality_reports(con, tmp_path, simulated=False))
+    assert written(render_all_quality_reports(con, tmp_path, simulated=True)) == touched(tmp_path) == ["2020-02", "2020-03"]
+    assert "模拟数据" in (tmp_path / "quality_2020-03.html").read_text(encoding="utf-8")
+    aged(render_all_quality_reports(con, tmp_path, simulated=True))
+    monkeypatch.setattr(quality_report, "_code", lambda: "another version of the code")
+    assert written(render_all_quality_reports(con, tmp_path, simulated=True)) == touched(tmp_path) == ["2020-02", "2020-03"]
+
+
+def test_the_calendar_and_the_limits_are_part_of_the_key(tmp_path):
+    con = make_warehouse()
+    aged(render_all_quality_reports(con, tmp_path, simulated=False))
+    con.execute("update ref.settings set value = 0.2 where section = 'checks' and name = 'max_nonresponse_rate'")
+    assert written(render_all_quality_reports(con, tmp_path, simulated=False)) == ["2020-02", "2020-03"]
+    aged(render_all_quality_reports(con, tmp_path, simulated=False))
+    con.execute("insert into ref.settings values ('calendar', 'january_reported', 0, '')")  # none: every month
+    assert written(render_all_quality_reports(con, tmp_path, simulated=False)) == ["2020-02", "2020-03"]
+
+
+def with_publish(con, publish_id: str):
+    con.execute("create table ref.publish (publish_id varchar, period date)")
+    con.execute("insert into ref.publish values (?, '2020-03-01'), (?, '2020-02-01')", [publish_id, publish_id])
+    return con
+
+
+def test_the_marts_are_read_from_the_analysts_file_of_the_same_publish_only(tmp_path):
+    con = with_publish(make_warehouse(), "20200410T000000Z-1")
+    marts = with_publish(make_warehouse(), "20200410T000000Z-1")
+    marts.execute("update mart.data_quality set catalog_version = 'from-the-analysts-file'")
+    page = render_quality_report(con, "2020-03", tmp_path / "same", simulated=False, marts=marts)
+    assert "from-the-analysts-file" in page.read_text(encoding="utf-8")
+    other = with_publish(make_warehouse(), "20200411T000000Z-2")
+    other.execute("update mart.data_quality set catalog_version = 'another-publish'")
+    page = render_quality_report(con, "2020-03", tmp_path / "other", simulated=False, marts=other)
+    assert "another-publish" not in page.read_text(encoding="utf-8") and "bc28802aec74" in page.read_text(encoding="utf-8")
+    # a path to a file that does not exist: the marts of con's own
+    page = render_quality_report(con, "2020-03", tmp_path / "none", simulated=False, marts=tmp_path / "no.duckdb")
+    assert "bc28802aec74" in page.read_text(encoding="utf-8")

@@ -13,21 +13,34 @@ received = Σ buckets holds is the warehouse's verdict (``mart.data_quality.iden
 limits are the checks' settings. Three parts: ``data`` reads the warehouse, ``chart`` draws the
 12 months, ``page`` fills the Jinja2 template ``templates/quality_report.html.j2`` (autoescaped:
 every value on the page is HTML-escaped).
+
+A page is rewritten only when what it shows changed. It is built from its period's slice of the
+data (``QualityData.for_period``: the period's rows, and mart.data_quality over the chart's 12
+months) and carries that slice's content key (``<meta name="sei-content-key">``, with ``simulated``
+and a hash of this package, the template, the chart code and the library versions); a page whose
+file already carries the key is kept untouched. A month's new figures therefore redraw its own page
+and the pages of the 11 report periods after it (whose charts show it), no other. The page of a
+period the warehouse no longer publishes is left as it is (neither rewritten nor removed).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from functools import cache
 from pathlib import Path
 
+import pandas as pd
+
 from sei_stats.calendar import DEFAULT, Calendar
+from sei_stats.charts import CONTENT_KEY, Rendered, code_version, content_key, stored_content_key
 
-from .chart import quality_chart
+from .chart import quality_chart, window
 from .data import QualityData, load_quality_data
-from .page import quality_report_html
+from .page import TEMPLATE, quality_report_html
 
-__all__ = ["FILE_NAME", "QualityData", "load_quality_data", "period_label", "quality_chart", "quality_report_html",
-           "render_all_quality_reports", "render_quality_report"]
+__all__ = ["FILE_NAME", "QualityData", "Rendered", "load_quality_data", "page_key", "period_label", "quality_chart",
+           "quality_report_html", "render_all_quality_reports", "render_quality_report"]
 
 FILE_NAME = "quality_{period}.html"
 
@@ -38,29 +51,86 @@ def period_label(period: str, calendar: Calendar = DEFAULT) -> str:
     return calendar.label(period)
 
 
-def _write(data: QualityData, period: str, out_dir: Path, *, simulated: bool) -> Path:
-    page = quality_report_html(data, period, simulated=simulated)  # before anything is written
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / FILE_NAME.format(period=period)
+@cache
+def _code() -> str:
+    # Computed once a process: the key names the code this process draws with.
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    return code_version(
+        ("sei_stats.quality_report", "sei_stats.quality_report.data", "sei_stats.quality_report.chart",
+         "sei_stats.quality_report.page", "sei_stats.charts", "sei_stats.calendar", "sei_stats.period",
+         "sei_stats.vocabulary"),
+        files=sorted(templates.glob("quality_report.*")),
+        packages=("matplotlib", "pillow", "jinja2", "noto-cjk-sans-otc"))
+
+
+def _page(data: QualityData, period: str) -> tuple[QualityData, dict[str, list[str]]]:
+    """The period's slice of ``data`` (``QualityData.for_period``) and its frames' rows as text."""
+    _, sliced, rows = next(data.slices(lambda p: window(p, data.calendar), [period]))
+    return sliced, rows
+
+
+def _key(sliced: QualityData, rows: dict[str, list[str]], period: str, simulated: bool) -> str:
+    # Each frame as its columns and its rows in sorted order: a view leaves the order of ties to chance (the
+    # demo's qa.review_queue lists the same rows differently from one read to the next), and rows that
+    # only come in another order are no change worth a page.
+    parts = {f.name: getattr(sliced, f.name) for f in dataclasses.fields(sliced)}
+    for name, value in parts.items():
+        if isinstance(value, pd.DataFrame):
+            parts[name] = (list(value.columns), sorted(rows[name]))
+    return content_key(_code(), period, simulated, parts)
+
+
+def page_key(data: QualityData, period: str, *, simulated: bool) -> str:
+    """The content key of the period's page: its slice of ``data`` (``for_period``), ``simulated``, the code."""
+    return _key(*_page(data, period), period, simulated)
+
+
+def _with_key(page: str, key: str) -> str:
+    """The page with its content key in the head, right after the charset."""
+    tag = f'<meta name="{CONTENT_KEY}" content="{key}">'
+    for anchor in ('<meta charset="utf-8">', "<head>"):
+        at = page.find(anchor)
+        if at >= 0:
+            at += len(anchor)
+            return f"{page[:at]}\n{tag}{page[at:]}"
+    raise RuntimeError(f"templates/{TEMPLATE}: the page has no <head> to carry its content key")
+
+
+def _write(data: QualityData, rows: dict[str, list[str]], period: str, out_dir: Path, *,
+           simulated: bool) -> tuple[Path, bool]:
+    """Write the period's page from its slice of the data (``_page``) unless the file already carries its
+    content key; (path, whether written)."""
+    data.row(period)  # LookupError before anything is read or written
+    key = _key(data, rows, period, simulated)
+    path = Path(out_dir) / FILE_NAME.format(period=period)
+    if stored_content_key(path) == key:
+        return path, False
+    page = _with_key(quality_report_html(data, period, simulated=simulated), key)  # before anything is written
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")  # a killed run never leaves half a page
     try:
         partial.write_text(page, encoding="utf-8")
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
-    return path
+    return path, True
 
 
-def render_quality_report(con, period: str, out_dir: Path, *, simulated: bool) -> Path:
-    """Write out_dir/quality_YYYY-MM.html for period 'YYYY-MM' and return its path.
+def render_quality_report(con, period: str, out_dir: Path, *, simulated: bool, marts=None) -> Path:
+    """Write out_dir/quality_YYYY-MM.html for period 'YYYY-MM' (unless it already shows exactly this) and
+    return its path. ``marts``: the analysts' file of the same publish (``load_quality_data``).
 
     Raises ValueError for a malformed period, LookupError when mart.data_quality lacks it.
     """
-    return _write(load_quality_data(con, period), period, out_dir, simulated=simulated)
+    sliced, rows = _page(load_quality_data(con, period, marts=marts), period)
+    return _write(sliced, rows, period, out_dir, simulated=simulated)[0]
 
 
-def render_all_quality_reports(con, out_dir: Path, *, simulated: bool) -> list[Path]:
-    """One report for every period of mart.data_quality (the warehouse read once); the paths written."""
-    data = load_quality_data(con)
-    return [_write(data, period, out_dir, simulated=simulated) for period in data.periods()]
+def render_all_quality_reports(con, out_dir: Path, *, simulated: bool, marts=None) -> Rendered:
+    """One report for every period of mart.data_quality (the warehouse read once), each written only when
+    what it shows changed: every page's path in period order, and which were written (``Rendered``).
+    ``marts``: the analysts' file of the same publish, to read the marts from (``load_quality_data``)."""
+    data = load_quality_data(con, marts=marts)
+    done = [_write(sliced, rows, period, out_dir, simulated=simulated)
+            for period, sliced, rows in data.slices(lambda p: window(p, data.calendar))]
+    return Rendered([path for path, _ in done], [path for path, written in done if written])

@@ -26,9 +26,14 @@ CHART_DPI = 130  # sharp enough on screen and paper; the PNG encoding dominates 
 MONTHS = 12
 
 
+def window(period: str, calendar: Calendar = DEFAULT) -> list[str]:
+    """The report periods of the 12 months ending at period: the months the chart draws."""
+    return list(calendar.periods(periods.shift(period, 1 - MONTHS), period))
+
+
 def _window(quality: pd.DataFrame, period: str, calendar: Calendar) -> pd.DataFrame:
     """The report periods of the 12 months ending at period, one row each (NaN where one was not published)."""
-    months = calendar.periods(periods.shift(period, 1 - MONTHS), period)
+    months = window(period, calendar)
     frame = quality.set_index("period").reindex(months)
     # Shares of the returns' output: what total and header rows carry is no output.
     received = (pd.to_numeric(frame["output_received"], errors="coerce")

@@ -5,13 +5,21 @@ rules' descriptions from ``ref.rules``), ``qa.review_queue``, ``qa.review_log``,
 ``qa.largest_contributors`` and the checks' limits (``ref.settings``, else ``ref.thresholds``).
 A relation or column the warehouse does not publish reads as None or NULL, never as a crash.
 Money: 亿元 in the marts, 千元 in the qa views, as their comments say.
+
+In the internal file (``sei_detail.duckdb``) the marts are views, computed again at every read (the
+demo's mart.data_quality and mart.rule_results take seconds); the analysts' file (``sei.duckdb``) stores
+them as tables. Given that file as ``marts``, the marts and ref.rules are read from it, provided both
+files record the same publish (ref.publish.publish_id); the qa views are always read from ``con``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from sei_stats import period as periods
@@ -41,6 +49,8 @@ LOG_COLUMNS = ("rule", "severity", "credit_code", "enterprise_name", "product", 
                "original_value", "corrected_value", "reviewer", "note", "review_file", "source_file", "line_number")
 CONTRIBUTOR_COLUMNS = ("rank", "credit_code", "enterprise_name", "area", "output_ytd", "previous_output_ytd",
                        "change", "share_of_change")
+# The frames of QualityData read by period (for one period, or every one); mart.data_quality is always whole.
+PERIOD_FRAMES = ("rules", "queue", "log", "contributors")
 # The checks' limits as columns of the wide ref.thresholds, which ref.settings replaces.
 THRESHOLD_COLUMNS = ("max_rejected_output_share", "max_held_output_share", "max_nonresponse_rate",
                      "identity_output_tolerance")
@@ -71,12 +81,46 @@ class QualityData:
     def of(self, frame: pd.DataFrame | None, period: str) -> pd.DataFrame | None:
         return None if frame is None else frame[frame["period"] == period]
 
+    def for_period(self, period: str, months: Iterable[str]) -> QualityData:
+        """What the page of ``period`` is built from: the rows of mart.data_quality of ``months`` (the chart's
+        window, ending at ``period``) and the period's rows of the other frames, each indexed from 0."""
+        return next(self.slices(lambda _: months, [period]))[1]
+
+    def slices(self, months_of: Callable[[str], Iterable[str]], wanted: Iterable[str] | None = None
+               ) -> Iterator[tuple[str, QualityData, dict[str, list[str]]]]:
+        """(period, ``for_period(period, months_of(period))``, its frames' rows as text) for each period
+        ``wanted`` (default: every one). Each frame is grouped by period, and each row written as text (the
+        repr of its values: what a content key hashes), once for all periods."""
+        frames = {name: getattr(self, name) for name in ("quality", *PERIOD_FRAMES)}
+        at_period = {name: _positions(frame) for name, frame in frames.items()}
+        texts = {name: None if frame is None else list(map(repr, frame.itertuples(index=False, name=None)))
+                 for name, frame in frames.items()}
+
+        def pick(name: str, months: Iterable[str]) -> tuple[pd.DataFrame | None, list[str]]:
+            if frames[name] is None:
+                return None, []
+            at = sorted(i for m in set(months) for i in at_period[name].get(m, ()))
+            return frames[name].iloc[at].reset_index(drop=True), [texts[name][i] for i in at]
+
+        for period in self.periods() if wanted is None else wanted:
+            picked = {name: pick(name, [*months_of(period), period] if name == "quality" else [period])
+                      for name in frames}
+            yield (period, dataclasses.replace(self, **{name: frame for name, (frame, _) in picked.items()}),
+                   {name: rows for name, (_, rows) in picked.items()})
+
     def row(self, period: str) -> pd.Series:
         """The period's row of mart.data_quality; LookupError when it is not there."""
         found = self.quality[self.quality["period"] == periods.parse(period)]
         if found.empty:
             raise LookupError(f"{period}: not in mart.data_quality")
         return found.iloc[0]
+
+
+def _positions(frame: pd.DataFrame | None) -> dict[str, list[int]]:
+    """The row positions of each period in ``frame``."""
+    if frame is None or frame.empty:
+        return {}
+    return {period: list(at) for period, at in frame.groupby("period", sort=False).indices.items()}
 
 
 def _catalog(con) -> dict[str, dict[str, str]]:
@@ -140,21 +184,51 @@ def _read_limits(con, catalog) -> dict[str, float]:
     return {c: float(v) for c, v in zip(have, rows[0] if rows else ()) if not absent(v)}
 
 
-def load_quality_data(con, period: str | None = None) -> QualityData:
+def _publish_ids(con, catalog) -> set[str] | None:
+    if "publish_id" not in catalog.get("ref.publish", {}):
+        return None
+    return {row[0] for row in con.execute("select distinct publish_id from ref.publish").fetchall()}
+
+
+def _marts_source(con, catalog, marts):
+    """(connection, catalog) to read the marts from: ``marts`` when it records the same single publish as
+    ``con``, else ``con`` itself."""
+    if marts is None:
+        return con, catalog
+    marts_catalog = _catalog(marts)
+    ids = _publish_ids(con, catalog)
+    if ids is None or len(ids) != 1 or _publish_ids(marts, marts_catalog) != ids:
+        return con, catalog  # another publish (or none recorded): the marts of con's own
+    return marts, marts_catalog
+
+
+def load_quality_data(con, period: str | None = None, *, marts=None) -> QualityData:
     """Read the report's relations once: for one period, or (None) for every period.
 
+    ``marts``: the analysts' file of the same publish (a connection, or its path: opened read-only when it
+    exists), to read the marts from its stored tables rather than recompute ``con``'s views.
     Raises ValueError for a malformed period, LookupError when there is no mart.data_quality.
     """
     if period is not None:
         periods.parse(period)
+    if isinstance(marts, (str, Path)):
+        try:
+            opened = duckdb.connect(str(marts), read_only=True) if Path(marts).is_file() else None
+        except duckdb.Error:  # held open otherwise in this process: read everything from con
+            opened = None
+        if opened is None:
+            return load_quality_data(con, period)
+        with opened:
+            return load_quality_data(con, period, marts=opened)
     catalog = _catalog(con)
-    quality = _read(con, catalog, "mart.data_quality", QUALITY_COLUMNS, None)
+    source, source_catalog = _marts_source(con, catalog, marts)
+    quality = _read(source, source_catalog, "mart.data_quality", QUALITY_COLUMNS, None)
     if quality is None:
         raise LookupError("the warehouse publishes no mart.data_quality: no quality report")
     return QualityData(
         quality=quality,
-        quality_columns=frozenset(catalog["mart.data_quality"]),
-        rules=_read_rules(con, catalog, period),
+        quality_columns=frozenset(source_catalog["mart.data_quality"]),
+        rules=_read_rules(source, source_catalog, period),
         queue=_read(con, catalog, "qa.review_queue", QUEUE_COLUMNS, period),
         log=_read(con, catalog, "qa.review_log", LOG_COLUMNS, period),
         contributors=_read_contributors(con, catalog, period),
