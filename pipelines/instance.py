@@ -7,14 +7,23 @@ from pathlib import Path
 
 from sei_stats.config import DataPaths
 
-# Pools cap concurrent steps: one DuckDB writer at a time, whatever the executor or backfill does.
+# Pools cap concurrent steps: one DuckDB writer at a time, whatever the executor or backfill does. Landing writes no
+# DuckDB file and is in no pool: the runs of a backfill started from the UI (one per month) are capped instead, at
+# the setting runs.landing_max_concurrent, like the CLI's landing processes (pipelines/jobs.py, land_months).
 DAGSTER_YAML = """\
-# Written by sei-stats. One DuckDB writer at a time (pool sei_duckdb); runs whose worker died are
-# marked failed by the daemon of `sei-stats dev` (CLI runs recover their own: pipelines/recovery.py);
-# no telemetry.
+# Written by sei-stats. One DuckDB writer at a time (pool sei_duckdb); at most {landing} runs of a backfill at once
+# (runs.landing_max_concurrent); runs whose worker died are marked failed by the daemon of `sei-stats dev` (CLI runs
+# recover their own: pipelines/recovery.py); Dagster's debug lines stay in the event log, off the terminal; no
+# telemetry.
 concurrency:
   pools:
     default_limit: 1
+  runs:
+    tag_concurrency_limits:
+      - key: dagster/backfill
+        limit: {landing}
+python_logs:
+  python_log_level: INFO
 run_monitoring:
   enabled: true
   start_timeout_seconds: 180
@@ -26,14 +35,22 @@ telemetry:
 MARK = "# Written by sei-stats."
 
 
+def dagster_yaml(paths: DataPaths | None = None) -> str:
+    """The dagster.yaml sei-stats writes, with the data folder's settings (runs.landing_max_concurrent)."""
+    from .run import landing_max_concurrent
+
+    return DAGSTER_YAML.format(landing=landing_max_concurrent(paths))
+
+
 def ensure_dagster_home(paths: DataPaths) -> Path:
     """DAGSTER_HOME: $DAGSTER_HOME if set, else SEI_DATA_DIR/dagster_home, created with its dagster.yaml."""
     home = Path(os.environ.get("DAGSTER_HOME") or paths.dagster_home)
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
+    wanted = dagster_yaml(paths)
     # ours is rewritten when sei-stats changes it; a file the bureau wrote itself is left alone
     if not config.exists() or (config.read_text(encoding="utf-8").startswith(MARK)
-                               and config.read_text(encoding="utf-8") != DAGSTER_YAML):
-        config.write_text(DAGSTER_YAML, encoding="utf-8")
+                               and config.read_text(encoding="utf-8") != wanted):
+        config.write_text(wanted, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return home
