@@ -15,6 +15,8 @@ from __future__ import annotations
 import contextlib
 import json
 import multiprocessing
+import signal
+import socket
 import threading
 import time
 import uuid
@@ -386,13 +388,17 @@ def land_many(instance: dg.DagsterInstance, periods: Sequence[str], years: Seque
     watcher = _StepWatcher(instance, batch, step_ended, poll)
     watcher.start()
     try:
-        result = dg.execute_job(dg.reconstructable(land_months), instance=instance, run_config=run_config,
-                                tags={**run_tags(), TAG_BATCH: batch}, raise_on_error=False)
+        with _stop_signals_noted() as stop_signalled:
+            result = dg.execute_job(dg.reconstructable(land_months), instance=instance, run_config=run_config,
+                                    tags={**run_tags(), TAG_BATCH: batch}, raise_on_error=False)
+            signalled = stop_signalled()
     finally:
         watcher.stop()
     entries = [entry for entry in instance.all_logs(result.run_id) if entry.dagster_event is not None]
     events = [entry.dagster_event for entry in entries]
-    if _interrupted(events):  # Dagster handled Ctrl-C or SIGTERM inside the run: start no further one
+    # Dagster handles Ctrl-C or SIGTERM inside the run (and forgets one that came once every step had ended):
+    # start no further run either way
+    if signalled or _interrupted(events):
         STOP.set()
     by_step = _entries_by_step(entries)
     not_run = (STOPPED if STOP.is_set()
@@ -409,6 +415,33 @@ def land_many(instance: dg.DagsterInstance, periods: Sequence[str], years: Seque
                 progress(outcomes[step])
     landings = [o for o in outcomes.values() if not isinstance(o, AnnualLanding)]
     return landings, [o for o in outcomes.values() if isinstance(o, AnnualLanding)]
+
+
+@contextlib.contextmanager
+def _stop_signals_noted() -> Iterator[Callable[[], bool]]:
+    """Whether SIGINT or SIGTERM came meanwhile, whichever handler took it: Dagster takes them during a run and
+    forgets them when it ends, so the signal numbers are read from a wakeup file descriptor (the main thread only;
+    elsewhere no signal reaches Python)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    read, write = socket.socketpair()
+    for end in (read, write):
+        end.setblocking(False)
+    previous = signal.set_wakeup_fd(write.fileno(), warn_on_full_buffer=False)
+    stops = {int(signal.SIGINT), int(getattr(signal, "SIGTERM", signal.SIGINT))}
+
+    def came() -> bool:
+        try:
+            return bool(stops & set(read.recv(4096)))
+        except BlockingIOError:
+            return False
+    try:
+        yield came
+    finally:
+        signal.set_wakeup_fd(previous)
+        read.close()
+        write.close()
 
 
 def _start_method(instance: dg.DagsterInstance, job) -> dict:
