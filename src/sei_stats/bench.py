@@ -5,7 +5,7 @@ enterprise) after checking free disk, then for each scenario — ``month`` (the 
 and ``year`` (every report period) — in a data folder of its own (the returns hard-linked):
 
 - times the stages in a child process per group, so that a stage's peak memory is its own process's:
-  read, normalise, validate, classify (each as ``land._judge_and_classify`` chains them) and land (the
+  read, normalise, validate, classify (timed inside ``land.judge_and_classify``) and land (the
   whole ``land.land_month``, which does all four again and writes the Parquet file); reclassify and
   publish; charts; reports;
 - times ``sei-stats materialize`` (``--period`` for the month, ``--all`` for the year) as a whole process
@@ -178,38 +178,15 @@ class _Clock:
 
 
 def prepare_month_timed(paths, period: str, clock: _Clock):
-    """``land.prepare_month`` step by step, each step a stage of ``clock``: the same calls in the same order as
-    land._judge_and_classify (tests/unit/test_bench.py checks the lines come out the same)."""
-    import pandas as pd
-
-    from .catalog import read_districts, read_products
-    from .classify import CLASS_COLUMNS, classify
-    from .normalize import normalize_lines, received_text
-    from .period import year
-    from .read import FIELDS, read_period_with_notes
-    from .roster import roster_codes
-    from .settings import load_settings
-    from .validate import judge_period
-    from .vocabulary import ACCEPTED
+    """``land.prepare_month`` with each step a stage of ``clock``: read here, then normalise, validate and classify
+    inside ``land.judge_and_classify`` itself."""
+    from .land import judge_and_classify
+    from .read import read_period_with_notes
 
     with clock.stage("read") as record:
         received, _ = read_period_with_notes(paths.returns, period)
         record["lines"] = n = len(received)
-    with clock.stage("normalise", n):
-        lines = normalize_lines(received)
-        lines["received_text"] = received_text(received, lines)
-    with clock.stage("validate", n):
-        districts = set(read_districts(paths.catalog)["code"])
-        lines, failed = judge_period(lines, period, districts, roster_codes(paths, year(period)),
-                                     load_settings(data=paths).rule_params)
-    with clock.stage("classify", n):
-        accepted = lines["status"] == ACCEPTED
-        classified = classify(lines[accepted | (lines["status"] == "held")], read_products(paths.catalog), period)
-        for column in CLASS_COLUMNS:
-            lines[column] = classified[column].reindex(lines.index)
-        lines[list(FIELDS)] = lines[list(FIELDS)].replace("", pd.NA)
-        lines.insert(0, "row", range(len(lines)))
-    return lines, failed
+    return judge_and_classify(paths, received, period, period, stage=lambda name: clock.stage(name, n))
 
 
 def landed_by_area(path: Path) -> list[list]:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,7 +115,7 @@ def prepare_month(paths: DataPaths, period: str, *, lenient: bool = False) -> tu
     """Every received line of the period with its bucket and classification, the failed rules, and the
     reader's notes."""
     received, notes = read_period_with_notes(paths.returns, period, lenient=lenient)
-    lines, failed = _judge_and_classify(paths, received, period, period)
+    lines, failed = judge_and_classify(paths, received, period, period)
     return lines, failed, notes
 
 
@@ -122,26 +124,31 @@ def prepare_annual(paths: DataPaths, year: int | str, *, lenient: bool = False) 
     is the year (YYYY), and it is classified by the catalog entries valid in the year's December."""
     year = periods.parse_year(year)
     received, notes = read_annual_with_notes(paths.annual, year, lenient=lenient)
-    lines, failed = _judge_and_classify(paths, received, year, periods.december(year), annual=True)
+    lines, failed = judge_and_classify(paths, received, year, periods.december(year), annual=True)
     return lines, failed, notes
 
 
-def _judge_and_classify(paths: DataPaths, received: pd.DataFrame, period: str, month: str, *,
-                        annual: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+def judge_and_classify(paths: DataPaths, received: pd.DataFrame, period: str, month: str, *,
+                       annual: bool = False, stage: Callable[[str], AbstractContextManager] = lambda name: nullcontext()
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The received lines normalised, judged against ``period`` (YYYY-MM, or YYYY for an annual report) with
-    the roster of its year, and classified by the catalog entries valid in ``month`` (YYYY-MM)."""
-    lines = normalize_lines(received, annual=annual)
-    lines["received_text"] = received_text(received, lines)
-    districts = set(read_districts(paths.catalog)["code"])
-    lines, failed = judge_period(lines, period, districts, roster_codes(paths, periods.year(month)),
-                                 load_settings(data=paths).rule_params)  # the data folder's settings count
-    accepted = lines["status"] == ACCEPTED
-    # Held lines are classified too: a reviewer's accept puts them in the figures.
-    classified = classify(lines[accepted | (lines["status"] == "held")], read_products(paths.catalog), month)
-    for column in CLASS_COLUMNS:
-        lines[column] = classified[column].reindex(lines.index)
-    lines[list(FIELDS)] = lines[list(FIELDS)].replace("", pd.NA)
-    lines.insert(0, "row", range(len(lines)))
+    the roster of its year, and classified by the catalog entries valid in ``month`` (YYYY-MM). Each step runs
+    in ``stage(name)`` (normalise, validate, classify): the benchmark times them there."""
+    with stage("normalise"):
+        lines = normalize_lines(received, annual=annual)
+        lines["received_text"] = received_text(received, lines)
+    with stage("validate"):
+        districts = set(read_districts(paths.catalog)["code"])
+        lines, failed = judge_period(lines, period, districts, roster_codes(paths, periods.year(month)),
+                                     load_settings(data=paths).rule_params)  # the data folder's settings count
+    with stage("classify"):
+        accepted = lines["status"] == ACCEPTED
+        # Held lines are classified too: a reviewer's accept puts them in the figures.
+        classified = classify(lines[accepted | (lines["status"] == "held")], read_products(paths.catalog), month)
+        for column in CLASS_COLUMNS:
+            lines[column] = classified[column].reindex(lines.index)
+        lines[list(FIELDS)] = lines[list(FIELDS)].replace("", pd.NA)
+        lines.insert(0, "row", range(len(lines)))
     return lines, failed
 
 

@@ -47,7 +47,7 @@ def test_the_scaled_city_has_about_five_clean_lines_an_enterprise(city):
 
 
 def test_the_staged_chain_gives_the_lines_of_prepare_month(city):
-    """The stages time the same calls land._judge_and_classify makes: the lines must come out the same."""
+    """The stages are timed inside land.judge_and_classify: the lines must come out as prepare_month gives them."""
     with bench.PeakRSS(os.getpid()) as peak:
         clock = bench._Clock(peak)
         staged, staged_failed = bench.prepare_month_timed(city, "2020-02", clock)
