@@ -133,7 +133,8 @@ def _names(files: dict[str, Path], years: set[int]) -> list[str]:
 def keep_years(con: duckdb.DuckDBPyConnection, variant: Variant, folder: Path, reference: References,
                run_sql: RunSql, fill_year: FillYear) -> Kept:
     """Every year of ``variant`` kept under ``folder``/<variant>/: reused when its key is kept, else computed."""
-    years = sorted({_year(p) for p in variant.monthly} | {_year(y) for y in variant.annual})
+    # A year with no month landed has no stored rows (its annual report alone makes none: it needs December's)
+    years = sorted({_year(p) for p in variant.monthly})
     files: dict[str, list[Path]] = {name: [] for name in stored_relations()}
     keys, computed, reused = {}, [], []
     previous: tuple[int, str] | None = None

@@ -149,3 +149,19 @@ def test_a_units_kept_december_figure_is_its_final_value_for_next_years_prior(tm
         (2500000, 2000000, "last_year_annual", "annual_report")]
     assert con.execute("SELECT basis, output_value, output_ytd_prior FROM mart.indicators_annual WHERE year = 2018"
                        ).fetchall() == [("annual_report", approx(505), approx(430))]
+
+
+def test_an_annual_report_of_a_year_without_its_months_is_published_and_gives_its_priors(tmp_path):
+    """2017's annual report landed, 2017's months not: the year has no stored facts of its own (sei_stats.year_step
+    computes the years with a month landed), yet its annual lines are published and give 2018-12 its blank prior."""
+    paths = make_data_dir(tmp_path / "data", MONTHS)
+    (paths.catalog / "products.csv").write_text(PRODUCTS_CSV + SOFTWARE, encoding="utf-8")
+    land_month(paths, "2018-12")
+    write_csv(paths.annual_folder(2017) / "01_年报.csv", return_rows("2017年", ANNUAL_2017), header=HEADER)
+    land_annual(paths, 2017)
+    with duckdb.connect(str(publish(paths).detail), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM fact.annual_lines").fetchall() == [(2,)]
+        assert con.execute("SELECT credit_code, output_ytd_prior, prior_source FROM fact.sei_lines "
+                           "WHERE period = DATE '2018-12-01' AND credit_code = ?", [A]).fetchall() == [
+            (A, 31000000, "last_year_annual")]
+        assert con.execute("SELECT year FROM mart.indicators_annual ORDER BY year").fetchall() == [(2018,)]
