@@ -27,6 +27,16 @@ SCOPE_TABLES = ("fact.frame_classes", "fact.imputed_lines", "fact.frame_findings
 _CREATES = re.compile(r"^(?:\s|--[^\n]*\n)*CREATE\s+(?:TABLE|VIEW)\s+(\w+\.\w+)", re.IGNORECASE)
 
 
+def quote(text: str) -> str:
+    """A string literal of SQL (a view's or COPY's paths take no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sql_list(paths) -> str:
+    """A list literal of paths, each quoted."""
+    return "[" + ", ".join(quote(str(p)) for p in paths) + "]"
+
+
 def created_by(statement: str) -> str | None:
     """The relation a statement creates (schema.name as written), None when it creates none."""
     match = _CREATES.match(statement)

@@ -43,8 +43,7 @@ class PublishError(RuntimeError):
     """The warehouse cannot be published (nothing landed, a reference input broken, a column without a comment)."""
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+_quote = relations.quote
 
 
 def _sql_rules(settings: Settings) -> dict[str, list[str]]:
@@ -216,9 +215,7 @@ def check_landing_format(paths: DataPaths, files: list[Path]) -> None:
                            f"(landing format ≠ {LANDING_FORMAT}); land them again: sei-stats materialize --all")
 
 
-def _sql_list(files: list[Path]) -> str:
-    """A list literal of absolute paths, each quoted, for the views of the detail file (views take no parameters)."""
-    return "[" + ", ".join(_quote(str(f)) for f in files) + "]"
+_sql_list = relations.sql_list
 
 
 def build_relations(con: duckdb.DuckDBPyConnection, paths: DataPaths, landings: dict[str, Path],

@@ -205,18 +205,13 @@ def read_kept(kept: dict[str, list[Path]], suffix: str) -> Rewrite:
     year, its table's comments the view's."""
     def rewrite(name: str | None, statement: str) -> str:
         if name in kept:
-            files = ", ".join(_literal(f) for f in kept[name])
-            return f"CREATE VIEW {relations.created_by(statement)} AS SELECT * FROM read_parquet([{files}], union_by_name = true)"
+            files = relations.sql_list(kept[name])
+            return f"CREATE VIEW {relations.created_by(statement)} AS SELECT * FROM read_parquet({files}, union_by_name = true)"
         commented = _COMMENT_ON_TABLE.match(statement)
         if commented and relations.unsuffixed(commented[1], suffix) in kept:
             return f"COMMENT ON VIEW {commented[1]}" + statement[commented.end():]
         return statement
     return rewrite
-
-
-def _literal(path: Path) -> str:
-    """A path as an SQL string literal (COPY and a view's read_parquet take no parameters)."""
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _carried(frame_file: Path | None) -> dict:
@@ -237,7 +232,7 @@ def _write(con: duckdb.DuckDBPyConnection, suffix: str, year: int, entry: Path, 
         table = _in(name, suffix)
         target = entry / f"{key}.{name}.parquet"
         partial = entry / f".{key}.{name}.{os.getpid()}.partial"
-        con.execute(f"COPY (SELECT * FROM {table} WHERE {_year_of(con, table)} = {year}) TO {_literal(partial)} "
+        con.execute(f"COPY (SELECT * FROM {table} WHERE {_year_of(con, table)} = {year}) TO {relations.quote(str(partial))} "
                     "(FORMAT parquet, COMPRESSION zstd)")
         os.replace(partial, target)
         rows[name] = con.execute("SELECT count(*) FROM read_parquet(?)", [str(target)]).fetchone()[0]
