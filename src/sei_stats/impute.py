@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from . import period as periods
@@ -50,74 +51,98 @@ def _strata(units: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _stratum_ratios(numerator: pd.Series, denominator: pd.Series, strata: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """For each stratum level: Σ numerator / Σ denominator and the count, over units with both."""
-    both = pd.concat({"num": numerator, "den": denominator}, axis=1, join="inner").join(strata, how="inner")
-    out = {}
+def _stratum_ratios(both: pd.DataFrame, keys: list[str], strata: pd.DataFrame) -> pd.DataFrame:
+    """``both``: units (credit_code) with num and den under ``keys`` (the months compared). For each key and each
+    stratum of each level (level, label): Σ num / Σ den as ratio, and the count of units n."""
+    both = both.join(strata, on="credit_code", how="inner")
+    out = []
     for level in LEVELS:
-        g = both.groupby(level)[["num", "den"]].sum()
-        g["n"] = both.groupby(level).size()
-        g["ratio"] = g["num"] / g["den"].where(g["den"] > 0)
-        out[level] = g
-    return out
+        g = both.groupby([*keys, level]).agg(num=("num", "sum"), den=("den", "sum"), n=("num", "size"))
+        out.append(g.rename_axis([*keys, "label"]).reset_index().assign(level=level))
+    out = pd.concat(out, ignore_index=True)
+    return out.assign(ratio=out["num"] / out["den"].where(out["den"] > 0))
 
 
-def _pick(strata_of: pd.Series, ratios: dict[str, pd.DataFrame], min_respondents: int) -> tuple[float | None, str | None]:
-    """The factor of the finest stratum with enough respondents, and that stratum's label."""
+def _pick(rows: pd.DataFrame, table: pd.DataFrame, keys: list[str], strata: pd.DataFrame,
+          min_respondents: int) -> tuple[pd.Series, pd.Series]:
+    """For each row (credit_code and ``keys``): the factor of its unit's finest stratum with enough respondents
+    in ``table`` (``keys``, level, label, ratio, n), and that stratum's label; NaN and None where none has."""
+    factor = pd.Series(np.nan, index=rows.index)
+    label = pd.Series(None, index=rows.index, dtype=object)
+    if rows.empty or table.empty:
+        return factor, label
+    enough = table[(table["n"] >= min_respondents) & table["ratio"].notna()]
+    labelled = rows[[*keys, "credit_code"]].join(strata[list(LEVELS)], on="credit_code")
     for level in LEVELS:
-        label = strata_of[level]
-        table = ratios[level]
-        if label in table.index and table.at[label, "n"] >= min_respondents and pd.notna(table.at[label, "ratio"]):
-            return float(table.at[label, "ratio"]), label
-    return None, None
+        ratios = enough[enough["level"] == level].set_index([*keys, "label"])["ratio"]
+        found = ratios.reindex(pd.MultiIndex.from_frame(labelled[[*keys, level]])).to_numpy()
+        take = np.isnan(factor.to_numpy()) & ~np.isnan(found)
+        factor[take] = found[take]
+        label[take] = labelled.loc[take, level]
+    return factor, label
 
 
 class _Year:
-    """What imputing one year reads: its units' strata, totals, growth and lines by month."""
+    """What imputing one year reads: its units' strata, the stratum movements and growth, its lines."""
 
     def __init__(self, lines: pd.DataFrame, last_year: pd.DataFrame, units: pd.DataFrame, min_respondents: int,
-                 incomplete: set | frozenset = frozenset()):
+                 incomplete: pd.DataFrame):
         self.lines, self.last_year, self.min = lines, last_year, min_respondents
         self.strata = _strata(units)
-        totals = lines.groupby(["period", "credit_code"])["output_ytd"].sum()
+        totals = lines.groupby(PAIR)["output_ytd"].sum()
         # the movement is the complete returns': a unit with a held or rejected line that month is left out
-        self.totals = totals[[pair not in incomplete for pair in totals.index]] if incomplete else totals
+        self.totals = totals[~totals.index.isin(pd.MultiIndex.from_frame(incomplete[PAIR]))] if len(incomplete) else totals
         with_prior = lines[lines["prior"].notna()]
-        self.comparable = with_prior.groupby(["period", "credit_code"])[["output_ytd", "prior"]].sum()
-        self._rows = lines.groupby(["period", "credit_code"]).indices if len(lines) else {}
-        self._last_year_rows = last_year.groupby(["period", "credit_code"]).indices if len(last_year) else {}
-        self._ratios: dict = {}
+        self.comparable = with_prior.groupby(PAIR)[["output_ytd", "prior"]].sum()
 
-    def usable(self, period: pd.Timestamp, unit: str) -> bool:
-        return (period, unit) in self._rows
+    def movement(self, rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+        """Each row's (credit_code, base_period, period) stratum movement between its two months, and its stratum."""
+        keys = ["base_period", "period"]
+        totals = self.totals.rename("num").reset_index()
+        both = (rows[keys].drop_duplicates().merge(totals, on="period")
+                .merge(totals.rename(columns={"period": "base_period", "num": "den"}), on=["base_period", "credit_code"]))
+        return _pick(rows, _stratum_ratios(both, keys, self.strata), keys, self.strata, self.min)
 
-    def unit_lines(self, period: pd.Timestamp, unit: str) -> pd.DataFrame:
-        return self.lines.iloc[self._rows[(period, unit)]]
+    def growth(self, rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+        """Each row's (credit_code, period) stratum comparable growth factor (本年累计 / 上年同期), and its stratum."""
+        both = self.comparable.rename(columns={"output_ytd": "num", "prior": "den"}).reset_index()
+        both = both[both["period"].isin(rows["period"])]
+        return _pick(rows, _stratum_ratios(both, ["period"], self.strata), ["period"], self.strata, self.min)
 
-    def usable_pairs(self) -> list[tuple[pd.Timestamp, str]]:
-        return sorted(self._rows)
-
-    def movement(self, unit: str, base: pd.Timestamp, period: pd.Timestamp) -> tuple[float | None, str | None]:
-        key = (base, period)
-        if key not in self._ratios:
-            self._ratios[key] = _stratum_ratios(self.totals.loc[period], self.totals.loc[base], self.strata)
-        return _pick(self.strata.loc[unit], self._ratios[key], self.min)
-
-    def growth(self, unit: str, period: pd.Timestamp) -> tuple[float | None, str | None]:
-        key = ("growth", period)
-        if key not in self._ratios:
-            here = (self.comparable.loc[period] if period in self.comparable.index.get_level_values(0)
-                    else self.comparable.iloc[:0].droplevel(0))
-            self._ratios[key] = _stratum_ratios(here["output_ytd"], here["prior"], self.strata)
-        return _pick(self.strata.loc[unit], self._ratios[key], self.min)
-
-    def own_last_year(self, unit: str, period: pd.Timestamp) -> pd.DataFrame:
-        rows = self._last_year_rows.get((period - pd.DateOffset(years=1), unit))
-        return self.last_year.iloc[:0] if rows is None else self.last_year.iloc[rows]
+    def own_last_year(self, rows: pd.DataFrame, by: list[str]) -> pd.Series:
+        """Whether each row (period, ``by``) has a line of its own in the same month a year earlier."""
+        earlier = self.last_year[["period", *by]].drop_duplicates()
+        earlier = earlier.assign(period=earlier["period"] + pd.DateOffset(years=1), own=True)
+        return rows[["period", *by]].merge(earlier, on=["period", *by], how="left")["own"].notna().to_numpy()
 
 
-# What imputing a unit or a line needs, decided month by month; the lines are built from it in one go.
+PAIR = ["period", "credit_code"]
+# What imputing a unit or a line needs; the lines are built from it in one go.
 PLAN_COLUMNS = ("period", "credit_code", "base_period", "line_key", "factor", "stratum", "method", "imputation", "reason")
+
+
+def _last_before(rows: pd.DataFrame, months: pd.DataFrame, by: list[str]) -> pd.Series:
+    """For each row (period, ``by``): the latest period of ``months`` (period, ``by``) before it, else NaT."""
+    left = rows[["period", *by]].reset_index().sort_values("period")
+    right = months[["period", *by]].drop_duplicates().rename(columns={"period": "base_period"}).sort_values("base_period")
+    found = pd.merge_asof(left, right, left_on="period", right_on="base_period", by=by, allow_exact_matches=False)
+    return found.set_index("index")["base_period"].reindex(rows.index)
+
+
+def _plans(year: _Year, rows: pd.DataFrame, imputation: str) -> pd.DataFrame:
+    """How to impute each row (period, credit_code, line_key, base_period, reason): from its last usable month this
+    year (the ratio of its stratum's movement), else from its own figure a year earlier (its stratum's growth).
+    Adds factor, stratum, method, imputation and ``planned`` (False where neither can be scaled)."""
+    rows = rows.assign(factor=np.nan, stratum=None, method=None, imputation=imputation)
+    ratio = rows["base_period"].notna()
+    rows.loc[ratio, "factor"], rows.loc[ratio, "stratum"] = year.movement(rows[ratio])
+    rows.loc[ratio, "method"] = RATIO_METHOD
+    own = ~ratio & year.own_last_year(rows.assign(product_key=rows["line_key"]),
+                                      ["credit_code", "product_key"] if imputation == "line" else ["credit_code"])
+    rows.loc[own, "factor"], rows.loc[own, "stratum"] = year.growth(rows[own])
+    rows.loc[own, "method"] = GROWTH_METHOD
+    rows.loc[own, "base_period"] = rows.loc[own, "period"] - pd.DateOffset(years=1)
+    return rows.assign(planned=rows["factor"].notna())
 
 
 def _build(plan: pd.DataFrame, year: _Year, units: pd.DataFrame) -> pd.DataFrame:
@@ -140,78 +165,63 @@ def _with_priors(imputed: pd.DataFrame, year: _Year) -> pd.DataFrame:
     own = (year.last_year.assign(period=year.last_year["period"] + pd.DateOffset(years=1))
            .groupby(["period", "credit_code", "product_key"])["output_ytd"].sum().rename("own_prior"))
     imputed = imputed.join(own, on=["period", "credit_code", "product_key"])
-    priors, sources = [], []
-    for unit, period, output, own_prior in zip(imputed["credit_code"], imputed["period"], imputed["output_ytd"],
-                                               imputed["own_prior"]):
-        if pd.notna(own_prior):
-            priors.append(float(own_prior))
-            sources.append("last_year_return")
-            continue
-        factor, _ = year.growth(unit, period)
-        priors.append(round(output / factor, 3) if factor else None)
-        sources.append("stratum_growth" if factor else "not_available")
-    return imputed.drop(columns="own_prior").assign(prior=priors, prior_source=sources)
+    has_own = imputed["own_prior"].notna()
+    factor, _ = year.growth(imputed[~has_own])
+    by_growth = (imputed.loc[~has_own, "output_ytd"] / factor.where(factor != 0)).round(3)
+    prior = imputed["own_prior"].where(has_own, by_growth)
+    source = pd.Series("last_year_return", index=imputed.index, dtype=object)
+    source[~has_own] = np.where(by_growth.notna(), "stratum_growth", "not_available")
+    return imputed.drop(columns="own_prior").assign(prior=prior, prior_source=source)
 
 
 def impute_year(lines: pd.DataFrame, last_year: pd.DataFrame, frame: pd.DataFrame, returned: pd.DataFrame,
                 min_respondents: int = 3) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The imputed lines, the live units' status and the dropped-line findings of one year."""
-    unusable: dict[tuple, list[str]] = {}
-    for period, unit, key in returned.loc[returned["status"].isin(["held", "rejected"]),
-                                          ["period", "credit_code", "product_key"]].itertuples(index=False):
-        unusable.setdefault((period, unit), []).append(key)
-    year = _Year(lines, last_year, frame, min_respondents, incomplete=set(unusable))
-    live = frame[frame["live"]].sort_values(["period", "credit_code"])
-    responded = set(zip(returned["period"], returned["credit_code"]))
-    usable_keys = set(zip(lines["period"], lines["credit_code"], lines["product_key"]))
-    usable_months: dict[str, list[pd.Timestamp]] = {}
-    for period, unit in year.usable_pairs():
-        usable_months.setdefault(unit, []).append(period)
+    unusable = returned.loc[returned["status"].isin(["held", "rejected"]), [*PAIR, "product_key"]].drop_duplicates()
+    year = _Year(lines, last_year, frame, min_respondents, incomplete=unusable[PAIR].drop_duplicates())
+    live = frame.loc[frame["live"], PAIR].sort_values(PAIR).reset_index(drop=True)
+    live["sent"] = _has(live, returned, PAIR)
+    live["usable"] = _has(live, lines, PAIR)
 
-    plan, status = [], []
-    for period, unit in zip(live["period"], live["credit_code"]):
-        sent = (period, unit) in responded
-        earlier = [p for p in usable_months.get(unit, []) if p < period]
-        if year.usable(period, unit):  # usable: impute only its held or rejected lines
-            for key in dict.fromkeys(unusable.get((period, unit), [])):
-                if (period, unit, key) not in usable_keys:
-                    own = [p for p in earlier if (p, unit, key) in usable_keys]
-                    plan += _plan(year, unit, period, own[-1] if own else None, key, "line", "line held or rejected")
-            status.append((period, unit, sent, True, False, "reported"))
-            continue
-        reason = "every line held or rejected" if sent else "no return"
-        planned = _plan(year, unit, period, earlier[-1] if earlier else None, None, "unit", reason)
-        plan += planned
-        why = reason if planned else f"{reason}; {_why_not(year, unit, period, earlier, min_respondents)}"
-        status.append((period, unit, sent, False, bool(planned), why))
-    imputed = _build(pd.DataFrame(plan, columns=list(PLAN_COLUMNS)), year, frame.drop_duplicates("credit_code"))
-    status_frame = pd.DataFrame(status, columns=["period", "credit_code", "responded", "usable", "imputed", "why"])
-    counts = imputed.groupby(["period", "credit_code"]).size().rename("lines_imputed")
-    status_frame = status_frame.join(counts, on=["period", "credit_code"])
-    status_frame["lines_imputed"] = status_frame["lines_imputed"].fillna(0).astype("int64")
-    return imputed[list(IMPUTED_COLUMNS)], status_frame, _dropped_lines(lines, returned)
+    # a usable return: only its held or rejected lines, each from that line's own last usable month
+    # (a line with no product code or name cannot be told from the unit's others: it is not imputed)
+    lines_out = unusable[unusable["product_key"].notna()].merge(live.loc[live["usable"], PAIR], on=PAIR)
+    lines_out = lines_out[~_has(lines_out, lines, [*PAIR, "product_key"])].reset_index(drop=True)
+    lines_out["base_period"] = _last_before(lines_out, lines, ["credit_code", "product_key"])
+    line_plans = _plans(year, lines_out.rename(columns={"product_key": "line_key"}).assign(
+        reason="line held or rejected"), "line")
+    # no usable return: the whole unit, from its last usable month
+    units = live[~live["usable"]].copy()
+    units["reason"] = np.where(units["sent"], "every line held or rejected", "no return")
+    units["base_period"] = _last_before(units, lines, ["credit_code"])
+    unit_plans = _plans(year, units.assign(line_key=None), "unit")
+
+    plan = pd.concat([line_plans, unit_plans], ignore_index=True)
+    plan = plan[plan["planned"]].sort_values([*PAIR, "imputation", "line_key"], kind="stable")
+    imputed = _build(plan[list(PLAN_COLUMNS)].reset_index(drop=True), year, frame.drop_duplicates("credit_code"))
+
+    status = live.rename(columns={"sent": "responded"}).assign(imputed=False, why="reported")
+    unit_plans = unit_plans.set_index(units.index)
+    status.loc[units.index, "imputed"] = unit_plans["planned"]
+    status.loc[units.index, "why"] = unit_plans["reason"].where(
+        unit_plans["planned"], unit_plans["reason"] + "; " + _why_not(year, unit_plans, min_respondents))
+    counts = imputed.groupby(PAIR).size().rename("lines_imputed")
+    status = status.join(counts, on=PAIR)
+    status["lines_imputed"] = status["lines_imputed"].fillna(0).astype("int64")
+    return imputed[list(IMPUTED_COLUMNS)], status, _dropped_lines(lines, returned)
 
 
-def _plan(year: _Year, unit: str, period: pd.Timestamp, base: pd.Timestamp | None, key: str | None,
-          imputation: str, reason: str) -> list[tuple]:
-    """How to impute a unit (key None) or one of its lines: from its last usable month this year, else from
-    its own figure a year earlier; [] when neither can be scaled."""
-    if base is not None:
-        factor, label = year.movement(unit, base, period)
-        return [(period, unit, base, key, factor, label, RATIO_METHOD, imputation, reason)] if factor is not None else []
-    own = year.own_last_year(unit, period)
-    if key is not None:
-        own = own[own["product_key"] == key]
-    factor, label = year.growth(unit, period)
-    if len(own) and factor is not None:
-        return [(period, unit, period - pd.DateOffset(years=1), key, factor, label, GROWTH_METHOD, imputation, reason)]
-    return []
+def _has(rows: pd.DataFrame, other: pd.DataFrame, on: list[str]) -> np.ndarray:
+    """Whether each row's ``on`` values occur in ``other``."""
+    return rows[on].merge(other[on].drop_duplicates().assign(_found=True), on=on, how="left")["_found"].notna().to_numpy()
 
 
-def _why_not(year: _Year, unit: str, period: pd.Timestamp, earlier: list, min_respondents: int) -> str:
-    if earlier:
-        return f"no stratum with {min_respondents} respondents in both months"
-    return "no stratum growth" if len(year.own_last_year(unit, period)) else "no base to impute from"
+def _why_not(year: _Year, plans: pd.DataFrame, min_respondents: int) -> pd.Series:
+    """Why a unit could not be imputed: no stratum to scale its last usable month, or nothing to scale."""
+    has_own = year.own_last_year(plans, ["credit_code"])
+    return pd.Series(np.where(plans["method"] == RATIO_METHOD,
+                              f"no stratum with {min_respondents} respondents in both months",
+                              np.where(has_own, "no stratum growth", "no base to impute from")), index=plans.index)
 
 
 def _dropped_lines(lines: pd.DataFrame, returned: pd.DataFrame) -> pd.DataFrame:
@@ -229,10 +239,11 @@ def _dropped_lines(lines: pd.DataFrame, returned: pd.DataFrame) -> pd.DataFrame:
     judged = judged.merge(present, on=["period", "credit_code", "product_key"], how="left")
     fail = judged["present"].isna()
     judged["outcome"] = fail.map({True: "fail", False: "pass"})
-    message = (judged["product_key"] + ": " + judged["output_ytd"].map("{:,.3f}".format) + " 千元 in "
-               + judged["previous"].dt.month.map(periods.cumulative_label) + " is absent from the return of "
-               + judged["period"].dt.month.map(periods.cumulative_label))
-    judged["message"] = message.where(fail, None)
+    failed = judged[fail]  # only the failures get a message: formatting every pass costs more than the rest
+    message = (failed["product_key"] + ": " + failed["output_ytd"].map("{:,.3f}".format).astype(str) + " 千元 in "
+               + failed["previous"].dt.month.map(periods.cumulative_label).astype(str)
+               + " is absent from the return of " + failed["period"].dt.month.map(periods.cumulative_label).astype(str))
+    judged["message"] = message.reindex(judged.index)
     return judged.assign(rule="line_dropped_from_cumulative").rename(columns={"product_key": "product"})[list(FINDING_COLUMNS)]
 
 
@@ -242,18 +253,17 @@ def _running(status: pd.DataFrame, carried: dict | None = None, calendar: Calend
     ``previous_reported``: February follows December when January is not reported). ``carried``: each unit's
     (last month, run) from before these months, so a run goes on across a year end. ``calendar``: the one the
     months were landed under; by default a year's January is a report period when ``status`` holds it."""
-    januaries = {p.year for p in status["period"] if p.month == 1}
-    running, out = dict(carried or {}), []
-    for row in status.sort_values(["period", "credit_code"]).itertuples():
+    januaries = set(status.loc[status["period"].dt.month == 1, "period"].dt.year)
+    running, runs = dict(carried or {}), {}
+    # a unit's run moves only in the months it is imputed: the others are 0 and are not visited
+    for row in status[status["imputed"].astype(bool)].sort_values(["period", "credit_code"]).itertuples():
         previous = running.get(row.credit_code)
-        run = 0
-        if row.imputed:
-            months = calendar or Calendar(january_reported=row.period.year in januaries)
-            before = pd.Timestamp(months.previous_reported(row.period.strftime("%Y-%m")) + "-01")
-            run = previous[1] + 1 if previous and previous[0] == before else 1
-            running[row.credit_code] = (row.period, run)
-        out.append((row.Index, run))
-    return pd.Series(dict(out), dtype="int64").reindex(status.index)
+        months = calendar or Calendar(january_reported=row.period.year in januaries)
+        before = pd.Timestamp(months.previous_reported(row.period.strftime("%Y-%m")) + "-01")
+        run = previous[1] + 1 if previous and previous[0] == before else 1
+        running[row.credit_code] = (row.period, run)
+        runs[row.Index] = run
+    return pd.Series(runs, dtype="int64").reindex(status.index, fill_value=0)
 
 
 def runs_at_end(status: pd.DataFrame) -> dict[str, tuple[pd.Timestamp, int]]:
@@ -273,6 +283,7 @@ def impute(lines: pd.DataFrame, frame: pd.DataFrame, returned: pd.DataFrame, min
     ``carried``: runs of whole-unit imputation from before the frame's first month (runs_at_end)."""
     # the caller's frames stay as they are
     lines, frame, returned = (f.assign(period=pd.to_datetime(f["period"])) for f in (lines, frame, returned))
+    lines, returned = (f.assign(product_key=f["product_key"].astype("str")) for f in (lines, returned))  # joined on
     lines = lines.assign(year=lines["period"].dt.year, output_ytd=lines["output_ytd"].astype(float),
                          prior=lines["prior"].astype(float))
     frame = frame.assign(year=frame["period"].dt.year)

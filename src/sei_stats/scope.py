@@ -72,9 +72,10 @@ def _year(lines: pd.DataFrame, frame: pd.DataFrame, returned: pd.DataFrame, cata
                                    catalog).drop(columns=["product_code", "industry_code"])
     result = impute(lines, frame, returned, min_respondents, max_months, carried)
     imputed = _classified_by_frame(result.lines, catalog) if len(result.lines) else result.lines
-    sent = set(zip(returned["period"], returned["credit_code"]))
+    sent = returned[["period", "credit_code"]].drop_duplicates().assign(responded=True)
     states = frame.merge(result.status.drop(columns=["responded"]), on=["period", "credit_code"], how="left")
-    states["responded"] = [(p, c) in sent for p, c in zip(states["period"], states["credit_code"])]
+    states = states.merge(sent, on=["period", "credit_code"], how="left")
+    states["responded"] = states["responded"].notna()
     for column, empty in (("usable", False), ("imputed", False), ("lines_imputed", 0), ("months_imputed_running", 0)):
         states[column] = states[column].fillna(empty).astype(type(empty))
     states["why"] = states["why"].where(states["live"], states["out_of_scope_reason"])

@@ -129,6 +129,20 @@ def test_a_held_line_of_a_responding_unit_is_imputed_and_a_dropped_line_flagged(
     assert dropped_found["message"].tolist() == ["伺服电机: 40.000 千元 in 1–4月 is absent from the return of 1–5月"]
 
 
+def test_a_rejected_line_without_a_product_is_not_imputed_as_the_whole_unit():
+    # 2019-01: N reports 工业机器人 (80, accepted) and a line with neither product code nor name (rejected).
+    # That line cannot be told from N's others, so nothing is imputed for it; before, N's whole 2018-01 return
+    # was imputed beside its own report (80 + 50 × 1.5 counted for one unit).
+    months = MONTHS | {"2019-01": MONTHS["2019-01"] | {N: (80, 50)}}
+    lines = scope_lines(months)
+    returned = pd.concat([returned_of(lines), pd.DataFrame([{"period": pd.Timestamp("2019-01-01"), "credit_code": N,
+                                                             "product_key": None, "status": "rejected"}])])
+    got = run(lines, frame_of(months), returned)
+    assert got.lines[got.lines["period"] == pd.Timestamp("2019-01-01")].empty
+    status = got.status.set_index(["period", "credit_code"]).loc[(pd.Timestamp("2019-01-01"), N)]
+    assert (bool(status["usable"]), bool(status["imputed"]), status["why"]) == (True, False, "reported")
+
+
 def test_published_totals_state_their_imputed_share_and_the_response_rate(tmp_path):
     city = {period: [(code, DISTRICT[code], "3491", "", "工业机器人", str(ytd), "" if prior is None else str(prior))
                      for code, (ytd, prior) in values.items()] for period, values in MONTHS.items()}
