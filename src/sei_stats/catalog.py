@@ -10,7 +10,7 @@ import yaml
 
 from .vocabulary import AREAS, MEASURES, PRODUCT_COLUMNS, CatalogError
 
-__all__ = ["AREAS", "PRODUCT_COLUMNS", "CatalogError", "read_products", "read_targets", "read_districts", "Plan", "Target"]
+__all__ = ["AREAS", "PRODUCT_COLUMNS", "CatalogError", "read_products", "read_targets", "read_districts", "read_zones", "Plan", "Target"]
 
 
 def read_products(catalog_dir: Path) -> pd.DataFrame:
@@ -215,6 +215,14 @@ def read_targets(catalog_dir: Path) -> tuple[Plan, ...]:
 def read_districts(catalog_dir: Path) -> pd.DataFrame:
     """catalog/districts.csv: Dalian's ten county-level divisions (GB/T 2260)."""
     return pd.read_csv(Path(catalog_dir) / "districts.csv", dtype=str, keep_default_na=False)
+
+
+def read_zones(catalog_dir: Path) -> pd.DataFrame:
+    """catalog/zones.csv: the functional zones the plan names; none (no rows) without the file."""
+    path = Path(catalog_dir) / "zones.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=["zone_id", "name", "kind", "districts", "parent_zone", "note", "source", "verified"])
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def read_nbs_categories(catalog_dir: Path) -> pd.DataFrame:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import relations
 from .calendar import calendar_in_force
-from .catalog import read_districts, read_nbs_categories, read_products, read_targets
+from .catalog import read_districts, read_nbs_categories, read_products, read_targets, read_zones
 from .config import DataPaths
 from .inputs import INPUTS, InputMissing, versions
 from .reclassify import catalog_in_force, current_catalog_as_of
@@ -66,6 +66,7 @@ def _reference_frames(paths: DataPaths, settings: Settings) -> dict[str, pd.Data
             for p in plans for t in p.targets]),
         "catalog": read_products(paths.catalog),
         "districts": read_districts(paths.catalog),
+        "zones": read_zones(paths.catalog),
         "nbs_categories": read_nbs_categories(paths.catalog),
         "rules": load_rules().drop(columns=["params"]),
         "rule_params": pd.DataFrame([(rule, name, float(value)) for rule, params in settings.rule_params.items()
@@ -151,15 +152,24 @@ COMMENT_SOURCES = (("fact", "lines"), ("fact", "received_lines"), ("fact", "impu
                    ("fact", "annual_figure_lines"), ("mart", "indicators_monthly"))
 
 
+# The breakdown marts' measure columns mean what fact.sei_breakdowns' do (one home for their COMMENTs).
+BREAKDOWN_MARTS = ("output_by_area", "output_by_field", "output_by_district", "output_by_zone")
+
+
 def _inherit_fact_comments(con: duckdb.DuckDBPyConnection) -> None:
-    """A column of a fact view means what the same-named column of the first of COMMENT_SOURCES having one means."""
-    for schema, source in COMMENT_SOURCES:
+    """A column of a fact view means what the same-named column of the first of COMMENT_SOURCES having one means;
+    a column of a breakdown mart (BREAKDOWN_MARTS) what fact.sei_breakdowns' does."""
+    marts = ", ".join(_quote(m) for m in BREAKDOWN_MARTS)
+    targets = [(schema, source, f"c.schema_name LIKE 'fact%' AND c.table_name <> '{source}'", "fact")
+               for schema, source in COMMENT_SOURCES]
+    targets.append(("fact", "sei_breakdowns", f"c.schema_name LIKE 'mart%' AND c.table_name IN ({marts})", "mart"))
+    for schema, source, which, own in targets:
         con.execute(f"""
             SELECT c.schema_name, c.table_name, c.column_name, r.comment FROM duckdb_columns() c
-            JOIN duckdb_columns() r ON r.schema_name = replace(c.schema_name, 'fact', '{schema}')
+            JOIN duckdb_columns() r ON r.schema_name = replace(c.schema_name, '{own}', '{schema}')
                                    AND r.table_name = '{source}'
                                    AND r.column_name = c.column_name AND r.comment IS NOT NULL
-            WHERE c.schema_name LIKE 'fact%' AND c.table_name <> '{source}' AND c.comment IS NULL
+            WHERE {which} AND c.comment IS NULL
         """)
         comments = [f'COMMENT ON COLUMN {schema}.{table}."{column}" IS {_quote(comment)};'
                     for schema, table, column, comment in con.fetchall()]

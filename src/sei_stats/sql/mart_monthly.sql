@@ -27,40 +27,10 @@ COMMENT ON COLUMN mart.indicators_monthly.gdp_released IS 'Day that GDP vintage 
 COMMENT ON COLUMN mart.indicators_monthly.va_rate_basis IS 'Value-added rates value_added uses (fact.sei_lines.va_rate_basis): own year and/or carried from YYYY (latest earlier year with a rate), comma-separated; incomplete at the end when some SEI output has no rate (left out: mart.data_quality.output_no_va_rate)';
 
 CREATE VIEW mart.output_by_area AS
-SELECT period,
-       area,
-       coalesce(sum(output_ytd) FILTER (WHERE measure = 'industry'), 0) / 100000                         AS output_ytd,
-       sum(output_ytd) FILTER (WHERE measure = 'industry' AND output_ytd_prior IS NOT NULL) / 100000    AS output_comparable,
-       sum(output_ytd_prior) FILTER (WHERE measure = 'industry') / 100000                              AS output_ytd_prior,
-       sum(output_ytd) FILTER (WHERE measure = 'industry' AND output_ytd_prior IS NOT NULL)
-           / nullif(sum(output_ytd_prior) FILTER (WHERE measure = 'industry'), 0) - 1                  AS growth,
-       count(DISTINCT credit_code) FILTER (WHERE measure = 'industry')                                 AS n_enterprises,
-       coalesce(sum(output_ytd) FILTER (WHERE measure = 'industry' AND imputed), 0) / 100000           AS output_imputed,
-       coalesce(sum(output_ytd) FILTER (WHERE measure = 'industry' AND imputed), 0)
-           / nullif(sum(output_ytd) FILTER (WHERE measure = 'industry'), 0)                            AS imputed_share,
-       coalesce(sum(output_ytd) FILTER (WHERE measure = 'services'), 0) / 100000                         AS services_revenue,
-       sum(output_ytd) FILTER (WHERE measure = 'services' AND output_ytd_prior IS NOT NULL) / 100000    AS services_revenue_comparable,
-       sum(output_ytd_prior) FILTER (WHERE measure = 'services') / 100000                              AS services_revenue_prior,
-       sum(output_ytd) FILTER (WHERE measure = 'services' AND output_ytd_prior IS NOT NULL)
-           / nullif(sum(output_ytd_prior) FILTER (WHERE measure = 'services'), 0) - 1                  AS services_revenue_growth,
-       count(DISTINCT credit_code) FILTER (WHERE measure = 'services')                                 AS n_services_enterprises,
-       coalesce(sum(output_ytd) FILTER (WHERE measure = 'services' AND imputed), 0) / 100000           AS services_revenue_imputed
-FROM fact.sei_lines
-GROUP BY period, area;
+SELECT period, area, * EXCLUDE (breakdown, period, area, field, key_field, district_code, zone_id)
+FROM fact.sei_breakdowns
+WHERE breakdown = 'area';
 
 COMMENT ON VIEW mart.output_by_area IS 'SEI industrial output and, apart, services revenue by the plan''s six areas for each report period, cumulative 1–X月. Money in 亿元.';
 COMMENT ON COLUMN mart.output_by_area.period IS 'Report period: first day of the month; figures cumulative from January';
 COMMENT ON COLUMN mart.output_by_area.area IS 'The plan''s area (领域), in its own Chinese name';
-COMMENT ON COLUMN mart.output_by_area.output_ytd IS 'Industrial output (工业总产值) this year to date, 亿元 (0 for an area with services only)';
-COMMENT ON COLUMN mart.output_by_area.output_comparable IS 'Output of the lines with a prior (all unless the same month a year earlier is not in the warehouse), 亿元';
-COMMENT ON COLUMN mart.output_by_area.output_ytd_prior IS 'Same period last year over this period''s scope of units, 亿元';
-COMMENT ON COLUMN mart.output_by_area.growth IS 'Comparable-basis growth (同比): output_comparable / output_ytd_prior − 1, fraction';
-COMMENT ON COLUMN mart.output_by_area.n_enterprises IS 'Industrial enterprises behind output_ytd (单位数), imputed ones included; an enterprise in two areas counts in both';
-COMMENT ON COLUMN mart.output_by_area.output_imputed IS 'Part of output_ytd imputed, 亿元';
-COMMENT ON COLUMN mart.output_by_area.imputed_share IS 'Share of output_ytd imputed, fraction';
-COMMENT ON COLUMN mart.output_by_area.services_revenue IS 'Services revenue (营业收入) this year to date, 亿元; never added to output_ytd';
-COMMENT ON COLUMN mart.output_by_area.services_revenue_comparable IS 'Services revenue of the lines with a prior, 亿元';
-COMMENT ON COLUMN mart.output_by_area.services_revenue_prior IS 'Services revenue of the same period last year over this period''s scope of units, 亿元';
-COMMENT ON COLUMN mart.output_by_area.services_revenue_growth IS 'Comparable-basis growth of services revenue, fraction';
-COMMENT ON COLUMN mart.output_by_area.n_services_enterprises IS 'Service enterprises behind services_revenue (单位数)';
-COMMENT ON COLUMN mart.output_by_area.services_revenue_imputed IS 'Part of services_revenue imputed, 亿元';

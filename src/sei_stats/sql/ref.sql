@@ -197,6 +197,18 @@ COMMENT ON COLUMN ref.districts.name IS 'Name';
 COMMENT ON COLUMN ref.districts.kind IS 'Kind of division';
 COMMENT ON COLUMN ref.districts.note IS 'Note';
 
+CREATE TABLE ref.zones (zone_id VARCHAR, name VARCHAR, kind VARCHAR, districts VARCHAR, parent_zone VARCHAR,
+                        note VARCHAR, source VARCHAR, verified VARCHAR);
+COMMENT ON TABLE ref.zones IS 'The functional zones (功能区) the plan names (catalog/zones.csv; empty without the file)';
+COMMENT ON COLUMN ref.zones.zone_id IS 'Zone id, as the roster''s zone_id';
+COMMENT ON COLUMN ref.zones.name IS 'Zone name';
+COMMENT ON COLUMN ref.zones.kind IS 'Kind of zone';
+COMMENT ON COLUMN ref.zones.districts IS 'GB/T 2260 codes of the districts the zone lies in, separated by |';
+COMMENT ON COLUMN ref.zones.parent_zone IS 'Zone this one lies in, empty when none';
+COMMENT ON COLUMN ref.zones.note IS 'Note';
+COMMENT ON COLUMN ref.zones.source IS 'Where the zone''s location comes from';
+COMMENT ON COLUMN ref.zones.verified IS 'true when confirmed in a public copy';
+
 CREATE TABLE ref.nbs_categories (code VARCHAR, level VARCHAR, name VARCHAR, parent VARCHAR);
 COMMENT ON TABLE ref.nbs_categories IS 'NBS 战略性新兴产业分类(2018): 9 level-1 and 40 level-2 categories';
 COMMENT ON COLUMN ref.nbs_categories.code IS 'Category code (d or d.d)';
