@@ -176,6 +176,16 @@ class DataPaths:
         return self.root / "output" / "quality"
 
     @property
+    def briefings(self) -> Path:
+        """output/briefings/YYYY-MM/ (the monthly 统计快报) and YYYY/ (the annual evaluation): .docx, .html, .xlsx."""
+        return self.root / "output" / "briefings"
+
+    @property
+    def brief_template(self) -> Path:
+        """catalog/templates/brief.docx: the bureau's Word template for the briefings, when it has one."""
+        return self.catalog / "templates" / "brief.docx"
+
+    @property
     def dagster_home(self) -> Path:
         return self.root / "dagster_home"
 

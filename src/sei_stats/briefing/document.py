@@ -1,0 +1,123 @@
+"""What a briefing says, apart from how it is written: sections of sentences, tables and figures.
+
+sei_stats.briefing.content builds a Briefing from the marts; the writers (docx, html, xlsx) only lay it
+out, so the three files of one briefing say the same thing. Table values stay numbers (fractions for
+rates and shares, 亿元 for money) until a writer formats them with ``FORMATS``: one decimal, 百分点
+for differences of rates and shares.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+# How a column's numbers are written (docx and HTML); the .xlsx keeps the number with the cell format beside it.
+#   yi:    an amount in 亿元, one decimal          12,345.6
+#   pct:   a rate or share (a fraction), one decimal   12.3%
+#   pp:    a difference of two rates or shares (a fraction), one decimal, in 百分点   +1.2
+#   int:   a count                                 1,234
+#   text:  as it is
+FORMATS = ("yi", "pct", "pp", "int", "text")
+XLSX_FORMATS = {"yi": "#,##0.0", "pct": "0.0%", "pp": "+0.0;-0.0;0.0", "int": "#,##0", "text": "@"}
+MISSING = "—"
+
+
+def is_missing(value) -> bool:
+    """Whether a table value is no value: None, NaN, pd.NA or NaT (a text column's pd.NA is no "<NA>")."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return bool(pd.api.types.is_scalar(value) and pd.isna(value))
+
+
+def format_value(value, kind: str) -> str:
+    """``value`` as the documents write it (MISSING for no value)."""
+    if is_missing(value):
+        return MISSING
+    if kind == "text":
+        return str(value)
+    if kind == "yi":
+        return f"{value:,.1f}"
+    if kind == "pct":
+        return f"{value * 100:.1f}%"
+    if kind == "pp":
+        return f"{value * 100:+.1f}"
+    if kind == "int":
+        return f"{value:,.0f}"
+    raise ValueError(f"unknown format {kind!r}: one of {FORMATS}")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A numbered table: its caption names it and its unit; every column has a format in ``formats``."""
+    number: int
+    caption: str                      # without the number: "六大领域产值 (亿元)"
+    frame: pd.DataFrame               # the columns as printed, values as numbers or text
+    formats: dict[str, str]           # column -> one of FORMATS
+    notes: tuple[str, ...] = ()       # under the table: sources, parts that do not add up
+    sheet: str = ""                   # the .xlsx sheet's name (at most 31 characters)
+
+    @property
+    def label(self) -> str:
+        return f"表{self.number} {self.caption}"
+
+    def formatted(self) -> pd.DataFrame:
+        """The table as text, every value written by its column's format."""
+        return pd.DataFrame({c: [format_value(v, self.formats[c]) for v in self.frame[c]] for c in self.frame.columns})
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A numbered chart drawn for the page (sei_stats.charts' document size): PNG for Word, SVG for HTML."""
+    number: int
+    caption: str
+    png: Path
+    svg: Path
+    source: str
+
+    @property
+    def label(self) -> str:
+        return f"图{self.number} {self.caption}"
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str                                    # "一、总体情况"
+    paragraphs: tuple[str, ...] = ()
+    tables: tuple[Table, ...] = ()
+    figures: tuple[Figure, ...] = ()
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """One briefing: the monthly 统计快报 of a report period, or the annual evaluation of a year."""
+    kind: str                                     # "monthly" or "annual"
+    title: str                                    # 大连市战略性新兴产业统计快报
+    period_label: str                             # 2020年1–6月 / 2020年
+    issuer: str                                   # 大连市统计局
+    headline: str                                 # the headline sentence
+    sections: tuple[Section, ...]
+    quality: str                                  # one line of data quality
+    sources: tuple[str, ...]                      # what the figures come from: the publish, the plan
+    simulated: bool                               # 模拟数据 on every page
+    file_stem: str                                # brief-2020-06 / evaluation-2020
+    published: str = ""                           # the publish id the figures were read from
+
+    @property
+    def tables(self) -> list[Table]:
+        return [t for s in self.sections for t in s.tables]
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [f for s in self.sections for f in s.figures]
+
+
+STAMP = "模拟数据"
+# The wording the three writers share (full-width punctuation: the documents are Chinese text).
+SIMULATED_NOTE = "（模拟数据，非正式统计数据）"   # after the title of a simulated briefing
+SOURCE_PREFIX = "资料来源："                      # under a figure, and the sources at the end
+NOTE_PREFIX = "说明："                            # the data-quality line at the end
