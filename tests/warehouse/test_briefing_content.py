@@ -82,3 +82,22 @@ def test_words_follow_the_sign_and_one_decimal():
     assert (change_word(0.0456), change_word(-0.0456)) == ("增长4.6%", "下降4.6%")
     assert (pace_word(0.038), pace_word(-0.07), pace_word(0.0004)) == (
         "比上年同期加快3.8个百分点", "比上年同期回落7.0个百分点", "与上年同期持平")
+
+
+def test_the_annual_evaluation_judges_the_year_on_its_figure_of_record(warehouse):
+    con, city = warehouse
+    from sei_stats.briefing.evaluation import annual_evaluation
+
+    evaluation = annual_evaluation(con, 2018, catalog_dir=city.catalog, simulated=False)
+    # 2018: 500亿元 on 400 (25.0%), since the 2017 baseline 25.0% a year; value added 132, share 132/4400 = 3.0%
+    assert evaluation.headline == ("2018年，全市战略性新兴产业工业总产值500.0亿元，同比增长25.0%，以2017年为基期年均增长25.0%；"
+                                   "增加值132.0亿元，占地区生产总值的比重为3.0%。")
+    trend = next(t for t in evaluation.tables if t.sheet == "历年指标")
+    assert trend.frame[["年份", "工业总产值（亿元）"]].values.tolist() == [["2017", approx(400)], ["2018", approx(500)]]
+    assert evaluation.sections[1].paragraphs == ("2017年至2018年，全市战略性新兴产业工业总产值由400.0亿元增至500.0亿元，年均增长25.0%。",)
+    targets = next(t for t in evaluation.tables if t.sheet == "目标进展").frame
+    # the plan's target year is 2020: judged so far, on 2018 (mart.target_progress)
+    assert targets.set_index("目标").loc["产值", ["目标值", "实际值"]].tolist() == [approx(5000), approx(500)]
+    assert (evaluation.file_stem, evaluation.period_label, evaluation.kind) == ("evaluation-2018", "2018年", "annual")
+    with pytest.raises(LookupError, match="2019"):
+        annual_evaluation(con, 2019, catalog_dir=city.catalog, simulated=False)
