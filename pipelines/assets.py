@@ -338,6 +338,45 @@ def briefing_charts(context: dg.AssetExecutionContext, sei_data: SeiData):
     })
 
 
+class BriefingConfig(dg.Config):
+    periods: list[str] = []  # report periods (YYYY-MM); none: the run's partition, else the latest published
+
+
+def _briefing_periods(context: dg.AssetExecutionContext, config: BriefingConfig, paths) -> list[str]:
+    if config.periods:
+        return [periods.parse(p) for p in config.periods]
+    partition = context.run.tags.get("dagster/partition")  # the monthly job's month
+    if partition:
+        return [partition]
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        latest = con.execute("SELECT strftime(max(period), '%Y-%m') FROM mart.indicators_monthly").fetchone()[0]
+    return [latest] if latest else []
+
+
+@dg.asset(
+    deps=[dg.AssetKey(["mart", name]) for name in ("indicators_monthly", "target_progress", "target_path", "output_by_area",
+                                                   "output_by_field", "output_by_district", "output_by_zone",
+                                                   "data_quality")],
+    group_name="briefing",
+    kinds={"docx", "html", "xlsx"},
+    description="The monthly briefing (统计快报) of the run's month (else the latest published): Word, HTML and Excel "
+                "under output/briefings/YYYY-MM/, with its charts drawn for the page.",
+)
+def monthly_briefing(context: dg.AssetExecutionContext, config: BriefingConfig, sei_data: SeiData):
+    from sei_stats.briefing.build import write_monthly
+
+    paths = sei_data.paths()
+    written = {}
+    for period in _briefing_periods(context, config, paths):
+        written[period] = [str(f) for f in write_monthly(paths, period)]
+        context.log.info(f"briefing {period}: {len(written[period])} files in {paths.briefings / period}")
+    return dg.MaterializeResult(metadata={
+        "periods": dg.MetadataValue.json(sorted(written)),
+        "files": dg.MetadataValue.json(written),
+        "simulated": paths.simulated,
+    })
+
+
 @dg.asset(
     deps=[dg.AssetKey(["mart", name]) for name in ("data_quality", "rule_results")] + [dg.AssetKey(["qa", "review_queue"])],
     group_name="briefing",

@@ -241,6 +241,26 @@ def cmd_headline(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_brief(args: argparse.Namespace) -> int:
+    """The monthly briefing (统计快报) of a report period, or the annual evaluation of a year: .docx, .html and
+    .xlsx under output/briefings/."""
+    from sei_stats import period as periods
+    from sei_stats.briefing.build import BriefingError, write_annual, write_monthly
+
+    paths = data_paths()
+    try:
+        if args.year:
+            files = write_annual(paths, int(periods.parse_year(args.year)))
+        else:
+            files = write_monthly(paths, periods.parse(args.period))
+    except (BriefingError, ValueError) as err:
+        _say(f"sei-stats brief: {err}")
+        return 2
+    for f in files:
+        _say(str(f))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """The demo city end to end: generate, materialize every month and annual report (as --all), print the headline."""
     paths = data_paths()
@@ -415,6 +435,13 @@ def parser() -> argparse.ArgumentParser:
         d.set_defaults(func=func)
 
     sub.add_parser("headline", help="print the headline table from the warehouse").set_defaults(func=cmd_headline)
+
+    br = sub.add_parser("brief", help="write the monthly briefing (统计快报) of a report period, or the annual evaluation "
+                                      "of a year, from the published warehouse: Word, HTML and Excel")
+    when = br.add_mutually_exclusive_group(required=True)
+    when.add_argument("--period", metavar="YYYY-MM", help="the report period (cumulative 1–X月)")
+    when.add_argument("--year", metavar="YYYY", help="the year of the annual evaluation (年度评估报告)")
+    br.set_defaults(func=cmd_brief)
 
     dev = sub.add_parser("dev", help="start the Dagster UI on the same code location and DAGSTER_HOME")
     dev.add_argument("dagster_args", nargs=argparse.REMAINDER, help="passed on to `dagster dev`")

@@ -11,7 +11,7 @@ from .sensors import new_return_files
 defs = dg.Definitions(
     assets=[*assets.REFERENCE_ASSETS, assets.guidance_catalog, assets.monthly_returns, assets.annual_returns,
             assets.reclassified_history, assets.warehouse_marts,
-            assets.briefing_charts, assets.quality_reports],
+            assets.briefing_charts, assets.monthly_briefing, assets.quality_reports],
     asset_checks=[checks.conservation_identity, checks.value_added_rates_complete, checks.rejected_output_share,
                   checks.held_output_share, checks.nonresponse_rate],
     jobs=[monthly_job, catalog_job, land_job, publish_job, annual_job, land_annual_job, land_months],

@@ -227,10 +227,13 @@ def annual_outside_partitions(years: Sequence[str]) -> list[str]:
     return [year for year in years if f"{year}-12" not in keys]
 
 
-def publish(instance: dg.DagsterInstance, *, paths: DataPaths | None = None) -> Publishing:
-    """Reclassify history, publish the warehouse over every landed month, draw the charts (job sei_publish)."""
+def publish(instance: dg.DagsterInstance, *, paths: DataPaths | None = None,
+            briefing_periods: Sequence[str] = ()) -> Publishing:
+    """Reclassify history, publish the warehouse over every landed month, draw the charts and write the briefing of
+    each of ``briefing_periods`` (none: the latest published report period) (job sei_publish)."""
+    ops = {"monthly_briefing": {"config": {"periods": list(briefing_periods)}}} if briefing_periods else None
     try:
-        result, seconds = _execute(PUBLISH_JOB, instance, paths)
+        result, seconds = _execute(PUBLISH_JOB, instance, paths, ops=ops)
     except PoolBusy as busy:
         return Publishing(job=PUBLISH_JOB, success=False, error=str(busy))
     return Publishing(**_outcome_fields(result, seconds), reclassified=_reclassified(result))
@@ -296,7 +299,9 @@ def materialize(paths: DataPaths, periods: Sequence[str], *, instance: dg.Dagste
             tell(annual[-1])
     publishing = None
     if any(landing.success and not landing.skipped for landing in (*landings, *annual)) and not STOP.is_set():
-        publishing = publish(instance, paths=paths)
+        # the briefing of the latest month this run landed (`sei-stats brief` writes any other)
+        landed = sorted(landing.period for landing in landings if landing.success and not landing.skipped)
+        publishing = publish(instance, paths=paths, briefing_periods=landed[-1:])
         tell(publishing)
     return MaterializeOutcome(catalog=catalog, landings=tuple(landings), publishing=publishing, annual=tuple(annual))
 

@@ -18,6 +18,10 @@ The house style is public for other figures to share (the data-quality report's 
 the colours (BAR, TARGET, PATH, AVERAGE, STAMP), ``use_cjk_font``, the number formats
 ``fmt_amount``/``fmt_percent``/``fmt_target``, and ``stamp``, ``note``, ``tick_formatter``,
 ``value_axis``.
+
+The drawing takes a ``Layout``: FULL (8×5 inches, title and source line inside, what ``render_charts``
+writes) or DOCUMENT (the A4 text width, 156 mm, no text under 9 pt, no title or source inside, axes
+placed by ``fit``), which sei_stats.document_charts draws a briefing's page charts in.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from sei_stats import crashpoints
+from sei_stats import period as periods
 from sei_stats.calendar import EVERY_MONTH, Calendar, from_warehouse
 from sei_stats.catalog import AREAS
 from sei_stats.vocabulary import MEASURE_LABELS
@@ -72,6 +77,40 @@ AVERAGE = "#2c3e50"
 SERVICES = "#8c6bb1"  # services revenue: a colour of its own, never stacked on industrial output
 STAMP = "#d62728"
 YEAR_COLOURS = ("#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b", "#525252", "#969696", "#bdbdbd")
+GROWTH = "#6baed6"  # growth bars beside output bars: another measure, another colour
+
+
+# --- layouts ---------------------------------------------------------------------------------
+
+MM = 1 / 25.4  # inches
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a chart is laid out: its size (inches), its smallest text (pt) and whether the title and source
+    line are inside the image.
+
+    FULL is the briefing charts' own: 8×5 inches, title and source inside, margins fixed. DOCUMENT is drawn
+    for the page of a Word/HTML briefing: the A4 text width (156 mm), no text under 9 pt, no title and no
+    source line (the document writes its caption and source), the legend and the 模拟数据 stamp in a strip
+    across the top and the axes fitted to what their labels need (``fit``).
+    """
+
+    name: str
+    width: float
+    height: float
+    min_font: float = 0.0  # pt: every font size asked for is raised to this
+    framed: bool = True  # the title (suptitle) and source line drawn inside the image
+    pad: float = 0.0  # inches left clear along the edges (fitted layouts only)
+    stamp_room: float = 0.0  # inches kept free at the right of the top strip for the stamp (fitted layouts)
+
+    def pt(self, size: float) -> float:
+        """A font size in this layout: ``size``, or the layout's smallest when that is larger."""
+        return max(size, self.min_font)
+
+
+FULL = Layout("full", 8.0, 5.0)
+DOCUMENT = Layout("document", 156 * MM, 95 * MM, min_font=9.0, framed=False, pad=0.04, stamp_room=0.95)
 
 
 # --- font ------------------------------------------------------------------------------------
@@ -195,15 +234,18 @@ def read_annual(con) -> pd.DataFrame:
     return frame
 
 
-def read_areas(con, measure: str = "industry") -> pd.DataFrame:
-    """December output of ``measure`` by area (the annual totals) of complete years, areas in the plan's order."""
+def read_areas(con, measure: str = "industry", until_year: int | None = None) -> pd.DataFrame:
+    """December output of ``measure`` by area (the annual totals) of complete years (to ``until_year`` when
+    given), areas in the plan's order."""
     column = "output_ytd" if measure == "industry" else "services_revenue"
-    long = con.sql(
+    long = con.execute(
         f"""
         select year(period)::integer as year, area, {column}::double as output_ytd
         from mart.output_by_area
         where month(period) = 12 and year(period) in (select year from mart.indicators_annual)
-        """
+          and ($until is null or year(period) <= $until)
+        """,
+        {"until": until_year},
     ).df()
     if long.empty:
         return pd.DataFrame(columns=list(AREAS), dtype=float)
@@ -266,13 +308,20 @@ def _measured_for(con, plan_id: str, years) -> list[bool]:
     return [plan_of.get(int(y)) == plan_id for y in years]
 
 
-def read_target_path(con) -> PathData | None:
+def read_target_path(con, period: str | None = None) -> PathData | None:
     """The latest year landed by month: output and the same period last year (mart.indicators_monthly) with
     the path within the year of the plan that year is read against (``chart_plan``, mart.target_path);
-    None when no month is landed."""
-    (year,), = con.sql("select max(year(period))::integer from mart.indicators_monthly").fetchall()
-    if year is None:
-        return None
+    None when no month is landed.
+
+    With ``period`` ('YYYY-MM', a monthly briefing's): that period's year, its months to ``period`` only —
+    months the warehouse holds after it are not read; None when none of them is landed."""
+    if period is None:
+        (year,), = con.sql("select max(year(period))::integer from mart.indicators_monthly").fetchall()
+        if year is None:
+            return None
+        last = 12
+    else:
+        year, last = periods.year(period), periods.month(period)
     plan_id, targets, _, target_year = read_plan_targets(con, year)
     value, growth = ("output_value", "output_growth") if _measure(targets) == "industry" else (
         "services_revenue", "services_revenue_growth")
@@ -285,11 +334,13 @@ def read_target_path(con) -> PathData | None:
         from mart.indicators_monthly as m
         left join mart.indicators_monthly as ly on ly.period = make_date(year(m.period) - 1, month(m.period), 1)
         left join mart.target_path as p on p.period = m.period and p.plan_id = $plan
-        where year(m.period) = $year
+        where year(m.period) = $year and month(m.period) <= $last
         order by month
         """,
-        {"plan": plan_id, "year": year},
+        {"plan": plan_id, "year": year, "last": last},
     ).df()
+    if months.empty:
+        return None
     return PathData(year, target_year, months.set_index("month"), from_warehouse(con))
 
 
@@ -299,9 +350,14 @@ def _measure(targets: dict[str, Target]) -> str:
     return target.measure if target else "industry"
 
 
-def read_chart_data(con) -> ChartData | None:
-    """The published tables the charts draw from, in display units; None without a complete year."""
+def read_chart_data(con, year: int | None = None) -> ChartData | None:
+    """The published tables the charts draw from, in display units; None without a complete year.
+
+    With ``year`` (an annual evaluation's): the complete years to ``year`` only, against the plan ``year`` is
+    read against, and no path within the year (``path`` None)."""
     annual = read_annual(con)
+    if year is not None:
+        annual = annual[annual.index <= year]
     if annual.empty:
         return None
     plan_id, targets, baseline_year, target_year = read_plan_targets(con, int(annual.index.max()))
@@ -312,25 +368,29 @@ def read_chart_data(con) -> ChartData | None:
         shown = (annual.index > baseline_year) & pd.Series(_measured_for(con, plan_id, annual.index), index=annual.index)
         annual.loc[~shown, "avg_growth_since_baseline"] = float("nan")
     other = "services" if measure == "industry" else "industry"
-    return ChartData(annual, read_areas(con, measure), targets, baseline_year, target_year, read_target_path(con), measure,
-                     read_areas(con, other))
+    path = read_target_path(con) if year is None else None
+    return ChartData(annual, read_areas(con, measure, year), targets, baseline_year, target_year, path, measure,
+                     read_areas(con, other, year))
 
 
 # --- the house style (public) ----------------------------------------------------------------
 
 
-def stamp(fig: Figure) -> None:
+def stamp(fig: Figure, layout: Layout = FULL) -> None:
     """A red corner stamp plus a faint diagonal watermark: nobody takes these numbers as real.
 
-    Call once the axes exist: their backgrounds turn transparent so the watermark shows through.
+    Call once the axes exist: their backgrounds turn transparent so the watermark shows through. In a
+    fitted layout (DOCUMENT) the stamp sits in the top strip's right end, which ``fit`` keeps clear.
     """
-    height = fig.get_figheight()
+    width, height = fig.get_figwidth(), fig.get_figheight()
+    corner = (0.985, 1 - 0.12 / height) if layout.framed else (1 - (layout.pad + 0.03) / width, 1 - (layout.pad + 0.03) / height)
     fig.text(
-        0.985, 1 - 0.12 / height, STAMP_TEXT, gid=STAMP_GID, fontsize=12, color=STAMP, ha="right", va="top",
+        *corner, STAMP_TEXT, gid=STAMP_GID, fontsize=12 if layout.framed else layout.pt(10), color=STAMP,
+        ha="right", va="top",
         bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": STAMP, "linewidth": 1.5},
     )
     fig.text(
-        0.53, 0.5, STAMP_TEXT, fontsize=64, color=STAMP, alpha=0.12, rotation=25,
+        0.53, 0.5, STAMP_TEXT, fontsize=64 if layout.framed else 48, color=STAMP, alpha=0.12, rotation=25,
         ha="center", va="center", zorder=-1,
     )
     for ax in fig.axes:
@@ -460,16 +520,21 @@ def _chart_code() -> str:
 # --- the common frame ------------------------------------------------------------------------
 
 
-def _new_figure(height: float = 5.0) -> tuple[Figure, Axes]:
-    """A figure on an Agg canvas with one axes, margins left for title, legend and source line."""
-    fig = Figure(figsize=(8.0, height), dpi=100)
+def _new_figure(height: float | None = None, layout: Layout = FULL) -> tuple[Figure, Axes]:
+    """A figure on an Agg canvas with one axes, margins left for title, legend and source line (FULL), or
+    placed roughly for ``fit`` to settle (DOCUMENT). ``height`` in inches, the layout's by default."""
+    height = layout.height if height is None else height
+    fig = Figure(figsize=(layout.width, height), dpi=100)
     FigureCanvasAgg(fig)
-    # Fixed margins (in inches) so the title, legend row and source line never collide.
-    top = 1 - 1.05 / height
-    bottom = 0.85 / height
-    ax = fig.add_axes((0.10, bottom, 0.86, top - bottom))
+    if layout.framed:
+        # Fixed margins (in inches) so the title, legend row and source line never collide.
+        top = 1 - 1.05 / height
+        bottom = 0.85 / height
+        ax = fig.add_axes((0.10, bottom, 0.86, top - bottom))
+    else:
+        ax = fig.add_axes((0.12, 0.15, 0.84, 0.7))
     ax.spines[["top", "right"]].set_visible(False)
-    ax.tick_params(labelsize=9)
+    ax.tick_params(labelsize=layout.pt(9))
     return fig, ax
 
 
@@ -483,17 +548,77 @@ def _frame(fig: Figure, title: str, *, simulated: bool) -> None:
         stamp(fig)
 
 
-def _legend(ax) -> None:
-    """The legend as one row between the title and the plot, clear of the data."""
+def _legend(ax, layout: Layout = FULL) -> None:
+    """The legend as one row between the title and the plot, clear of the data (FULL); in a fitted layout,
+    from the top strip's left end in as few rows as the width (less the stamp's room) allows."""
     handles, labels = ax.get_legend_handles_labels()
     # matplotlib lists lines before bars; the actual figures (the bars) should lead.
     pairs = sorted(zip(handles, labels), key=lambda pair: not isinstance(pair[0], BarContainer))
     handles, labels = [h for h, _ in pairs], [label for _, label in pairs]
-    if handles:
+    if not handles:
+        return
+    if layout.framed:
         ax.legend(
             handles, labels, loc="lower center", bbox_to_anchor=(0.5, 1.01), ncol=min(len(handles), 4),
             fontsize=8.5, frameon=False, handlelength=1.8, columnspacing=1.2,
         )
+        return
+    fig = ax.figure
+    width, height = fig.get_figwidth(), fig.get_figheight()
+    room = width - 2 * layout.pad - layout.stamp_room
+    renderer = fig.canvas.get_renderer()
+    n = len(handles)
+
+    def place(ncol: int):
+        # matplotlib fills a legend column by column; this order reads row by row, in the order above.
+        order = [i for c in range(ncol) for i in range(c, n, ncol)]
+        return ax.legend(
+            [handles[i] for i in order], [labels[i] for i in order], loc="upper left",
+            bbox_to_anchor=(layout.pad / width, 1 - layout.pad / height), bbox_transform=fig.transFigure,
+            ncol=ncol, fontsize=layout.pt(8.5), frameon=False, handlelength=1.8, columnspacing=1.2,
+            borderaxespad=0.0, borderpad=0.2,
+        )
+
+    ncol = n
+    while ncol > 1 and place(ncol).get_window_extent(renderer).width / fig.dpi > room:
+        ncol -= 1
+    rows = math.ceil(n / ncol)
+    legend = place(math.ceil(n / rows))  # as many rows as needed, the entries spread evenly over them
+    legend.set_in_layout(False)  # in the top strip, which ``fit`` keeps clear: not part of the axes' room
+
+
+def fit(fig: Figure, layout: Layout) -> None:
+    """Place the axes of a fitted layout (DOCUMENT): their tick labels, axis labels and the labels inside them
+    fill the figure within ``layout.pad``, under the top strip that holds the legends and the stamp. Several
+    axes keep their places relative to each other. Call once everything is drawn; idempotent."""
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.get_figwidth(), fig.get_figheight()
+    axes = list(fig.axes)
+    if not axes:
+        return
+    strip = [ax.get_legend() for ax in axes if ax.get_legend() is not None]
+    strip += [t for t in fig.texts if t.get_gid() == STAMP_GID]
+    top = layout.pad
+    if strip:
+        top += max(a.get_window_extent(renderer).height for a in strip) / fig.dpi + 0.1
+    for _ in range(4):  # tick labels move a little as the axes do: settle in a few rounds
+        boxes = [ax.get_tightbbox(renderer) for ax in axes]
+        x0, y0 = (min(b.x0 for b in boxes) / fig.dpi, min(b.y0 for b in boxes) / fig.dpi)
+        x1, y1 = (max(b.x1 for b in boxes) / fig.dpi, max(b.y1 for b in boxes) / fig.dpi)
+        places = [ax.get_position() for ax in axes]
+        px0, py0 = min(p.x0 for p in places) * width, min(p.y0 for p in places) * height
+        px1, py1 = max(p.x1 for p in places) * width, max(p.y1 for p in places) * height
+        nx0, ny0 = px0 + layout.pad - x0, py0 + layout.pad - y0
+        nx1, ny1 = px1 + (width - layout.pad) - x1, py1 + (height - top) - y1
+        moved = max(abs(nx0 - px0), abs(ny0 - py0), abs(nx1 - px1), abs(ny1 - py1))
+        sx, sy = (nx1 - nx0) / (px1 - px0), (ny1 - ny0) / (py1 - py0)
+        for ax, p in zip(axes, places):
+            ax.set_position((
+                (nx0 + (p.x0 * width - px0) * sx) / width, (ny0 + (p.y0 * height - py0) * sy) / height,
+                p.width * width * sx / width, p.height * height * sy / height,
+            ))
+        if moved < 0.005:
+            break
 
 
 def _year_axis(ax, years: list[int]) -> None:
@@ -503,8 +628,18 @@ def _year_axis(ax, years: list[int]) -> None:
     ax.set_xlabel("年份", fontsize=10)
 
 
+def png_dpi(width: float) -> float:
+    """The resolution a PNG of a figure ``width`` inches wide is written at: DPI, or — when ``width`` is no
+    whole number of DPI-th inches (156 mm is 1842.5 dots) — a hair above it, so that the image has the
+    whole dots rounded up (1843) and says it is ``width`` wide (matplotlib would cut it to 1842)."""
+    dots = width * DPI
+    if abs(dots - round(dots)) < 1e-6:
+        return DPI
+    return (math.ceil(dots) + 0.01) / width
+
+
 def _save(fig: Figure, out_dir: Path, name: str, key: str | None = None) -> list[Path]:
-    """Write one figure as <name>.png (300 dpi) and <name>.svg; return both paths.
+    """Write one figure as <name>.png (300 dpi, ``png_dpi``) and <name>.svg; return both paths.
 
     SVG text is drawn as paths: the chart then looks the same on a reader's machine without
     Noto CJK. A fixed hash salt and no date keep reruns on the same data byte-identical. ``key``,
@@ -513,7 +648,7 @@ def _save(fig: Figure, out_dir: Path, name: str, key: str | None = None) -> list
     png, svg = out_dir / f"{name}.png", out_dir / f"{name}.svg"
     png_meta, svg_meta = ({CONTENT_KEY: key}, {"Identifier": f"{CONTENT_KEY}:{key}"}) if key else ({}, {})
     with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "sei-stats"}):
-        _save_atomically(fig, png, dpi=DPI, facecolor="white", metadata=png_meta)
+        _save_atomically(fig, png, dpi=png_dpi(fig.get_figwidth()), facecolor="white", metadata=png_meta)
         _save_atomically(fig, svg, dpi=DPI, facecolor="white", metadata={"Date": None, **svg_meta})
     return [png, svg]
 
@@ -531,7 +666,7 @@ def _save_atomically(fig: Figure, target: Path, **options) -> None:
 # --- the charts ------------------------------------------------------------------------------
 
 
-def _bar_labels(ax, xs, values, formatter: Callable[[float], str]) -> None:
+def _bar_labels(ax, xs, values, formatter: Callable[[float], str], layout: Layout = FULL) -> None:
     """Each bar's value inside its end, or just past it when the bar is too short to hold it.
 
     Inside, because the target lines cross the bars' tops and would strike labels out.
@@ -546,7 +681,7 @@ def _bar_labels(ax, xs, values, formatter: Callable[[float], str]) -> None:
         ax.annotate(
             formatter(v), (x, v), xytext=(0, -4 * sign if inside else 3 * sign), textcoords="offset points",
             ha="center", va=("top" if sign > 0 else "bottom") if inside else ("bottom" if sign > 0 else "top"),
-            fontsize=8, color="white" if inside else "black",
+            fontsize=layout.pt(8), color="white" if inside else "black",
         )
 
 
@@ -563,9 +698,9 @@ def trajectories(base: float, baseline_year: int, target_year: int, target_value
     return years, required_path, required * 100, rate_path
 
 
-def chart_output_vs_target(data: ChartData) -> tuple[Figure, str]:
+def chart_output_vs_target(data: ChartData, layout: Layout = FULL) -> tuple[Figure, str]:
     """Annual SEI output (bars) against the trajectories to the plan's output target."""
-    fig, ax = _new_figure()
+    fig, ax = _new_figure(layout=layout)
     years, annual = data.years(), data.annual
     ax.bar(annual.index, annual["output_value"], width=0.6, color=BAR, label=f"战略性新兴产业{data.measure_label}")
     shown = list(annual["output_value"])
@@ -586,12 +721,12 @@ def chart_output_vs_target(data: ChartData) -> tuple[Figure, str]:
         ax.plot([data.target_year], [target.value], marker="*", markersize=14, color=TARGET, linestyle="none",
                 label=f"{data.target_year}年目标 {fmt_target(target.value, '亿元')}")
         ax.annotate(f"目标 {fmt_target(target.value, '')}", (data.target_year, target.value),
-                    xytext=(0, 9), textcoords="offset points", ha="center", fontsize=8.5, color=TARGET)
+                    xytext=(0, 9), textcoords="offset points", ha="center", fontsize=layout.pt(8.5), color=TARGET)
         shown.append(target.value)
     _year_axis(ax, years)
     value_axis(ax, "亿元", shown)
-    _bar_labels(ax, annual.index, annual["output_value"], fmt_amount)
-    _legend(ax)
+    _bar_labels(ax, annual.index, annual["output_value"], fmt_amount, layout)
+    _legend(ax, layout)
     year = f"与{data.target_year}年目标" if target and data.target_year else ""
     return fig, f"战略性新兴产业{data.measure_label}{year}（亿元）"
 
@@ -621,11 +756,11 @@ def path_status(month: int, row, measure_label: str = MEASURE_LABELS["industry"]
     return "\n".join(lines)
 
 
-def chart_target_path(data: ChartData) -> tuple[Figure, str]:
+def chart_target_path(data: ChartData, layout: Layout = FULL) -> tuple[Figure, str]:
     """The latest year landed month by month: cumulative output (bars) against the path within the year
     (序时进度: the path to the output target spread over the year as last year's months were) and the
     same period last year."""
-    fig, ax = _new_figure()
+    fig, ax = _new_figure(layout=layout)
     path = data.path
     _month_axis(ax, path.calendar if path is not None else Calendar())
     if path is None or path.months.empty:
@@ -653,15 +788,15 @@ def chart_target_path(data: ChartData) -> tuple[Figure, str]:
     # Cumulative figures rise through the year: the upper left stays clear for the status (which also
     # says when there is no path).
     ax.text(0.02, 0.97, path_status(latest, months.loc[latest], data.measure_label, path.calendar), transform=ax.transAxes, ha="left", va="top",
-            fontsize=9, linespacing=1.5,
+            fontsize=layout.pt(9), linespacing=1.5,
             bbox={"boxstyle": "round,pad=0.4", "facecolor": "white", "edgecolor": "#cccccc"})
-    _legend(ax)
+    _legend(ax, layout)
     return fig, f"{year}年战略性新兴产业{data.measure_label}序时进度（亿元）"
 
 
-def chart_growth_vs_target(data: ChartData) -> tuple[Figure, str]:
+def chart_growth_vs_target(data: ChartData, layout: Layout = FULL) -> tuple[Figure, str]:
     """Annual comparable-basis growth (bars) against the target rate and the average since the baseline."""
-    fig, ax = _new_figure()
+    fig, ax = _new_figure(layout=layout)
     years, annual = data.years(), data.annual
     growth = annual["output_growth"]
     ax.bar(growth.index, growth, width=0.6, color=BAR, label=f"{data.measure_label}同比增长（可比口径）")
@@ -674,7 +809,7 @@ def chart_growth_vs_target(data: ChartData) -> tuple[Figure, str]:
         for x, v in average.items():
             # A white box keeps the label legible where it crosses a bar's top edge.
             ax.annotate(fmt_percent(v), (x, v), xytext=(0, 7), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=8, color=AVERAGE,
+                        ha="center", va="bottom", fontsize=layout.pt(8), color=AVERAGE,
                         bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
         shown += list(average)
     target = data.targets.get("avg_growth_since_baseline")
@@ -683,24 +818,27 @@ def chart_growth_vs_target(data: ChartData) -> tuple[Figure, str]:
         shown.append(target.value)
     for year in growth.index[growth.isna()]:
         ax.annotate("无可比数据", (year, 0), xytext=(0, 4), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=8, color="#888888")
+                    ha="center", va="bottom", fontsize=layout.pt(8), color="#888888")
     ax.axhline(0, color="#555555", linewidth=0.8)
     _year_axis(ax, years)
     value_axis(ax, "%", shown)
-    _bar_labels(ax, growth.index, growth, fmt_percent)
-    _legend(ax)
+    _bar_labels(ax, growth.index, growth, fmt_percent, layout)
+    _legend(ax, layout)
     return fig, f"战略性新兴产业{data.measure_label}增长与目标（%）"
 
 
-def chart_gdp_share_vs_target(data: ChartData) -> tuple[Figure, str]:
+def chart_gdp_share_vs_target(data: ChartData, layout: Layout = FULL) -> tuple[Figure, str]:
     """SEI value added as a share of GDP (line) against the target share."""
-    fig, ax = _new_figure()
+    fig, ax = _new_figure(layout=layout)
     years, series = data.years(), data.annual["gdp_share"]
     share = series.dropna()
     # The full series, NaN included, so a missing year breaks the line instead of bridging it.
     ax.plot(series.index, series, color=BAR, marker="o", markersize=5, linewidth=1.8, label="增加值占全市GDP比重")
     for x, v in share.items():
-        ax.annotate(fmt_percent(v), (x, v), xytext=(0, 7), textcoords="offset points", ha="center", fontsize=8)
+        # On the page, a white box keeps the label legible where the target line crosses it.
+        box = None if layout.framed else {"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"}
+        ax.annotate(fmt_percent(v), (x, v), xytext=(0, 7), textcoords="offset points", ha="center",
+                    fontsize=layout.pt(8), bbox=box)
     shown = list(share)
     target = data.targets.get("gdp_share")
     if target:
@@ -711,7 +849,7 @@ def chart_gdp_share_vs_target(data: ChartData) -> tuple[Figure, str]:
         note(ax, "暂无GDP比重数据")
     _year_axis(ax, years)
     value_axis(ax, "%", shown)
-    _legend(ax)
+    _legend(ax, layout)
     return fig, "战略性新兴产业增加值占GDP比重与目标（%）"
 
 

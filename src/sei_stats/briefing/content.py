@@ -17,27 +17,27 @@ import pandas as pd
 
 from .. import period as periods
 from ..calendar import from_warehouse
+from ..document_charts import DOCUMENT_SOURCE as SOURCE
 from ..headline import STATUS_ZH
-from .document import Briefing, Figure, Section, Table, format_value
+from .document import Briefing, Figure, Section, Table, format_value, percent
 
 ISSUER = "大连市统计局"
 TITLE = "大连市战略性新兴产业统计快报"
-SOURCE = "资料来源：企业战略性新兴产业产品产值月报（sei-stats）"
 NUMERALS = "一二三四五六七八九十"
 MOVERS = 3  # the largest movers shown each way, by field and by district
 
 
 def change_word(value: float, up: str = "增长", down: str = "下降") -> str:
-    """'增长4.6%' / '下降4.6%' by the sign of a rate (a fraction); one decimal."""
-    return f"{up if value >= 0 else down}{abs(value) * 100:.1f}%"
+    """'增长4.6%' / '下降4.6%' by the sign of a rate (a fraction); one decimal, rounded as the tables are."""
+    return f"{up if value >= 0 else down}{percent(abs(value))}%"
 
 
 def pace_word(difference: float) -> str:
     """How a growth rate compares with another: 加快 / 回落 Z个百分点, or 持平 (one decimal)."""
-    points = round(difference * 100, 1)
+    points = percent(difference)
     if points == 0:
         return "与上年同期持平"
-    return f"比上年同期{'加快' if points > 0 else '回落'}{abs(points):.1f}个百分点"
+    return f"比上年同期{'加快' if points > 0 else '回落'}{abs(points)}个百分点"
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def headline(con: duckdb.DuckDBPyConnection, period: str, label: str) -> tuple[s
     now = _one(con, "SELECT * FROM mart.indicators_monthly WHERE period = ?", periods.first_day(period))
     if now is None:
         raise LookupError(f"mart.indicators_monthly has no row for {period}: publish that month first")
-    sentence = f"{label}，全市战略性新兴产业工业总产值{now['output_value']:,.1f}亿元"
+    sentence = f"{label}，全市战略性新兴产业工业总产值{format_value(now['output_value'], 'yi')}亿元"
     if pd.notna(now["output_growth"]):
         sentence += f"，同比{change_word(now['output_growth'])}"
         before = _one(con, "SELECT output_growth FROM mart.indicators_monthly WHERE period = ?",
@@ -124,17 +124,17 @@ def headline(con: duckdb.DuckDBPyConnection, period: str, label: str) -> tuple[s
 
 def _overview(now: pd.Series, label: str, numbers: _Numbers) -> Section:
     parts = [f"{label}，全市纳入统计的战略性新兴产业工业企业{int(now['n_enterprises']):,}家，"
-             f"实现工业总产值{now['output_value']:,.1f}亿元"
+             f"实现工业总产值{format_value(now['output_value'], 'yi')}亿元"
              + (f"，同比{change_word(now['output_growth'])}" if pd.notna(now["output_growth"]) else "") + "。"]
     if now["services_revenue"] > 0:
         parts.append(f"战略性新兴服务业企业{int(now['n_services_enterprises']):,}家，实现营业收入"
-                     f"{now['services_revenue']:,.1f}亿元"
+                     f"{format_value(now['services_revenue'], 'yi')}亿元"
                      + (f"，同比{change_word(now['services_revenue_growth'])}"
                         if pd.notna(now["services_revenue_growth"]) else "")
                      + "。营业收入与工业总产值口径不同，不相加。")
     if pd.notna(now.get("gdp_share")):
-        parts.append(f"战略性新兴产业增加值{now['value_added']:,.1f}亿元，占地区生产总值的比重为"
-                     f"{now['gdp_share'] * 100:.1f}%。")
+        parts.append(f"战略性新兴产业增加值{format_value(now['value_added'], 'yi')}亿元，占地区生产总值的比重为"
+                     f"{percent(now['gdp_share'])}%。")
     rows = [("工业总产值", now["output_value"], now["output_ytd_prior"], now["output_growth"]),
             ("营业收入", now["services_revenue"], now["services_revenue_prior"], now["services_revenue_growth"]),
             ("增加值", now["value_added"], None, None)]
@@ -155,9 +155,9 @@ def _targets(con: duckdb.DuckDBPyConnection, period: str, label: str, numbers: _
         if pd.isna(row.path_value):
             continue
         where = "快于" if row.position == "ahead" else "慢于"
-        paragraphs.append(f"按实现{year}年目标{row.path_annual:,.1f}亿元的序时进度，{label}应完成{row.path_value:,.1f}亿元，"
-                          f"实际完成{row.output_value:,.1f}亿元，{where}序时进度"
-                          f"{'' if row.position == 'on track' else f'{abs(row.gap):,.1f}亿元'}。")
+        paragraphs.append(f"按实现{year}年目标{format_value(row.path_annual, 'yi')}亿元的序时进度，{label}应完成{format_value(row.path_value, 'yi')}亿元，"
+                          f"实际完成{format_value(row.output_value, 'yi')}亿元，{where}序时进度"
+                          f"{format_value(abs(row.gap), 'yi')}亿元。")
     if len(progress):
         tables.append(_target_table(con, progress, period, numbers))
     if not paragraphs and not tables:
@@ -225,7 +225,7 @@ def _areas(con, period: str, label: str, total: pd.Series, numbers: _Numbers, fi
     text = []
     if len(growing):
         top = growing.iloc[0]
-        text.append(f"六大领域中，{top['name']}产值{top['output_ytd']:,.1f}亿元，同比{change_word(top['growth'])}，增速居首"
+        text.append(f"六大领域中，{top['name']}产值{format_value(top['output_ytd'], 'yi')}亿元，同比{change_word(top['growth'])}，增速居首"
                     + (f"；{growing.iloc[-1]['name']}同比{change_word(growing.iloc[-1]['growth'])}" if len(growing) > 1 else "")
                     + "。")
     return Section("三、六大领域", tuple(text), (table,), tuple(f for n, f in figures.items() if n == "areas"))
@@ -236,20 +236,20 @@ def _key_fields(con, period: str, label: str, total: pd.Series, offices: Offices
     fields = _rows(con, "SELECT field AS name, * FROM mart.output_by_field WHERE period = ? AND key_field "
                         "ORDER BY output_ytd DESC", periods.first_day(period))
     difference = fields["growth"] - total["output_growth"]
-    responsible = pd.Series(["、".join(offices.in_force(f, period)) or "—" for f in fields["name"]])
+    lead = pd.Series([(offices.in_force(f, period) or ["—"])[0] for f in fields["name"]])
     table = _share_table(fields, "重点领域", total, numbers.next_table(), f"{label}六个重点领域工业总产值", "重点领域",
-                         {"增速比全市（百分点）": (difference, "pp"), "责任单位": (responsible, "text")})
+                         {"增速比全市（百分点）": (difference, "pp"), "牵头单位": (lead, "text")})
     table = Table(table.number, table.caption, table.frame, table.formats,
                   ("重点领域之间不重叠，但不覆盖全部战略性新兴产业，分项之和小于合计。",
-                   "责任单位按本期机构名称列示（catalog/field_offices.csv，offices.csv）。"), table.sheet)
+                   "牵头单位为责任单位之首，按本期机构名称列示（catalog/field_offices.csv，offices.csv）。"), table.sheet)
     slow = fields[difference < 0]
     text = []
     if len(fields):
-        text.append(f"六个重点领域合计工业总产值{fields['output_ytd'].sum():,.1f}亿元，占全市的"
-                    f"{fields['output_ytd'].sum() / total['output_value'] * 100:.1f}%。")
+        text.append(f"六个重点领域合计工业总产值{format_value(fields['output_ytd'].sum(), 'yi')}亿元，占全市的"
+                    f"{percent(fields['output_ytd'].sum() / total['output_value'])}%。")
     for _, row in slow.iterrows():
         text.append(f"{row['name']}同比{change_word(row['growth'])}，低于全市增速"
-                    f"{abs(row['growth'] - total['output_growth']) * 100:.1f}个百分点，请"
+                    f"{percent(abs(row['growth'] - total['output_growth']))}个百分点，请"
                     f"{'、'.join(offices.in_force(row['name'], period)) or '有关部门'}关注。")
     return Section("四、重点领域", tuple(text), (table,), tuple(f for n, f in figures.items() if n == "key_fields"))
 

@@ -9,7 +9,9 @@ for differences of rates and shares.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -34,20 +36,37 @@ def is_missing(value) -> bool:
     return bool(pd.api.types.is_scalar(value) and pd.isna(value))
 
 
+def _rounded(value, shift: int, places: int) -> Decimal:
+    """``value`` × 10**shift rounded half up (四舍五入) to ``places`` decimals, as Excel shows the stored number.
+
+    Worked on the float's shortest decimal form, so 2310.25 gives 2310.3 and a rate of 0.1235 gives 12.4 (binary
+    rounding would give 2310.2 and 12.3, and the .docx would contradict the .xlsx). Like Excel, a negative value
+    that rounds to zero keeps its sign (-0.0).
+    """
+    exact = Decimal(repr(float(value))).scaleb(shift)
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def percent(value) -> Decimal:
+    """A rate or share (a fraction) in percent, one decimal, rounded half up as the tables are: sentences use it."""
+    return _rounded(value, 2, 1)
+
+
 def format_value(value, kind: str) -> str:
-    """``value`` as the documents write it (MISSING for no value)."""
+    """``value`` as the documents write it (MISSING for no value), as the .xlsx shows it with XLSX_FORMATS: a
+    difference (pp) has the sign of the value, +0.0 and -0.0 included, and no sign when it is exactly zero."""
     if is_missing(value):
         return MISSING
     if kind == "text":
         return str(value)
     if kind == "yi":
-        return f"{value:,.1f}"
+        return f"{_rounded(value, 0, 1):,.1f}"
     if kind == "pct":
-        return f"{value * 100:.1f}%"
+        return f"{_rounded(value, 2, 1):.1f}%"
     if kind == "pp":
-        return f"{value * 100:+.1f}"
+        return "0.0" if value == 0 else f"{_rounded(value, 2, 1):+.1f}"
     if kind == "int":
-        return f"{value:,.0f}"
+        return f"{_rounded(value, 0, 0):,.0f}"
     raise ValueError(f"unknown format {kind!r}: one of {FORMATS}")
 
 
@@ -121,3 +140,34 @@ STAMP = "模拟数据"
 SIMULATED_NOTE = "（模拟数据，非正式统计数据）"   # after the title of a simulated briefing
 SOURCE_PREFIX = "资料来源："                      # under a figure, and the sources at the end
 NOTE_PREFIX = "说明："                            # the data-quality line at the end
+VERSION_PREFIX = "数据版本："                       # the publish id, when no source names it
+
+# A line that names what it is already: "来源: …", "资料来源：…", "数据质量：…", "规划目标：…".
+_LABEL = re.compile(r"^[^\s，,。：:；;、《》（）()]{1,8}\s*[：:]")
+
+
+def labelled(prefix: str, text: str) -> str:
+    """``text`` after ``prefix`` ("资料来源：") unless it begins with a label of its own ("来源: …")."""
+    return text if _LABEL.match(text) else prefix + text
+
+
+def end_notes(briefing: Briefing) -> list[str]:
+    """The lines a briefing's documents end with: its sources (unlabelled ones joined after 资料来源：, a labelled
+    one as it is), the data-quality line (after 说明： unless labelled), the publish id unless a line names it."""
+    lines: list[str] = []
+    plain: list[str] = []
+    for source in briefing.sources:
+        if _LABEL.match(source):
+            if plain:
+                lines.append(SOURCE_PREFIX + "；".join(plain))
+                plain = []
+            lines.append(source)
+        else:
+            plain.append(source)
+    if plain:
+        lines.append(SOURCE_PREFIX + "；".join(plain))
+    if briefing.quality:
+        lines.append(labelled(NOTE_PREFIX, briefing.quality))
+    if briefing.published and not any(briefing.published in line for line in lines):
+        lines.append(VERSION_PREFIX + briefing.published)
+    return lines

@@ -16,19 +16,19 @@ from .. import period as periods
 from ..headline import BASIS_ZH
 from .content import (ISSUER, SOURCE, Offices, _areas, _key_fields, _movers, _numbered, _Numbers, _one, _places,
                       _rows, _target_table, change_word)
-from .document import Briefing, Figure, Section, Table, format_value
+from .document import Briefing, Figure, Section, Table, format_value, percent
 
 TITLE = "大连市战略性新兴产业发展年度评估报告"
 
 
 def _headline(year: int, row: pd.Series) -> str:
-    sentence = f"{year}年，全市战略性新兴产业工业总产值{row['output_value']:,.1f}亿元"
+    sentence = f"{year}年，全市战略性新兴产业工业总产值{format_value(row['output_value'], 'yi')}亿元"
     if pd.notna(row["output_growth"]):
         sentence += f"，同比{change_word(row['output_growth'])}"
     if pd.notna(row["avg_growth_since_baseline"]):
         sentence += f"，以{int(row['baseline_year'])}年为基期年均{change_word(row['avg_growth_since_baseline'])}"
     if pd.notna(row["gdp_share"]):
-        sentence += f"；增加值{row['value_added']:,.1f}亿元，占地区生产总值的比重为{row['gdp_share'] * 100:.1f}%"
+        sentence += f"；增加值{format_value(row['value_added'], 'yi')}亿元，占地区生产总值的比重为{percent(row['gdp_share'])}%"
     return sentence + "。"
 
 
@@ -57,8 +57,8 @@ def _trend_text(years: pd.DataFrame, year: int) -> tuple[str, ...]:
     if len(years) < 2:
         return ()
     first, last = years.iloc[0], years.iloc[-1]
-    text = f"{first['年份']}年至{year}年，全市战略性新兴产业工业总产值由{first['工业总产值（亿元）']:,.1f}亿元增至" \
-           f"{last['工业总产值（亿元）']:,.1f}亿元"
+    text = f"{first['年份']}年至{year}年，全市战略性新兴产业工业总产值由{format_value(first['工业总产值（亿元）'], 'yi')}亿元增至" \
+           f"{format_value(last['工业总产值（亿元）'], 'yi')}亿元"
     if pd.notna(last["年均增长（以基期计）"]):
         text += f"，年均{change_word(last['年均增长（以基期计）'])}"
     return (text + "。",)

@@ -1,0 +1,55 @@
+"""Write a briefing: its document charts, then the same Briefing as .docx, .html and .xlsx, from the published
+warehouse (opened read-only: a briefing never blocks a run, and never reads a half-published month)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import duckdb
+
+from ..document_charts import render_document_charts
+from ..config import DataPaths
+from .. import period as periods
+from .content import monthly_briefing
+from .evaluation import annual_evaluation
+from .document import Briefing
+from .docx_writer import write_docx
+from .html_writer import write_html
+from .xlsx_writer import write_xlsx
+
+log = logging.getLogger(__name__)
+
+
+class BriefingError(Exception):
+    """A briefing cannot be written: no warehouse, or the period is not published."""
+
+
+def write_monthly(paths: DataPaths, period: str) -> list[Path]:
+    """output/briefings/YYYY-MM/: brief-YYYY-MM.docx, .html and .xlsx, and the charts they show (charts/)."""
+    period = periods.parse(period)
+    return _write(paths, paths.briefings / period, period, lambda con, charts: monthly_briefing(
+        con, period, catalog_dir=paths.catalog, charts=charts, simulated=paths.simulated), period=period)
+
+
+def write_annual(paths: DataPaths, year: int) -> list[Path]:
+    """output/briefings/YYYY/: evaluation-YYYY.docx, .html and .xlsx, and the charts they show (charts/)."""
+    return _write(paths, paths.briefings / str(year), str(year), lambda con, charts: annual_evaluation(
+        con, year, catalog_dir=paths.catalog, charts=charts, simulated=paths.simulated), year=year)
+
+
+def _write(paths: DataPaths, out: Path, name: str, build, **when) -> list[Path]:
+    if not paths.warehouse.exists():
+        raise BriefingError(f"no warehouse at {paths.warehouse}: run `sei-stats materialize` first")
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        try:
+            charts = render_document_charts(con, out / "charts", simulated=paths.simulated, **when)
+            briefing: Briefing = build(con, charts)
+        except (LookupError, ValueError) as err:
+            raise BriefingError(f"{name}: {err}") from err
+    template = paths.brief_template if paths.brief_template.exists() else None
+    files = [write_docx(briefing, out / f"{briefing.file_stem}.docx", template),
+             write_html(briefing, out / f"{briefing.file_stem}.html"),
+             write_xlsx(briefing, out / f"{briefing.file_stem}.xlsx")]
+    log.info("briefing %s: %s", name, ", ".join(str(f) for f in files))
+    return files + [f for c in charts for f in (Path(c.png), Path(c.svg))]
