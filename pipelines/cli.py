@@ -248,6 +248,14 @@ def cmd_brief(args: argparse.Namespace) -> int:
     from sei_stats.briefing.build import BriefingError, write_annual, write_monthly
 
     paths = data_paths()
+    if args.write_template:
+        from sei_stats.briefing.docx_writer import write_template
+
+        if paths.brief_template.exists():
+            _say(f"sei-stats brief: {paths.brief_template} exists; move it away first to write the default again")
+            return 2
+        _say(str(write_template(paths.brief_template)))
+        return 0
     try:
         if args.year:
             files = write_annual(paths, int(periods.parse_year(args.year)))
@@ -274,6 +282,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     cmd_headline(args)
     _say(f"\nwarehouse: {paths.warehouse}  (open read-only: duckdb.connect(path, read_only=True))")
     _say(f"charts:    {paths.charts}")
+    _say(f"briefing:  {paths.briefings}  (the latest month; `sei-stats brief --period YYYY-MM` for others)")
     _say(f"quality:   {paths.quality}  (internal: enterprise-level)")
     _say("Dagster UI over the same runs: make dev")
     _say(f"make demo took {time.perf_counter() - started:.1f} s after set-up")
@@ -441,6 +450,8 @@ def parser() -> argparse.ArgumentParser:
     when = br.add_mutually_exclusive_group(required=True)
     when.add_argument("--period", metavar="YYYY-MM", help="the report period (cumulative 1–X月)")
     when.add_argument("--year", metavar="YYYY", help="the year of the annual evaluation (年度评估报告)")
+    when.add_argument("--write-template", action="store_true",
+                      help="write the default Word template to catalog/templates/brief.docx, for the bureau to edit")
     br.set_defaults(func=cmd_brief)
 
     dev = sub.add_parser("dev", help="start the Dagster UI on the same code location and DAGSTER_HOME")

@@ -80,3 +80,12 @@ def test_brief_names_what_is_missing(published):
     assert done.returncode == 0, done.stdout + done.stderr
     evaluation = docx.Document(published.briefings / "2018" / "evaluation-2018.docx")
     assert any(p.text.startswith("2018年，全市战略性新兴产业工业总产值500.0亿元") for p in evaluation.paragraphs)
+
+
+def test_the_default_template_is_written_once_for_the_bureau_to_edit(tmp_path):
+    paths = make_data_dir(tmp_path / "data")
+    done = cli(paths, "--write-template")
+    assert done.returncode == 0 and paths.brief_template.exists(), done.stdout + done.stderr
+    assert {s.name for s in docx.Document(paths.brief_template).styles} >= {"Headline", "Table Note", "Heading 1"}
+    again = cli(paths, "--write-template")
+    assert again.returncode == 2 and "exists" in again.stdout
