@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import warnings
 from pathlib import Path
@@ -130,3 +131,20 @@ def pytest_collection_modifyitems(items):
         folder = item.path.parent.name
         if folder in SLOW_FOLDERS or item.path.name == "test_golden.py":
             item.add_marker(pytest.mark.slow)
+
+
+# --- was a file written again? (charts and reports are rewritten only when what they show changed) ---------
+
+OLD = 1_000_000_000_000_000_000  # a file time (ns, 2001) no write of a test can leave
+
+
+def aged(paths) -> None:
+    """Set the files' modification time far back: a file written again shows a new one."""
+    for path in paths:
+        os.utime(path, ns=(OLD, OLD))
+
+
+def touched(out: Path) -> set[str]:
+    """The names of the files in ``out`` whose modification time is no longer OLD."""
+    return {p.name for p in out.iterdir() if p.stat().st_mtime_ns != OLD}
+

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
 from pathlib import Path
 
 import duckdb
@@ -20,7 +19,7 @@ from PIL import Image
 from sei_stats import charts
 from sei_stats.calendar import Calendar
 from sei_stats.catalog import AREAS
-from conftest import missing_glyph_warnings
+from conftest import aged, missing_glyph_warnings, touched
 
 NAMES = ("output_vs_target", "output_target_path", "growth_vs_target", "gdp_share_vs_target", "output_by_area",
          "industry_and_services")
@@ -338,20 +337,6 @@ def test_areas_show_services_revenue_in_a_panel_of_its_own():
 
 
 # --- drawn again only when what a chart shows changed -----------------------------------------------
-
-OLD = 1_000_000_000_000_000_000  # a file time (ns, 2001) no write of this test can leave
-
-
-def aged(paths) -> None:
-    """Set the files' modification time far back: a file written again shows a new one."""
-    for path in paths:
-        os.utime(path, ns=(OLD, OLD))
-
-
-def touched(out: Path) -> set[str]:
-    """The chart files whose modification time is no longer OLD."""
-    return {p.name for p in out.iterdir() if p.stat().st_mtime_ns != OLD}
-
 
 def files_of(names) -> set[str]:
     return {f"{name}.{ext}" for name in names for ext in ("png", "svg")}

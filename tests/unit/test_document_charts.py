@@ -3,7 +3,6 @@ figures of the report period only, charts without data left out, files written o
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from PIL import Image
 
 from sei_stats import charts, document_charts
 from sei_stats.catalog import AREAS
-from conftest import missing_glyph_warnings
+from conftest import aged, missing_glyph_warnings, touched
 
 MONTHLY = ["target_path", "areas", "key_fields", "districts"]
 ANNUAL = ["output_vs_target", "growth_vs_target", "gdp_share_vs_target", "areas", "key_fields"]
@@ -249,18 +248,6 @@ def test_charts_without_data_are_left_out(tmp_path):
     # rows without industrial output (services only) are no chart of industrial output
     con.execute("update mart.output_by_district set output_ytd = 0")
     assert "districts" not in [s.name for s in document_charts.document_specs(con, period="2020-06")]
-
-
-OLD = 1_000_000_000_000_000_000  # a file time (ns, 2001) no write of this test can leave
-
-
-def aged(paths) -> None:
-    for path in paths:
-        os.utime(path, ns=(OLD, OLD))
-
-
-def touched(out: Path) -> set[str]:
-    return {p.name for p in out.iterdir() if p.stat().st_mtime_ns != OLD}
 
 
 def files(rendered) -> list[Path]:

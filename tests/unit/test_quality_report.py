@@ -14,7 +14,7 @@ import pytest
 from sei_stats import quality_report
 from sei_stats.calendar import Calendar
 from sei_stats.quality_report import period_label, render_all_quality_reports, render_quality_report
-from conftest import missing_glyph_warnings
+from conftest import OLD, missing_glyph_warnings
 
 SCRIPT_NAME = "<script>alert(1)</script>大连某某科技有限公司"
 BUCKETS = ("accepted", "rejected", "superseded", "duplicate", "not_a_return", "held", "out_of_scope")
@@ -516,7 +516,6 @@ def test_the_chart_spans_the_report_periods_of_the_calendar_and_labels_their_spa
 
 # --- a page is rewritten only when what it shows changed --------------------------------------------
 
-OLD = 1_000_000_000_000_000_000  # a file time (ns, 2001) no write of this test can leave
 # Report periods around the fixture's 2020-02 and 2020-03 (its warehouse publishes no calendar: every month is
 # a report period): 2020-03 is in the 12-month charts of 2020-04, 2020-05 and 2021-02 (2020-03 … 2021-02), not
 # in that of 2021-03 (2020-04 … 2021-03); 2019-12 is in those of 2020-02 … 2020-05 (2019-06 … 2020-05).

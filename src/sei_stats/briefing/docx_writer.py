@@ -506,12 +506,7 @@ def _fixed_layout(grid, width_pt: float) -> None:
         anchor.addprevious(tbl_w)
     else:
         tbl_pr.append(tbl_w)
-    later = [tbl_pr.find(qn(t)) for t in ("w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")]
-    later = [n for n in later if n is not None]
-    if later:
-        later[0].addprevious(layout)
-    else:
-        tbl_pr.append(layout)
+    _insert_before_first(tbl_pr, layout, ("w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"))
     for node in tbl_pr.findall(qn("w:tblCellMar")):
         tbl_pr.remove(node)
     margins = OxmlElement("w:tblCellMar")
@@ -532,12 +527,16 @@ def _borders(grid) -> None:
         for attr, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", "000000")):
             node.set(qn(attr), value)
         borders.append(node)
-    later = [tbl_pr.find(qn(t)) for t in ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")]
-    later = [n for n in later if n is not None]
+    _insert_before_first(tbl_pr, borders, ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"))
+
+
+def _insert_before_first(parent, node, later_tags: tuple[str, ...]) -> None:
+    """``node`` into ``parent`` before the first child of ``later_tags`` (the schema's order), else at the end."""
+    later = [child for child in (parent.find(qn(t)) for t in later_tags) if child is not None]
     if later:
-        later[0].addprevious(borders)
+        later[0].addprevious(node)
     else:
-        tbl_pr.append(borders)
+        parent.append(node)
 
 
 def write_docx(briefing: Briefing, path: Path, template: Path | None = None) -> Path:

@@ -177,7 +177,7 @@ def _table_sheet(ws: Worksheet, table: Table, simulated: bool) -> None:
 
     # Widths: what the cells show (their formatted text), the header up to 16 units before it wraps.
     widths = []
-    for j, (column, head) in enumerate(zip(columns, heads)):
+    for column, head in zip(columns, heads):
         shown = [_width(str(v)) for v in texts[column]] if len(texts) else []
         widths.append(max([min(_width(head), 16.0), *shown, 6.0]) + 2)
     if simulated:
