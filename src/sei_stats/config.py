@@ -162,6 +162,11 @@ class DataPaths:
         return self.root / "warehouse" / "sei_detail.duckdb"
 
     @property
+    def vintages(self) -> Path:
+        """warehouse/vintages/<publish id>/: what each publish released (sei_stats.vintages)."""
+        return self.root / "warehouse" / "vintages"
+
+    @property
     def publish_log(self) -> Path:
         """warehouse/publishes.jsonl: one line per successful publish, with the landings it includes."""
         return self.root / "warehouse" / "publishes.jsonl"

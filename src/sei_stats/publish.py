@@ -24,12 +24,13 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from . import crashpoints, year_step
+from . import crashpoints, vintages, year_step
 from .config import DataPaths
 from .land import new_landing_id
 from .processes import pid_alive
@@ -73,23 +74,34 @@ def publish(paths: DataPaths) -> Published:
     annual = current_annual_landings(paths)
     check_landing_format(paths, [*landings.values(), *annual.values()])
     publish_id = new_landing_id()
+    released = dt.datetime.now(dt.UTC)
+    logged = logged_publishes(paths)
+    notes += vintages.sweep(paths.vintages, logged, pid_alive)
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
     detail = _building(paths.warehouse_detail)
     analysts = _building(paths.warehouse)
+    vintage = vintages.building(paths.vintages, publish_id)
     try:
         with duckdb.connect(str(detail)) as con:
             kept = build_relations(con, paths, landings, current_reclassification(paths, landings),
                                    load_settings(data=paths), annual)
-            _record_publish(con, publish_id, landings, annual)
-            tables = _store_for_analysts(con, analysts)  # computes every mart: one that fails stops here
-            rows = verify(con, set(tables))
+            _record_publish(con, publish_id, landings, annual, released)
+            # computes every mart (one that fails stops here), then records this publish's vintage
+            tables = _store_for_analysts(con, analysts, lambda db: vintages.record(
+                con, db, paths.vintages, publish_id, released, {p: f.stem for p, f in landings.items()},
+                {y: f.stem for y, f in annual.items()}), vintages.recorded(paths.vintages, logged))
+            rows = verify(con, set(tables) - {t for t in tables if t.startswith("vintage.") or t == "mart.revisions"})
             con.execute("CHECKPOINT")
         _verify_analysts(analysts, tables)
         crashpoints.reach("building")
     except BaseException:
         for path in (detail, analysts):
             _remove_with_wal(path)
+        shutil.rmtree(vintage, ignore_errors=True)
         raise
+    # the vintage is kept before the files are moved: a kill in between leaves a vintage no publish logged,
+    # which the next publish removes (vintages.sweep)
+    vintages.commit(vintage, publish_id)
     notes += _move_into_place(detail, paths.warehouse_detail, publish_id)
     crashpoints.reach("between_replaces")
     notes += _move_into_place(analysts, paths.warehouse, publish_id)
@@ -112,10 +124,10 @@ def _remove_with_wal(path: Path) -> None:
 
 
 def _record_publish(con: duckdb.DuckDBPyConnection, publish_id: str, landings: dict[str, Path],
-                    annual: dict[str, Path] | None = None) -> None:
+                    annual: dict[str, Path] | None = None, now: dt.datetime | None = None) -> None:
     con.execute("CREATE TABLE ref.publish (publish_id VARCHAR, published_at TIMESTAMP WITH TIME ZONE, "
                 "period DATE, landing_id VARCHAR, report VARCHAR)")
-    now = dt.datetime.now(dt.UTC)
+    now = now or dt.datetime.now(dt.UTC)
     con.executemany("INSERT INTO ref.publish VALUES (?, ?, ?, ?, ?)",
                     [(publish_id, now, f"{p}-01", f.stem, "monthly") for p, f in landings.items()]
                     + [(publish_id, now, f"{y}-12-01", f.stem, "annual") for y, f in (annual or {}).items()])
@@ -174,8 +186,11 @@ def _analyst_relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     return [(s, n) for s, n in rows if not (s == "ref" and n in ENTERPRISE_REFERENCE)]
 
 
-def _store_for_analysts(con: duckdb.DuckDBPyConnection, target: Path) -> dict[str, int]:
-    """Every mart and enterprise-free reference relation as a stored table of ``target``, with its COMMENTs."""
+def _store_for_analysts(con: duckdb.DuckDBPyConnection, target: Path, record_vintage=None,
+                        earlier_vintages: list[Path] = ()) -> dict[str, int]:
+    """Every mart and enterprise-free reference relation as a stored table of ``target``, with its COMMENTs; then,
+    given ``record_vintage(db)`` (it records this publish's vintage from the stored marts and returns its folder),
+    the vintages (sei_stats.vintages) of ``earlier_vintages`` and this one."""
     con.execute(f"ATTACH ? AS analysts (STORAGE_VERSION '{ANALYST_STORAGE_VERSION}')", [str(target)])
     try:
         tables = {}
@@ -185,6 +200,8 @@ def _store_for_analysts(con: duckdb.DuckDBPyConnection, target: Path) -> dict[st
             con.execute(f'CREATE TABLE analysts.{schema}."{name}" AS SELECT * FROM {schema}."{name}"')
             tables[f"{schema}.{name}"] = con.execute(f'SELECT count(*) FROM analysts.{schema}."{name}"').fetchone()[0]
         _copy_comments(con)
+        if record_vintage is not None:
+            tables |= vintages.store(con, "analysts", [*earlier_vintages, record_vintage("analysts")])
         return tables
     finally:
         con.execute("DETACH analysts")
@@ -244,7 +261,12 @@ def _published(paths: DataPaths, last: int) -> list[dict]:
     if not paths.publish_log.exists():
         return []
     lines = paths.publish_log.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines[-last:] if line.strip()]
+    return [json.loads(line) for line in (lines[-last:] if last else lines) if line.strip()]  # last 0: every one
+
+
+def logged_publishes(paths: DataPaths) -> set[str]:
+    """The id of every publish warehouse/publishes.jsonl logs (each completed)."""
+    return {entry["publish_id"] for entry in _published(paths, 0)}
 
 
 def published_landings(paths: DataPaths, last: int = KEEP_PUBLISHES) -> list[dict[str, str]]:

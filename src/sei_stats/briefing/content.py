@@ -122,6 +122,24 @@ def headline(con: duckdb.DuckDBPyConnection, period: str, label: str) -> tuple[s
     return sentence + "。", now
 
 
+def revised_growth(con: duckdb.DuckDBPyConnection, period: str) -> str | None:
+    """A note when last year's growth for the same period, as computed now, differs (at one decimal) from what was
+    first published for it (mart.revisions' first release); None when it does not, or nothing was recorded."""
+    last_year = periods.first_day(periods.same_period_last_year(period))
+    try:
+        first = _one(con, "SELECT value, released FROM mart.revisions WHERE report = 'monthly' AND period = ? "
+                          "AND indicator = 'output_growth' AND first_release", last_year)
+    except duckdb.CatalogException:  # a warehouse published before vintages were recorded
+        return None
+    now = _one(con, "SELECT output_growth FROM mart.indicators_monthly WHERE period = ?", last_year)
+    if first is None or now is None or pd.isna(first["value"]) or pd.isna(now["output_growth"]):
+        return None
+    if percent(first["value"]) == percent(now["output_growth"]):
+        return None
+    return (f"上年同期增速按现行数据为{percent(now['output_growth'])}%，"
+            f"{pd.Timestamp(first['released']):%Y年%m月%d日}首次发布时为{percent(first['value'])}%（数据已修订）。")
+
+
 def _overview(now: pd.Series, label: str, numbers: _Numbers) -> Section:
     parts = [f"{label}，全市纳入统计的战略性新兴产业工业企业{int(now['n_enterprises']):,}家，"
              f"实现工业总产值{format_value(now['output_value'], 'yi')}亿元"
@@ -316,6 +334,9 @@ def monthly_briefing(con: duckdb.DuckDBPyConnection, period: str, *, catalog_dir
     numbers = _Numbers()
     figures = {c.name: Figure(0, c.title, Path(c.png), Path(c.svg), c.source) for c in charts}
     overview = _overview(now, label, numbers)
+    revised = revised_growth(con, period)
+    if revised:
+        overview = Section(overview.title, (*overview.paragraphs, revised), overview.tables, overview.figures)
     targets = _targets(con, period, label, numbers)
     sections = [
         overview,

@@ -1,0 +1,192 @@
+"""Vintages: what each publish released, kept so that every published figure can be shown again.
+
+A publish records itself as a vintage under ``warehouse/vintages/<publish id>/``: ``vintage.json`` (id, release
+time, the landing of each month and annual report, the reference inputs' versions, the code version) and the
+values of the headline marts (VINTAGE_MARTS) as Parquet. The analysts' file then holds every recorded vintage:
+``vintage.releases`` (one row each), ``vintage.<mart>`` (the mart's rows with their vintage_id and released) and
+``mart.revisions``, which answers "what did we publish for 1–6月 2019, when, and how was it revised since".
+``mart.*`` keeps holding the latest figures only, so a plain SUM never counts a period twice.
+
+The folder is written under a temporary name while the publish builds and renamed before the files are moved
+into place; a vintage counts only once warehouse/publishes.jsonl logs its publish, so a publish killed between
+the two leaves a folder no later publish reads (and the next publish removes it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from .relations import quote
+
+# The marts whose every published value is kept by vintage.
+VINTAGE_MARTS = ("indicators_monthly", "indicators_annual", "output_by_area", "target_progress", "data_quality")
+# The indicators mart.revisions follows, monthly (1–X月) and annual (the year's figure of record).
+REVISED = ("output_value", "output_growth", "services_revenue", "services_revenue_growth", "value_added", "gdp_share",
+           "imputed_share", "n_enterprises", "n_services_enterprises")
+MANIFEST = "vintage.json"
+
+
+def code_version() -> str:
+    """A hash of the package's Python and SQL files: the code a vintage was computed with."""
+    digest = hashlib.sha256()
+    root = resources.files("sei_stats")
+    for path in sorted(Path(str(root)).rglob("*"), key=lambda p: p.as_posix()):
+        if path.suffix in (".py", ".sql", ".yaml") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(Path(str(root))).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def building(folder: Path, publish_id: str) -> Path:
+    return folder / f".{publish_id}.{os.getpid()}.building"
+
+
+def record(con: duckdb.DuckDBPyConnection, db: str, folder: Path, publish_id: str, released: dt.datetime,
+           landings: dict[str, str], annual: dict[str, str]) -> Path:
+    """Write this publish's vintage (the marts as stored in the attached database ``db``) under a temporary name;
+    return that folder."""
+    target = building(folder, publish_id)
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for mart in VINTAGE_MARTS:
+        con.execute(f"COPY (SELECT * FROM {db}.mart.{mart}) TO {quote(str(target / f'{mart}.parquet'))} (FORMAT parquet)")
+    inputs = dict(con.execute(f"SELECT input, version FROM {db}.ref.input_versions ORDER BY 1").fetchall())
+    manifest = {"vintage_id": publish_id, "released": released.isoformat(), "landings": landings,
+                "annual_landings": annual, "inputs": inputs, "code_version": code_version()}
+    (target / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    return target
+
+
+def commit(built: Path, publish_id: str) -> Path:
+    """Give the recorded vintage its final name (before the publish moves its files into place)."""
+    final = built.parent / publish_id
+    os.replace(built, final)
+    return final
+
+
+def recorded(folder: Path, logged: set[str]) -> list[Path]:
+    """The vintages of the publishes ``logged`` (warehouse/publishes.jsonl), oldest first."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_dir() and p.name in logged and (p / MANIFEST).exists())
+
+
+def sweep(folder: Path, logged: set[str], alive) -> list[str]:
+    """Remove what a killed publish left: a temporary folder of a dead process, a vintage no publish logged."""
+    notes = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.name.endswith(".building"):
+            pid = int(path.name.rsplit(".", 2)[-2])
+            if not alive(pid):
+                shutil.rmtree(path, ignore_errors=True)
+                notes.append(f"removed {path.name}, a vintage a run that died (process {pid}) left half-written")
+        elif path.is_dir() and path.name not in logged:
+            shutil.rmtree(path, ignore_errors=True)
+            notes.append(f"removed vintage {path.name}: its publish never completed")
+    return notes
+
+
+def store(con: duckdb.DuckDBPyConnection, schema_of: str, folders: list[Path]) -> dict[str, int]:
+    """vintage.releases, vintage.<mart> and mart.revisions in the attached database ``schema_of`` (e.g. analysts),
+    from ``folders`` (the recorded vintages and this publish's); the rows of each table made."""
+    db = schema_of
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {db}.vintage")
+    manifests = [json.loads((f / MANIFEST).read_text(encoding="utf-8")) for f in folders]
+    con.execute(f"""CREATE TABLE {db}.vintage.releases (vintage_id VARCHAR, released TIMESTAMP WITH TIME ZONE,
+                    first_period DATE, last_period DATE, periods INTEGER, annual_reports INTEGER, landings VARCHAR,
+                    inputs VARCHAR, code_version VARCHAR)""")
+    con.executemany(f"INSERT INTO {db}.vintage.releases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        (m["vintage_id"], m["released"], f"{min(m['landings'])}-01" if m["landings"] else None,
+         f"{max(m['landings'])}-01" if m["landings"] else None, len(m["landings"]), len(m["annual_landings"]),
+         json.dumps(m["landings"] | {f"{y} 年报": i for y, i in m["annual_landings"].items()}, ensure_ascii=False),
+         json.dumps(m["inputs"], ensure_ascii=False), m["code_version"]) for m in manifests])
+    for mart in VINTAGE_MARTS:
+        # each folder's file with its vintage id (this publish's folder has a temporary name)
+        parts = "\nUNION ALL BY NAME\n".join(
+            f"SELECT {quote(m['vintage_id'])} AS vintage_id, * FROM read_parquet({quote(str(f / f'{mart}.parquet'))})"
+            for m, f in zip(manifests, folders))
+        con.execute(f"""CREATE TABLE {db}.vintage.{mart} AS
+                        SELECT v.vintage_id, r.released, v.* EXCLUDE (vintage_id)
+                        FROM ({parts}) AS v JOIN {db}.vintage.releases AS r USING (vintage_id)
+                        ORDER BY r.released""")
+    con.execute(REVISIONS.format(db=db, indicators=", ".join(REVISED),
+                                 cast=", ".join(f"CAST({c} AS DOUBLE) AS {c}" for c in REVISED)))
+    _comment(con, db)
+    return {f"vintage.{t}": con.execute(f"SELECT count(*) FROM {db}.vintage.{t}").fetchone()[0]
+            for t in ("releases", *VINTAGE_MARTS)} | {
+        "mart.revisions": con.execute(f"SELECT count(*) FROM {db}.mart.revisions").fetchone()[0]}
+
+
+# Each indicator of each period under every vintage that changed it (its first release included).
+REVISIONS = """
+CREATE TABLE {db}.mart.revisions AS
+WITH published AS (
+    SELECT 'monthly' AS report, period, vintage_id, released, {cast} FROM {db}.vintage.indicators_monthly
+    UNION ALL
+    SELECT 'annual', make_date(year, 12, 1), vintage_id, released, {cast} FROM {db}.vintage.indicators_annual
+),
+long AS (
+    UNPIVOT published ON {indicators} INTO NAME indicator VALUE value
+),
+ordered AS (
+    SELECT *, lag(value) OVER w AS previous_value, row_number() OVER w = 1 AS first_release
+    FROM long
+    WINDOW w AS (PARTITION BY report, period, indicator ORDER BY released, vintage_id)
+)
+SELECT report, period, indicator, vintage_id, released, value, previous_value, value - previous_value AS revision,
+       first_release
+FROM ordered
+WHERE first_release OR value IS DISTINCT FROM previous_value
+ORDER BY report, period, indicator, released
+"""
+
+COMMENTS = {
+    "vintage.releases": ("Every publish recorded as a vintage (warehouse/vintages/<id>/): what it released and what it "
+                         "was computed from", {
+        "vintage_id": "The publish id (time-ordered), as ref.publish.publish_id of the file it made",
+        "released": "When the figures were released: the publish time (UTC)",
+        "first_period": "First report period it included (first day of the month)",
+        "last_period": "Last report period it included (first day of the month)",
+        "periods": "Report periods it included",
+        "annual_reports": "Annual reports (年报) it included",
+        "landings": "The landing id of each month (YYYY-MM) and annual report (YYYY 年报) it included, JSON",
+        "inputs": "The version (content hash) of every reference input it read (ref.input_versions), JSON",
+        "code_version": "Hash of the sei_stats code (Python, SQL, YAML) it was computed with"}),
+    "mart.revisions": ("Each published indicator (mart.indicators_monthly, 1–X月; mart.indicators_annual, the year's "
+                       "figure of record) under every vintage that released or changed it: first release and revisions",
+                       {"report": "monthly (cumulative 1–X月) or annual (the year's figure of record; period: its December)",
+                        "period": "Report period: first day of the month; December of the year for annual",
+                        "indicator": "Column of mart.indicators_monthly / indicators_annual, in its unit there (亿元, fraction, count)",
+                        "vintage_id": "The vintage (vintage.releases) that released this value",
+                        "released": "When that vintage was released (UTC)",
+                        "value": "The value it released, in the indicator's unit",
+                        "previous_value": "The value of the vintage before it; NULL at the first release",
+                        "revision": "value − previous_value, in the indicator's unit; NULL at the first release",
+                        "first_release": "true for the value first published"}),
+}
+
+
+def _comment(con: duckdb.DuckDBPyConnection, db: str) -> None:
+    statements = []
+    for table, (text, columns) in COMMENTS.items():
+        statements.append(f"COMMENT ON TABLE {db}.{table} IS {quote(text)};")
+        statements += [f"COMMENT ON COLUMN {db}.{table}.{c} IS {quote(t)};" for c, t in columns.items()]
+    for mart in VINTAGE_MARTS:
+        statements.append(f"COMMENT ON TABLE {db}.vintage.{mart} IS "
+                          f"{quote(f'Every vintage of mart.{mart}: its rows as each publish released them')};")
+        statements.append(f"COMMENT ON COLUMN {db}.vintage.{mart}.vintage_id IS {quote('The vintage (vintage.releases)')};")
+        statements.append(f"COMMENT ON COLUMN {db}.vintage.{mart}.released IS {quote('When it was released (UTC)')};")
+        # the other columns mean what mart.<mart>'s do
+        for column, comment in con.execute(
+                "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'mart' "
+                "AND table_name = ?", [db, mart]).fetchall():
+            statements.append(f'COMMENT ON COLUMN {db}.vintage.{mart}."{column}" IS {quote(comment or "")};')
+    con.execute("\n".join(statements))

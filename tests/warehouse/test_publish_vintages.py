@@ -1,0 +1,87 @@
+"""Vintages (sei_stats.vintages): every publish recorded, and mart.revisions, on the small city of conftest.py.
+
+2018-12 first published: A 360, B 120, D 20 = 500亿元 on 400 (25.0%). B's return is then corrected from
+12,000,000 to 14,000,000 千元: 520亿元 on 400 (30.0%), a revision of +20亿元 and +5.0 points.
+"""
+
+import json
+
+import duckdb
+import pytest
+
+from sei_stats.briefing.content import monthly_briefing
+from sei_stats.land import land_month
+from sei_stats.publish import publish
+
+from conftest import CITY, return_rows, write_csv
+
+approx = pytest.approx
+
+
+def correct_b(paths, period="2018-12", output="14000000"):
+    lines = [list(line) for line in CITY[period]]
+    lines[1][5] = output
+    write_csv(paths.returns / period / "returns.csv", return_rows(period, lines))
+    land_month(paths, period)
+
+
+def test_a_correction_is_a_second_vintage_and_mart_revisions_shows_both(city):
+    for period in ("2017-12", "2018-03", "2018-12"):
+        land_month(city, period)
+    first = publish(city)
+    correct_b(city)
+    second = publish(city)
+    with duckdb.connect(str(second.path), read_only=True) as con:
+        releases = con.execute("SELECT vintage_id, periods FROM vintage.releases ORDER BY released").fetchall()
+        assert releases == [(first.publish_id, 3), (second.publish_id, 3)]
+        got = con.execute("SELECT vintage_id, value, previous_value, revision, first_release FROM mart.revisions "
+                          "WHERE report = 'monthly' AND period = DATE '2018-12-01' AND indicator = 'output_value' "
+                          "ORDER BY released").fetchall()
+        assert got == [(first.publish_id, approx(500), None, None, True),
+                       (second.publish_id, approx(520), approx(500), approx(20), False)]
+        growth = con.execute("SELECT value FROM mart.revisions WHERE report = 'monthly' AND period = DATE '2018-12-01' "
+                             "AND indicator = 'output_growth' ORDER BY released").fetchall()
+        assert growth == [(approx(0.25),), (approx(0.30),)]
+        # an unrevised period has its first release only
+        assert con.execute("SELECT count(*) FROM mart.revisions WHERE period = DATE '2018-03-01' "
+                           "AND indicator = 'output_value'").fetchone()[0] == 1
+        # the marts hold the latest figures only: a plain SUM never counts a period twice
+        assert con.execute("SELECT output_value FROM mart.indicators_monthly WHERE period = DATE '2018-12-01'"
+                           ).fetchall() == [(approx(520),)]
+        # every vintage's rows of the headline marts, as released
+        assert con.execute("SELECT vintage_id, output_value FROM vintage.indicators_monthly WHERE period = DATE '2018-12-01' "
+                           "ORDER BY released").fetchall() == [(first.publish_id, approx(500)), (second.publish_id, approx(520))]
+    manifest = json.loads((city.vintages / first.publish_id / "vintage.json").read_text(encoding="utf-8"))
+    assert set(manifest["landings"]) == {"2017-12", "2018-03", "2018-12"} and manifest["code_version"]
+
+
+def test_the_briefing_says_when_last_years_growth_was_revised(city):
+    # 2017-12 first published with A's prior 25,000,000: 400 on 330, 21.2%; corrected to 26,000,000: 400 on 340, 17.6%
+    land_month(city, "2017-12")
+    publish(city)
+    lines = [list(line) for line in CITY["2017-12"]]
+    lines[0][6] = "26000000"
+    write_csv(city.returns / "2017-12" / "returns.csv", return_rows("2017-12", lines))
+    for period in ("2017-12", "2018-03", "2018-12"):
+        land_month(city, period)
+    with duckdb.connect(str(publish(city).path), read_only=True) as con:
+        briefing = monthly_briefing(con, "2018-12", catalog_dir=city.catalog, simulated=False)
+        released = con.execute("SELECT min(released) FROM vintage.releases").fetchone()[0]
+    assert briefing.headline.endswith("同比增长25.0%，增速比上年同期加快7.4个百分点。")  # 25.0 − 17.6
+    note = briefing.sections[0].paragraphs[-1]
+    assert note == f"上年同期增速按现行数据为17.6%，{released:%Y年%m月%d日}首次发布时为21.2%（数据已修订）。"
+
+
+def test_a_vintage_no_publish_completed_is_removed(city):
+    land_month(city, "2017-12")
+    publish(city)
+    orphan = city.vintages / "20991231T000000000000Z-1"  # a publish killed after its vintage, before its log line
+    orphan.mkdir()
+    (orphan / "vintage.json").write_text("{}", encoding="utf-8")
+    dead = city.vintages / ".20991231T000000000001Z-2.999999999.building"
+    dead.mkdir()
+    published = publish(city)
+    assert not orphan.exists() and not dead.exists()
+    assert any("its publish never completed" in n for n in published.notes)
+    with duckdb.connect(str(published.path), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM vintage.releases").fetchone()[0] == 2
