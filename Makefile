@@ -4,9 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast dev clean-data bench
+.PHONY: setup demo test test-fast dev clean-data bench compat
 
-setup: $(STAMP)
+setup: $(STAMP) compat
 
 # Idempotent: reinstalls only when the pins or the package metadata change.
 $(STAMP): requirements.lock pyproject.toml
@@ -15,6 +15,15 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(BIN)/python -m pip check
 	touch $(STAMP)
+
+# DuckDB 1.5 apart (the CLI on PyPI, DBeaver and ODBC set-ups use it): the test that the analysts' file opens there.
+DUCKDB_CLIENT := .venv-duckdb15
+compat: $(DUCKDB_CLIENT)/.installed
+
+$(DUCKDB_CLIENT)/.installed:
+	$(PYTHON) -m venv $(DUCKDB_CLIENT)
+	$(DUCKDB_CLIENT)/bin/python -m pip install --quiet --disable-pip-version-check duckdb==1.5.6
+	touch $@
 
 demo: setup
 	$(BIN)/sei-stats demo
