@@ -403,6 +403,36 @@ def cmd_runs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_query(args: argparse.Namespace) -> int:
+    """One SQL query on the analysts' file (read-only), printed as an aligned table or as CSV."""
+    import duckdb
+
+    paths = data_paths()
+    with _open_warehouse(paths) as con:
+        try:
+            result = con.execute(args.sql).df()
+        except duckdb.Error as err:
+            _say(f"sei-stats query: {err}")
+            return 2
+    if args.csv:
+        sys.stdout.write(result.to_csv(index=False))
+    else:
+        _say(result.to_string(index=False, max_rows=args.max_rows) if len(result.columns) else "(no columns)")
+        _say(f"({len(result)} row{'s' if len(result) != 1 else ''})")
+    return 0
+
+
+def cmd_vintage(args: argparse.Namespace) -> int:
+    """The vintages the analysts' file records: what each publish released, and when."""
+    paths = data_paths()
+    with _open_warehouse(paths) as con:
+        rows = con.execute("SELECT vintage_id, strftime(released, '%Y-%m-%d %H:%M:%S UTC') AS released, "
+                           "strftime(first_period, '%Y-%m') AS first_period, strftime(last_period, '%Y-%m') AS last_period, "
+                           "periods, annual_reports, code_version FROM vintage.releases ORDER BY released").df()
+    _say(rows.to_string(index=False) if len(rows) else "no vintage recorded yet")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     """The benchmark (benchmarks/README.md): the stages, `materialize` and the DuckDB floor on a scaled demo city."""
     from sei_stats import bench
@@ -444,6 +474,16 @@ def parser() -> argparse.ArgumentParser:
         d.set_defaults(func=func)
 
     sub.add_parser("headline", help="print the headline table from the warehouse").set_defaults(func=cmd_headline)
+
+    q = sub.add_parser("query", help="run one SQL query on the analysts' file (read-only) and print the result")
+    q.add_argument("sql", help='e.g. "SELECT * FROM mart.indicators_monthly ORDER BY period DESC LIMIT 3"')
+    q.add_argument("--csv", action="store_true", help="print CSV (UTF-8) instead of an aligned table")
+    q.add_argument("--max-rows", type=int, default=200, help="rows printed as a table (default 200; --csv prints all)")
+    q.set_defaults(func=cmd_query)
+
+    vt = sub.add_parser("vintage", help="the vintages: what each publish released (vintage.releases, mart.revisions)")
+    vt.add_argument("action", choices=["list"], help="list: every recorded vintage, oldest first")
+    vt.set_defaults(func=cmd_vintage)
 
     br = sub.add_parser("brief", help="write the monthly briefing (统计快报) of a report period, or the annual evaluation "
                                       "of a year, from the published warehouse: Word, HTML and Excel")
