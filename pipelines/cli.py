@@ -423,14 +423,44 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_vintage(args: argparse.Namespace) -> int:
-    """The vintages the analysts' file records: what each publish released, and when."""
+    """The vintages the analysts' file records (list), or one published again and compared with what it released
+    (rebuild ID)."""
     paths = data_paths()
+    if args.action == "rebuild":
+        return _rebuild_vintage(paths, args.vintage_id, args.work)
     with _open_warehouse(paths) as con:
         rows = con.execute("SELECT vintage_id, strftime(released, '%Y-%m-%d %H:%M:%S UTC') AS released, "
                            "strftime(first_period, '%Y-%m') AS first_period, strftime(last_period, '%Y-%m') AS last_period, "
                            "periods, annual_reports, code_version FROM vintage.releases ORDER BY released").df()
     _say(rows.to_string(index=False) if len(rows) else "no vintage recorded yet")
     return 0
+
+
+def _rebuild_vintage(paths: DataPaths, vintage_id: str | None, work: str | None) -> int:
+    import shutil
+    import tempfile
+
+    from sei_stats import vintages
+
+    if not vintage_id:
+        _say("sei-stats vintage rebuild: name the vintage (sei-stats vintage list)")
+        return 2
+    where = Path(work) if work else Path(tempfile.mkdtemp(prefix="sei-vintage-"))
+    try:
+        done = vintages.rebuild(paths, vintage_id, where)
+    except vintages.VintageError as err:
+        _say(f"sei-stats vintage rebuild: {err}")
+        return 2
+    finally:
+        if not work:
+            shutil.rmtree(where, ignore_errors=True)
+    for mart, rows in done.rows.items():
+        _say(f"mart.{mart:<20} {rows:>7} rows released   {done.differing[mart]:>5} differ")
+    if done.code_version != done.current_code:
+        _say(f"computed with code {done.code_version}, rebuilt with {done.current_code}: a difference may come from the code")
+    _say(f"vintage {vintage_id}: " + ("reproduced exactly" if done.identical else "NOT reproduced")
+         + (f" (rebuilt in {done.folder})" if work else ""))
+    return 0 if done.identical else 1
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -482,7 +512,11 @@ def parser() -> argparse.ArgumentParser:
     q.set_defaults(func=cmd_query)
 
     vt = sub.add_parser("vintage", help="the vintages: what each publish released (vintage.releases, mart.revisions)")
-    vt.add_argument("action", choices=["list"], help="list: every recorded vintage, oldest first")
+    vt.add_argument("action", choices=["list", "rebuild"],
+                    help="list: every recorded vintage, oldest first; rebuild ID: publish it again from the landings and "
+                         "input files it recorded, and compare each headline mart with what it released (exit 1 if any differs)")
+    vt.add_argument("vintage_id", nargs="?", help="the vintage to rebuild (its publish id)")
+    vt.add_argument("--work", help="rebuild in this folder and keep it (default: a temporary folder, removed)")
     vt.set_defaults(func=cmd_vintage)
 
     br = sub.add_parser("brief", help="write the monthly briefing (统计快报) of a report period, or the annual evaluation "

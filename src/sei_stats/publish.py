@@ -88,7 +88,7 @@ def publish(paths: DataPaths) -> Published:
             _record_publish(con, publish_id, landings, annual, released)
             # computes every mart (one that fails stops here), then records this publish's vintage
             tables = _store_for_analysts(con, analysts, lambda db: vintages.record(
-                con, db, paths.vintages, publish_id, released, {p: f.stem for p, f in landings.items()},
+                con, db, paths, publish_id, released, {p: f.stem for p, f in landings.items()},
                 {y: f.stem for y, f in annual.items()}), vintages.recorded(paths.vintages, logged))
             rows = verify(con, set(tables) - {t for t in tables if t.startswith("vintage.") or t == "mart.revisions"})
             con.execute("CHECKPOINT")
@@ -277,7 +277,9 @@ def published_landings(paths: DataPaths, last: int = KEEP_PUBLISHES) -> list[dic
 def prune_landings(paths: DataPaths) -> list[str]:
     """Remove landings (and their reclassified files) that no kept publish includes and that are not their
     month's newest; say how many went."""
-    kept = {(p, i) for landings in published_landings(paths) for p, i in landings.items()}
+    kept = {(p, i) for landings in published_landings(paths, KEEP_PUBLISHES) for p, i in landings.items()}
+    # and every landing a recorded vintage read: `sei-stats vintage rebuild` computes it again from them
+    kept |= {(p, i) for m in vintages.manifests(paths.vintages) for p, i in m["landings"].items()}
     removed = 0
     for period_dir in (d for d in paths.landed.iterdir() if d.is_dir()) if paths.landed.is_dir() else []:
         for version in sorted(period_dir.glob("*.parquet"))[:-1]:

@@ -19,11 +19,14 @@ import hashlib
 import json
 import os
 import shutil
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 
+from .config import DataPaths, data_paths
+from .inputs import INPUTS
 from .relations import quote
 
 # The marts whose every published value is kept by vintage.
@@ -32,6 +35,7 @@ VINTAGE_MARTS = ("indicators_monthly", "indicators_annual", "output_by_area", "t
 REVISED = ("output_value", "output_growth", "services_revenue", "services_revenue_growth", "value_added", "gdp_share",
            "imputed_share", "n_enterprises", "n_services_enterprises")
 MANIFEST = "vintage.json"
+FILES = "files"  # warehouse/vintages/files/<sha256>: every input file a vintage read, stored once by content
 
 
 def code_version() -> str:
@@ -49,10 +53,35 @@ def building(folder: Path, publish_id: str) -> Path:
     return folder / f".{publish_id}.{os.getpid()}.building"
 
 
-def record(con: duckdb.DuckDBPyConnection, db: str, folder: Path, publish_id: str, released: dt.datetime,
+def input_files(paths: DataPaths) -> list[Path]:
+    """Every file a publish reads besides the landings: the catalog folder, the reference inputs, the settings."""
+    files = sorted(p for p in paths.catalog.rglob("*") if p.is_file()) if paths.catalog.is_dir() else []
+    files += [f for i in INPUTS for f in i.files(paths)]
+    files += [paths.settings_yaml] if paths.settings_yaml.exists() else []
+    return files
+
+
+def _keep_files(paths: DataPaths, folder: Path) -> dict[str, str]:
+    """Store the input files by content under ``folder``/files/ (once each); their path in the data folder -> sha256."""
+    store = folder / FILES
+    store.mkdir(parents=True, exist_ok=True)
+    kept = {}
+    for path in input_files(paths):
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        if not (store / sha).exists():
+            partial = store / f".{sha}.{os.getpid()}.partial"
+            partial.write_bytes(data)
+            os.replace(partial, store / sha)
+        kept[path.relative_to(paths.root).as_posix()] = sha
+    return kept
+
+
+def record(con: duckdb.DuckDBPyConnection, db: str, paths: DataPaths, publish_id: str, released: dt.datetime,
            landings: dict[str, str], annual: dict[str, str]) -> Path:
-    """Write this publish's vintage (the marts as stored in the attached database ``db``) under a temporary name;
-    return that folder."""
+    """Write this publish's vintage (the marts as stored in the attached database ``db``, and the input files it
+    read) under a temporary name; return that folder."""
+    folder = paths.vintages
     target = building(folder, publish_id)
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
@@ -60,7 +89,8 @@ def record(con: duckdb.DuckDBPyConnection, db: str, folder: Path, publish_id: st
         con.execute(f"COPY (SELECT * FROM {db}.mart.{mart}) TO {quote(str(target / f'{mart}.parquet'))} (FORMAT parquet)")
     inputs = dict(con.execute(f"SELECT input, version FROM {db}.ref.input_versions ORDER BY 1").fetchall())
     manifest = {"vintage_id": publish_id, "released": released.isoformat(), "landings": landings,
-                "annual_landings": annual, "inputs": inputs, "code_version": code_version()}
+                "annual_landings": annual, "inputs": inputs, "code_version": code_version(),
+                "files": _keep_files(paths, folder)}
     (target / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return target
 
@@ -79,6 +109,14 @@ def recorded(folder: Path, logged: set[str]) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_dir() and p.name in logged and (p / MANIFEST).exists())
 
 
+def manifests(folder: Path) -> list[dict]:
+    """The manifest of every vintage folder (logged or not), oldest first."""
+    if not folder.is_dir():
+        return []
+    return [json.loads((p / MANIFEST).read_text(encoding="utf-8"))
+            for p in sorted(folder.iterdir()) if p.is_dir() and (p / MANIFEST).exists()]
+
+
 def sweep(folder: Path, logged: set[str], alive) -> list[str]:
     """Remove what a killed publish left: a temporary folder of a dead process, a vintage no publish logged."""
     notes = []
@@ -88,7 +126,7 @@ def sweep(folder: Path, logged: set[str], alive) -> list[str]:
             if not alive(pid):
                 shutil.rmtree(path, ignore_errors=True)
                 notes.append(f"removed {path.name}, a vintage a run that died (process {pid}) left half-written")
-        elif path.is_dir() and path.name not in logged:
+        elif path.is_dir() and path.name != FILES and path.name not in logged:
             shutil.rmtree(path, ignore_errors=True)
             notes.append(f"removed vintage {path.name}: its publish never completed")
     return notes
@@ -190,3 +228,70 @@ def _comment(con: duckdb.DuckDBPyConnection, db: str) -> None:
                 "AND table_name = ?", [db, mart]).fetchall():
             statements.append(f'COMMENT ON COLUMN {db}.vintage.{mart}."{column}" IS {quote(comment or "")};')
     con.execute("\n".join(statements))
+
+
+class VintageError(ValueError):
+    """A vintage cannot be rebuilt: not recorded, or a landing or file it read is gone."""
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    vintage_id: str
+    rows: dict[str, int]         # mart -> rows as released
+    differing: dict[str, int]    # mart -> rows released but not rebuilt, plus rows rebuilt but not released
+    code_version: str            # the code the vintage was computed with
+    current_code: str            # the code that rebuilt it
+    folder: Path                 # the data folder it was rebuilt in
+
+    @property
+    def identical(self) -> bool:
+        return not any(self.differing.values())
+
+
+def rebuild(paths: DataPaths, vintage_id: str, work: Path) -> Rebuilt:
+    """Publish vintage ``vintage_id`` again in a data folder of its own under ``work``, from the landings and input
+    files it recorded, and compare each headline mart with what it released, row by row and value by value."""
+    from .publish import publish  # publish imports this module
+    from .reclassify import reclassify_history
+
+    folder = paths.vintages / vintage_id
+    if not (folder / MANIFEST).exists():
+        raise VintageError(f"{folder}: no vintage {vintage_id} is recorded (sei-stats vintage list names them)")
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    if "files" not in manifest:
+        raise VintageError(f"vintage {vintage_id} was recorded before its input files were kept: it cannot be rebuilt")
+    again = data_paths(work / vintage_id)
+    shutil.rmtree(again.root, ignore_errors=True)
+    for relative, sha in manifest["files"].items():
+        _place(paths.vintages / FILES / sha, again.root / relative, f"input file {relative}")
+    for period, landing in manifest["landings"].items():
+        _place(paths.landed_month_dir(period) / f"{landing}.parquet", again.landed_month_dir(period) / f"{landing}.parquet",
+               f"landing {landing} of {period}")
+    for year, landing in manifest["annual_landings"].items():
+        _place(paths.landed_annual_dir(year) / f"{landing}.parquet",
+               again.landed_annual_dir(year) / f"{landing}.parquet", f"annual landing {landing} of {year}")
+    reclassify_history(again)
+    rebuilt = publish(again).path
+    rows, differing = {}, {}
+    with duckdb.connect(str(rebuilt), read_only=True) as con:
+        for mart in VINTAGE_MARTS:
+            released = f"read_parquet({quote(str(folder / f'{mart}.parquet'))})"
+            ours = {c for c, in con.execute(f"SELECT column_name FROM (DESCRIBE SELECT * FROM {released})").fetchall()}
+            columns = ", ".join(f'"{c}"' for c, in con.execute(f"SELECT column_name FROM (DESCRIBE mart.{mart})").fetchall()
+                                if c in ours)  # the columns both have: the code may have added some since
+            rows[mart] = con.execute(f"SELECT count(*) FROM {released}").fetchone()[0]
+            differing[mart] = con.execute(
+                f"SELECT (SELECT count(*) FROM (SELECT {columns} FROM {released} EXCEPT ALL SELECT {columns} FROM mart.{mart}))"
+                f" + (SELECT count(*) FROM (SELECT {columns} FROM mart.{mart} EXCEPT ALL SELECT {columns} FROM {released}))"
+            ).fetchone()[0]
+    return Rebuilt(vintage_id, rows, differing, manifest["code_version"], code_version(), again.root)
+
+
+def _place(source: Path, target: Path, what: str) -> None:
+    if not source.exists():
+        raise VintageError(f"{what} is gone ({source}): the vintage cannot be rebuilt")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)  # immutable files: a hard link is a copy that costs nothing
+    except OSError:
+        shutil.copy2(source, target)

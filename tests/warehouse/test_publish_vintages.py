@@ -85,3 +85,32 @@ def test_a_vintage_no_publish_completed_is_removed(city):
     assert any("its publish never completed" in n for n in published.notes)
     with duckdb.connect(str(published.path), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM vintage.releases").fetchone()[0] == 2
+
+
+def test_rebuild_reproduces_a_vintage_from_what_it_recorded(city, tmp_path, monkeypatch):
+    from sei_stats import publish as publishing
+    from sei_stats import vintages
+
+    monkeypatch.setattr(publishing, "KEEP_PUBLISHES", 1)  # landings are kept for the last publish only
+
+    for period in ("2017-12", "2018-03", "2018-12"):
+        land_month(city, period)
+    first = publish(city)
+    correct_b(city)  # a new landing of 2018-12 and a new GDP vintage in the inputs: the first keeps its own
+    city.gdp_csv.write_text(city.gdp_csv.read_text(encoding="utf-8").replace("2018,4,4400", "2018,4,4500"), encoding="utf-8")
+    publish(city)  # the first 2018-12 landing is no longer the last publish's: a vintage's landing stays
+    assert len(list(city.landed_month_dir("2018-12").glob("*.parquet"))) == 2
+    done = vintages.rebuild(city, first.publish_id, tmp_path / "again")
+    assert done.identical, done.differing
+    assert done.rows["indicators_monthly"] == 3 and done.rows["output_by_area"] == 6
+    again = duckdb.connect(str(done.folder / "warehouse" / "sei.duckdb"), read_only=True)
+    assert again.execute("SELECT output_value, gdp_share FROM mart.indicators_monthly WHERE period = DATE '2018-12-01'"
+                         ).fetchall() == [(approx(500), approx(132 / 4400))]  # the first release, not 520 on 4500
+    again.close()
+    # a released figure that the recorded inputs do not give is found: the first vintage's file says 520
+    latest = sorted(p for p in city.vintages.iterdir() if p.name.startswith("2"))[-1]
+    (city.vintages / first.publish_id / "indicators_monthly.parquet").write_bytes(
+        (latest / "indicators_monthly.parquet").read_bytes())
+    assert vintages.rebuild(city, first.publish_id, tmp_path / "again").differing["indicators_monthly"] == 2
+    with pytest.raises(vintages.VintageError, match="no vintage"):
+        vintages.rebuild(city, "20000101T000000000000Z-1", tmp_path / "again")
