@@ -12,7 +12,7 @@ from dagster_shared.utils.warnings import BetaWarning
 from sei_stats import charts, headline, inputs, quality_report, relations
 from sei_stats import period as periods
 from sei_stats.calendar import calendar_in_force
-from sei_stats.publish import open_detail, publish
+from sei_stats.publish import open_detail, publish, release_time
 from sei_stats.roster import roster_codes
 from sei_stats.catalog import read_districts, read_products
 from sei_stats.classify import entries_valid_in
@@ -283,6 +283,12 @@ def reclassified_history(context: dg.AssetExecutionContext, sei_data: SeiData) -
     })
 
 
+class PublishConfig(dg.Config):
+    """as_of: the release date (YYYY-MM-DD) of a backfill of past months; empty: the figures are released now."""
+
+    as_of: str = ""
+
+
 @dg.multi_asset(
     # One asset per relation the SQL of sei_stats publishes (mart.*, qa.*), described by its COMMENT.
     specs=[dg.AssetSpec(_asset_key(r.key), description=r.description, deps=_mart_deps(r), group_name="warehouse",
@@ -290,9 +296,9 @@ def reclassified_history(context: dg.AssetExecutionContext, sei_data: SeiData) -
            for r in PUBLISHED],
     pool=DUCKDB_POOL,
 )
-def warehouse_marts(context: dg.AssetExecutionContext, sei_data: SeiData):
+def warehouse_marts(context: dg.AssetExecutionContext, config: PublishConfig, sei_data: SeiData):
     """Publish both files (built, verified, then moved into place) and report each published relation."""
-    published = publish(sei_data.paths())
+    published = publish(sei_data.paths(), released=release_time(config.as_of))
     context.log.info(f"published {published.publish_id}: {published.path} and {published.detail} "
                      f"over {len(published.periods)} landed months")
     for note in published.notes:

@@ -40,7 +40,7 @@ def _say(text: str = "") -> None:
 
 
 def materialize(paths: DataPaths, periods: list[str], *, notes: list[str] | tuple[str, ...] = (),
-                lenient: bool = False, years: list[str] | tuple[str, ...] = ()) -> MaterializeOutcome:
+                lenient: bool = False, years: list[str] | tuple[str, ...] = (), as_of: str = "") -> MaterializeOutcome:
     """Land each period, then each year's annual report (``years``), then publish once, printing progress and failed
     checks as they come, then what failed.
 
@@ -77,7 +77,8 @@ def materialize(paths: DataPaths, periods: list[str], *, notes: list[str] | tupl
             _say(f"run {dead.run_id} ({dead.job}) marked failed: {dead.why}; its pool slots freed")
         for note in notes:
             _say(note)
-        outcome = run.materialize(paths, periods, instance=instance, progress=show, lenient=lenient, years=years)
+        outcome = run.materialize(paths, periods, instance=instance, progress=show, lenient=lenient, years=years,
+                                  as_of=as_of)
     failures = outcome.failures
     if failures and outcome.catalog.success:
         _say(f"\n{len(failures)} failure(s); nothing of a failed month was published (its previous landing, if any, stands):")
@@ -207,7 +208,14 @@ def cmd_materialize(args: argparse.Namespace) -> int:
     else:
         years = _annual_years(paths, args.annual)
         periods, notes = _landable(paths, sorted({_period(p) for p in args.period})), []
-    return 0 if materialize(paths, periods, notes=notes, lenient=args.lenient, years=years).success else 1
+    if args.as_of:  # a date, or a clear refusal before anything runs
+        from sei_stats.publish import release_time
+
+        try:
+            release_time(args.as_of)
+        except ValueError as err:
+            raise Refused(f"sei-stats materialize: {err}") from err
+    return 0 if materialize(paths, periods, notes=notes, lenient=args.lenient, years=years, as_of=args.as_of).success else 1
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
@@ -494,6 +502,9 @@ def parser() -> argparse.ArgumentParser:
                    help="land in spite of misnamed folders under raw/returns/ or raw/annual/ (with --all; a January folder that is "
                         "no report period is then not read), subfolders or files that are no return in a period's "
                         "folder: each is a warning, not an error")
+    m.add_argument("--as-of", default="", metavar="YYYY-MM-DD",
+                   help="the release date of this publish's figures (its vintage), for a backfill of past months: "
+                        "\"what did we publish in July 2019\" then has an answer (default: now)")
     m.set_defaults(func=cmd_materialize)
 
     for name, func, text in (("demo-data", cmd_demo_data, "write the simulated demo city into raw/"),

@@ -228,12 +228,14 @@ def annual_outside_partitions(years: Sequence[str]) -> list[str]:
 
 
 def publish(instance: dg.DagsterInstance, *, paths: DataPaths | None = None,
-            briefing_periods: Sequence[str] = ()) -> Publishing:
+            briefing_periods: Sequence[str] = (), as_of: str = "") -> Publishing:
     """Reclassify history, publish the warehouse over every landed month, draw the charts and write the briefing of
     each of ``briefing_periods`` (none: the latest published report period) (job sei_publish)."""
-    ops = {"monthly_briefing": {"config": {"periods": list(briefing_periods)}}} if briefing_periods else None
+    ops = {"monthly_briefing": {"config": {"periods": list(briefing_periods)}}} if briefing_periods else {}
+    if as_of:  # a backfill of past months: its vintage is released then (sei_stats.vintages)
+        ops["warehouse_marts"] = {"config": {"as_of": as_of}}
     try:
-        result, seconds = _execute(PUBLISH_JOB, instance, paths, ops=ops)
+        result, seconds = _execute(PUBLISH_JOB, instance, paths, ops=ops or None)
     except PoolBusy as busy:
         return Publishing(job=PUBLISH_JOB, success=False, error=str(busy))
     return Publishing(**_outcome_fields(result, seconds), reclassified=_reclassified(result))
@@ -241,7 +243,7 @@ def publish(instance: dg.DagsterInstance, *, paths: DataPaths | None = None,
 
 def materialize(paths: DataPaths, periods: Sequence[str], *, instance: dg.DagsterInstance | None = None,
                 progress: Callable[[RunOutcome], None] | None = None, lenient: bool = False,
-                years: Sequence[str] = (), max_concurrent: int | None = None) -> MaterializeOutcome:
+                years: Sequence[str] = (), max_concurrent: int | None = None, as_of: str = "") -> MaterializeOutcome:
     """The catalog, then each period landed, then the annual report of each of ``years`` (YYYY), then one publish
     if anything landed.
 
@@ -274,7 +276,7 @@ def materialize(paths: DataPaths, periods: Sequence[str], *, instance: dg.Dagste
     if instance is None:
         with open_instance(paths) as opened:
             return materialize(paths, periods, instance=opened, progress=progress, lenient=lenient, years=years,
-                               max_concurrent=concurrent)
+                               max_concurrent=concurrent, as_of=as_of)
     tell = progress or (lambda step: None)
     catalog = check_catalog(instance, paths=paths)
     tell(catalog)
@@ -301,7 +303,7 @@ def materialize(paths: DataPaths, periods: Sequence[str], *, instance: dg.Dagste
     if any(landing.success and not landing.skipped for landing in (*landings, *annual)) and not STOP.is_set():
         # the briefing of the latest month this run landed (`sei-stats brief` writes any other)
         landed = sorted(landing.period for landing in landings if landing.success and not landing.skipped)
-        publishing = publish(instance, paths=paths, briefing_periods=landed[-1:])
+        publishing = publish(instance, paths=paths, briefing_periods=landed[-1:], as_of=as_of)
         tell(publishing)
     return MaterializeOutcome(catalog=catalog, landings=tuple(landings), publishing=publishing, annual=tuple(annual))
 

@@ -40,7 +40,7 @@ from .settings import load_settings
 from .warehouse import (CURRENT, PublishError, _quote, build_relations, check_landing_format, current_annual_landings,
                         current_landings)
 
-__all__ = ["Published", "PublishError", "publish", "verify", "prune_landings", "sweep_stale_files", "open_detail"]
+__all__ = ["Published", "PublishError", "publish", "release_time", "verify", "prune_landings", "sweep_stale_files", "open_detail"]
 
 # The schemas the analysts' file holds as tables, and the reference tables that name an enterprise
 # (they stay in the detail file only).
@@ -65,8 +65,11 @@ class Published:
     notes: list[str] = field(default_factory=list)  # what the publish cleaned up or moved aside
 
 
-def publish(paths: DataPaths) -> Published:
-    """Build and verify both files from the current landings and the reference inputs, then move them into place."""
+def publish(paths: DataPaths, released: dt.datetime | None = None) -> Published:
+    """Build and verify both files from the current landings and the reference inputs, then move them into place.
+
+    ``released``: when its figures count as released (its vintage, sei_stats.vintages): now unless a backfill of
+    past months says when they were (``sei-stats materialize --as-of``)."""
     notes = sweep_stale_files(paths)
     landings = current_landings(paths)
     if not landings:
@@ -74,7 +77,7 @@ def publish(paths: DataPaths) -> Published:
     annual = current_annual_landings(paths)
     check_landing_format(paths, [*landings.values(), *annual.values()])
     publish_id = new_landing_id()
-    released = dt.datetime.now(dt.UTC)
+    released = released or dt.datetime.now(dt.UTC)
     logged = logged_publishes(paths)
     notes += vintages.sweep(paths.vintages, logged, pid_alive)
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -110,6 +113,16 @@ def publish(paths: DataPaths) -> Published:
     return Published(path=paths.warehouse, detail=paths.warehouse_detail, publish_id=publish_id,
                      periods=list(landings), landings={p: f.stem for p, f in landings.items()},
                      tables=tables, rows=rows, notes=notes)
+
+
+def release_time(as_of: str | None) -> dt.datetime | None:
+    """The release time of ``--as-of YYYY-MM-DD`` (that day, 00:00 UTC); None (now) when not given."""
+    if not as_of:
+        return None
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(as_of), dt.time(), dt.UTC)
+    except ValueError as err:
+        raise ValueError(f"--as-of {as_of!r} is not a date YYYY-MM-DD") from err
 
 
 def _building(target: Path) -> Path:

@@ -153,3 +153,26 @@ def test_materialize_refuses_periods_outside_the_partitions_before_any_run(city,
     with pytest.raises(ValueError, match=rf"2031-01: outside the Dagster partitions, which run from 2017-01 to {last}"):
         run.materialize(city, ["2018-03", "2031-01"], instance=instance)
     assert instance.get_runs() == [] and not city.landed.exists()
+
+
+def test_a_backfill_is_released_as_of_the_date_given(city, instance):
+    import duckdb
+
+    outcome = run.materialize(city, ["2017-12"], instance=instance, as_of="2018-01-20")
+    assert outcome.success, outcome
+    with duckdb.connect(str(city.warehouse), read_only=True) as con:
+        released = con.execute("SELECT strftime(released AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M') FROM vintage.releases").fetchall()
+        first = con.execute("SELECT strftime(released AT TIME ZONE 'UTC', '%Y-%m-%d') FROM mart.revisions "
+                            "WHERE indicator = 'output_value' AND report = 'monthly'").fetchall()
+    assert released == [("2018-01-20 00:00",)] and first == [("2018-01-20",)]
+
+
+def test_as_of_must_be_a_date(city):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "sei_stats.pipelines.cli", "materialize", "--period", "2017-12",
+                           "--as-of", "July 2019"], env={"SEI_DATA_DIR": str(city.root), "PATH": "/usr/bin:/bin"},
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "--as-of 'July 2019' is not a date YYYY-MM-DD" in done.stderr
+    assert not city.landed.exists()  # refused before anything ran
