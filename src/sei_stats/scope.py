@@ -20,7 +20,8 @@ from .classify import CLASS_COLUMNS, classify
 from .impute import impute
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
-    return con.execute(sql).df()
+    # through Arrow: 1.0 s for 2.4 million lines where .df() takes 7.7 s, the same frame once periods are [us]
+    return con.sql(sql).to_arrow_table().to_pandas(date_as_object=False)
 
 
 def _classified_by_frame(lines: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
@@ -58,7 +59,7 @@ def _read_inputs(con: duckdb.DuckDBPyConnection, suffix: str) -> tuple[pd.DataFr
         WHERE status IN ('accepted', 'held', 'rejected', 'out_of_scope') AND credit_code IS NOT NULL
         ORDER BY ALL""")
     for f in (lines, frame, returned):
-        f["period"] = pd.to_datetime(f["period"])
+        f["period"] = f["period"].astype("datetime64[us]")
     return lines, frame, returned
 
 
