@@ -305,17 +305,33 @@ def warehouse_marts(context: dg.AssetExecutionContext, config: PublishConfig, se
         context.log.warning(note)
     landed = f"{published.periods[0]}..{published.periods[-1]} ({len(published.periods)})"
     with duckdb.connect(str(published.path), read_only=True) as con:
+        columns = column_schemas(con)
         for relation in PUBLISHED:
             metadata = {"publish_id": published.publish_id, "landed_periods": landed}
             if relation.key in published.tables:  # a stored mart: small, read back for the preview the UI shows
                 mart = con.execute(f"SELECT * FROM {relation.key}").df()
                 metadata |= {"warehouse": dg.MetadataValue.path(str(published.path)), "dagster/row_count": len(mart),
+                             "dagster/column_schema": columns[relation.key],
                              "preview": dg.MetadataValue.md(mart.sort_values(mart.columns[0], ascending=False)
                                                             .head(10).to_markdown(index=False))}
             else:  # qa.*: names enterprises, so the UI gets its row count only (counted by the publish)
                 metadata |= {"warehouse": dg.MetadataValue.path(str(published.detail)),
                              "dagster/row_count": published.rows[relation.key]}
             yield dg.MaterializeResult(asset_key=_asset_key(relation.key), metadata=metadata)
+
+
+def column_schemas(con: duckdb.DuckDBPyConnection) -> dict[str, dg.TableSchema]:
+    """Each stored mart's columns in the analysts' file (schema.table -> TableSchema), each described by its Chinese
+    label (ref.column_labels) and its COMMENT: "工业总产值（亿元） — SEI industrial output …"."""
+    rows = con.execute("SELECT c.schema_name || '.' || c.table_name, c.column_name, c.data_type, "
+                       "coalesce(l.label, c.column_name), coalesce(c.comment, '') FROM duckdb_columns() c "
+                       "LEFT JOIN ref.column_labels l USING (schema_name, table_name, column_name) "
+                       "WHERE c.schema_name = 'mart' AND c.database_name = current_database() "
+                       "ORDER BY c.schema_name, c.table_name, c.column_index").fetchall()
+    columns: dict[str, list[dg.TableColumn]] = {}
+    for key, name, data_type, label, comment in rows:
+        columns.setdefault(key, []).append(dg.TableColumn(name, data_type, description=f"{label} — {comment}"))
+    return {key: dg.TableSchema(columns=cols) for key, cols in columns.items()}
 
 
 @dg.asset(

@@ -484,6 +484,36 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """The marts of one report period from the analysts' file, as one Excel workbook or Parquet files."""
+    from sei_stats.export import ExportError, export
+
+    try:
+        period = parse_period(args.period, "--period")
+        done = export(data_paths(), period, "xlsx" if args.xlsx else "parquet", out=args.out)
+    except (ExportError, ValueError) as err:
+        raise Refused(f"sei-stats export: {err}") from None
+    _say(f"{period}: {len(done.marts)} marts, {sum(done.marts.values())} rows (publish {done.publish_id})")
+    for path in done.files:
+        _say(str(path))
+    return 0
+
+
+def cmd_dictionary(args: argparse.Namespace) -> int:
+    """The data dictionary of the analysts' file (docs/warehouse.md), printed or written."""
+    from sei_stats.dictionary import render
+
+    with _open_warehouse(data_paths()) as con:
+        text = render(con)
+    if args.write:
+        args.write.parent.mkdir(parents=True, exist_ok=True)
+        args.write.write_text(text, encoding="utf-8")
+        _say(f"wrote {args.write}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="sei-stats", description="Statistics of Dalian's strategic emerging industries (战略性新兴产业).")
     sub = top.add_subparsers(dest="command", required=True)
@@ -529,6 +559,21 @@ def parser() -> argparse.ArgumentParser:
     vt.add_argument("vintage_id", nargs="?", help="the vintage to rebuild (its publish id)")
     vt.add_argument("--work", help="rebuild in this folder and keep it (default: a temporary folder, removed)")
     vt.set_defaults(func=cmd_vintage)
+
+    ex = sub.add_parser("export", help="the marts of one report period from the analysts' file: an Excel workbook "
+                                       "(Chinese headers) or Parquet files")
+    ex.add_argument("--period", required=True, metavar="YYYY-MM",
+                    help="the report period; marts by year give its year, mart.target_progress is whole")
+    fmt = ex.add_mutually_exclusive_group(required=True)
+    fmt.add_argument("--xlsx", action="store_true", help="one workbook sei-marts-YYYY-MM.xlsx, a sheet per mart")
+    fmt.add_argument("--parquet", action="store_true", help="one Parquet file per mart, labels in the field metadata")
+    ex.add_argument("--out", type=Path, metavar="DIR", help="where to write (default SEI_DATA_DIR/output/exports/YYYY-MM/)")
+    ex.set_defaults(func=cmd_export)
+
+    dc = sub.add_parser("dictionary", help="the data dictionary of the analysts' file (columns, types, Chinese labels, "
+                                           "meanings) as Markdown")
+    dc.add_argument("--write", type=Path, metavar="PATH", help="write it there (docs/warehouse.md) instead of printing it")
+    dc.set_defaults(func=cmd_dictionary)
 
     br = sub.add_parser("brief", help="write the monthly briefing (统计快报) of a report period, or the annual evaluation "
                                       "of a year, from the published warehouse: Word, HTML and Excel")

@@ -32,6 +32,7 @@ import duckdb
 
 from . import crashpoints, vintages, year_step
 from .config import DataPaths
+from .labels import store_column_labels
 from .land import new_landing_id
 from .processes import pid_alive
 from .reclassify import current_reclassification
@@ -215,6 +216,7 @@ def _store_for_analysts(con: duckdb.DuckDBPyConnection, target: Path, record_vin
         _copy_comments(con)
         if record_vintage is not None:
             tables |= vintages.store(con, "analysts", [*earlier_vintages, record_vintage("analysts")])
+        tables["ref.column_labels"] = store_column_labels(con, "analysts")  # every column stored, in both files
         return tables
     finally:
         con.execute("DETACH analysts")

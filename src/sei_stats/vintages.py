@@ -39,11 +39,11 @@ FILES = "files"  # warehouse/vintages/files/<sha256>: every input file a vintage
 
 
 def code_version() -> str:
-    """A hash of the package's Python and SQL files: the code a vintage was computed with."""
+    """A hash of the package's Python, SQL, YAML and CSV files: the code a vintage was computed with."""
     digest = hashlib.sha256()
     root = resources.files("sei_stats")
     for path in sorted(Path(str(root)).rglob("*"), key=lambda p: p.as_posix()):
-        if path.suffix in (".py", ".sql", ".yaml") and "__pycache__" not in path.parts:
+        if path.suffix in (".py", ".sql", ".yaml", ".csv") and "__pycache__" not in path.parts:
             digest.update(path.relative_to(Path(str(root))).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -197,7 +197,7 @@ COMMENTS = {
         "annual_reports": "Annual reports (年报) it included",
         "landings": "The landing id of each month (YYYY-MM) and annual report (YYYY 年报) it included, JSON",
         "inputs": "The version (content hash) of every reference input it read (ref.input_versions), JSON",
-        "code_version": "Hash of the sei_stats code (Python, SQL, YAML) it was computed with"}),
+        "code_version": "Hash of the sei_stats code (Python, SQL, YAML, CSV) it was computed with"}),
     "mart.revisions": ("Each published indicator (mart.indicators_monthly, 1–X月; mart.indicators_annual, the year's "
                        "figure of record) under every vintage that released or changed it: first release and revisions",
                        {"report": "monthly (cumulative 1–X月) or annual (the year's figure of record; period: its December)",

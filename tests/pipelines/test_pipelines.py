@@ -82,6 +82,13 @@ def test_materialize_one_partition_into_a_temporary_folder(city):
     marts = {m.asset_key.to_user_string(): m.metadata["dagster/row_count"].value
              for m in (e.materialization for e in result.get_asset_materialization_events()) if m.asset_key.path[0] in ("mart", "qa")}
     assert marts["mart/indicators_monthly"] == 1 and marts["qa/rejects"] == 0
+    # every stored mart describes its columns in the UI: Chinese label — English COMMENT
+    schemas = {m.asset_key.to_user_string(): m.metadata.get("dagster/column_schema")
+               for m in (e.materialization for e in result.get_asset_materialization_events()) if m.asset_key.path[0] == "mart"}
+    assert schemas and all(s is not None for s in schemas.values()), [k for k, s in schemas.items() if s is None]
+    columns = {c.name: c for c in schemas["mart/indicators_monthly"].value.columns}
+    assert columns["output_value"].type == "DOUBLE"
+    assert columns["output_value"].description.startswith("工业总产值（亿元） — SEI industrial output")
     with duckdb.connect(str(city.warehouse), read_only=True) as con:  # the DuckDB file under tmp_path
         assert con.execute("SELECT output_value FROM mart.indicators_monthly").fetchone() == (pytest.approx(500),)
 

@@ -220,3 +220,11 @@ CREATE TABLE ref.input_versions (input VARCHAR, version VARCHAR);
 COMMENT ON TABLE ref.input_versions IS 'The version (content hash of its files) of every reference input this publish read (sei_stats.inputs)';
 COMMENT ON COLUMN ref.input_versions.input IS 'Reference input: gdp, va_rates, roster, reviews, registry_platforms or registry_enterprises';
 COMMENT ON COLUMN ref.input_versions.version IS 'First 16 hex digits of the SHA-256 of its files'' names and bytes; absent when it has no file';
+
+-- Filled after the analysts' tables are stored (sei_stats.labels, from sql/column_labels.csv).
+CREATE TABLE ref.column_labels (schema_name VARCHAR, table_name VARCHAR, column_name VARCHAR, label VARCHAR);
+COMMENT ON TABLE ref.column_labels IS 'The Chinese label of every column of the analysts'' file (sei.duckdb), one row per column of every relation it stores: the heading documents and exports print (sql/column_labels.csv); the unit in full-width parentheses: （亿元）, （比率） a fraction (0.05 is 5%), （个） units, （条） lines, （见计量单位） the row''s unit column, （按指标单位） the indicator''s unit';
+COMMENT ON COLUMN ref.column_labels.schema_name IS 'Schema of the relation in sei.duckdb: ref, mart, mart_current_catalog or vintage';
+COMMENT ON COLUMN ref.column_labels.table_name IS 'Relation (stored table) in sei.duckdb';
+COMMENT ON COLUMN ref.column_labels.column_name IS 'Column name, as stored';
+COMMENT ON COLUMN ref.column_labels.label IS 'Chinese label, with its unit in full-width parentheses where it has one: the relation''s own label, else the column name''s';
