@@ -28,7 +28,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import unicodedata
 
 import duckdb
 from openpyxl import Workbook
@@ -37,15 +36,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import period as periods
+from .briefing import document
 from .briefing.xlsx_writer import sheet_name
 from .calendar import calendar_in_force
 from .config import DataPaths
 from .labels import label_for, unit_of
-from .spreadsheet import safe_cell
+from .spreadsheet import STAMP_COLOUR, print_setup, safe_cell, text_width
 
 FORMATS = ("xlsx", "parquet")
 README_SHEET = "说明"
-STAMP = "模拟数据"
+STAMP = document.STAMP  # 模拟数据
 # Sheets in this order first (what a reader looks for first), then every other mart by name.
 ORDER = ("indicators_monthly", "indicators_annual", "target_progress", "target_path", "output_by_area",
          "output_by_field", "output_by_district", "output_by_zone", "output_by_nbs_category", "gdp_share_vintages",
@@ -184,8 +184,7 @@ def export(paths: DataPaths, period: str, fmt: str, out: Path | None = None) -> 
 
 
 def _width(text: str) -> float:
-    """Excel's column width units: one per Latin character, two per CJK character."""
-    return sum(2.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0 for ch in text)
+    return text_width(text)
 
 
 def _partial(path: Path) -> Path:
@@ -314,17 +313,7 @@ PAGE_WIDTH = 150  # Excel width units printed on one A4 landscape page at a legi
 
 
 def _print_setup(ws: Worksheet, simulated: bool, title_rows: str | None = None, across: int = 1) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = across
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    if title_rows:
-        ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = "第 &[Page] 页，共 &[Pages] 页"
-    if simulated:
-        ws.oddHeader.center.text = STAMP
-        ws.oddHeader.center.color = "D62728"
+    print_setup(ws, simulated, stamp=STAMP, title_rows=title_rows, across=across, landscape=True)
 
 
 def _readme(ws: Worksheet, marts: list[MartRows], names: list[str], *, period: str, period_label: str,
@@ -340,7 +329,7 @@ def _readme(ws: Worksheet, marts: list[MartRows], names: list[str], *, period: s
     ws.row_dimensions[row].height = 26
     row += 1
     if simulated:
-        ws.cell(row, 1, f"{STAMP}：本工作簿的数字为模拟数据，非正式统计数据。").font = Font(bold=True, color="D62728", size=12)
+        ws.cell(row, 1, f"{STAMP}：本工作簿的数字为模拟数据，非正式统计数据。").font = Font(bold=True, color=STAMP_COLOUR, size=12)
         row += 1
     row += 1
     year = periods.year(period)

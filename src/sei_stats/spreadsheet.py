@@ -38,3 +38,35 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if _is_text(out[name]):
             out[name] = out[name].map(safe_cell, na_action="ignore")
     return out
+
+
+# --- worksheets the bureau prints (the briefings' tables, the exports) ------------------------------------
+
+STAMP_COLOUR = "D62728"  # sei_stats.charts.STAMP, the red of 模拟数据
+
+
+def text_width(text: str) -> float:
+    """Excel's column width units: one per Latin character, two per CJK character."""
+    import unicodedata
+
+    return sum(2.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0 for ch in text)
+
+
+def print_setup(ws, simulated: bool, *, stamp: str, title_rows: str | None = None, across: int = 1,
+                landscape: bool = False) -> None:
+    """A4, ``across`` pages wide, page numbers in the footer, ``title_rows`` repeated on every page; when
+    ``simulated``, ``stamp`` (模拟数据) in red in every page header (odd, even and first)."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    if landscape:
+        ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = across
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "第 &[Page] 页，共 &[Pages] 页"
+    if simulated:
+        for header in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
+            header.center.text = stamp
+            header.center.color = STAMP_COLOUR
+

@@ -22,7 +22,6 @@ right end of a table sheet's label row, at the top of 说明.
 from __future__ import annotations
 
 import math
-import unicodedata
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -30,12 +29,12 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..spreadsheet import STAMP_COLOUR, print_setup, text_width
 from .document import MISSING, SIMULATED_NOTE, STAMP, XLSX_FORMATS, Briefing, Table, is_missing
 
 README_SHEET = "说明"
 INVALID_SHEET_CHARS = set('[]:*?/\\')
 SHEET_NAME_LIMIT = 31
-STAMP_COLOUR = "D62728"  # sei_stats.charts.STAMP
 EMPTY_NOTE = f"注：空白单元格表示无数据（文档中记为“{MISSING}”）。"
 PP = "百分点"
 
@@ -77,23 +76,11 @@ def header_text(column: str, kind: str) -> str:
 
 
 def _width(text: str) -> float:
-    """Excel's column width units: one per Latin character, two per CJK character."""
-    return sum(2.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0 for ch in text)
+    return text_width(text)
 
 
 def _print_setup(ws: Worksheet, simulated: bool, title_rows: str | None = None) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    if title_rows:
-        ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = "第 &[Page] 页，共 &[Pages] 页"
-    if simulated:
-        for header in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
-            header.center.text = STAMP
-            header.center.color = STAMP_COLOUR
-            header.center.size = 14
+    print_setup(ws, simulated, stamp=STAMP, title_rows=title_rows)
 
 
 def _stamp_font() -> Font:
