@@ -425,7 +425,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     if args.csv:
         sys.stdout.write(result.to_csv(index=False))
     else:
-        _say(result.to_string(index=False, max_rows=args.max_rows) if len(result.columns) else "(no columns)")
+        _say(result.to_string(index=False, max_rows=args.max_rows, na_rep="NULL") if len(result.columns) else "(no columns)")
         _say(f"({len(result)} row{'s' if len(result) != 1 else ''})")
     return 0
 

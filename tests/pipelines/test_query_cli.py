@@ -34,6 +34,8 @@ def test_query_prints_an_aligned_table_or_csv_and_never_writes(published):
     refused = cli(paths, "query", "DROP TABLE mart.indicators_monthly")
     assert refused.returncode == 2 and "read-only" in refused.stdout
     assert cli(paths, "query", "SELECT count(*) AS n FROM mart.indicators_monthly").stdout.splitlines()[1].strip() == "2"
+    # a missing value prints as NULL, not as pandas' NaN
+    assert cli(paths, "query", "SELECT CAST(NULL AS DOUBLE) AS x").stdout.splitlines()[1].strip() == "NULL"
 
 
 def test_vintage_list_names_each_publish(published):
