@@ -39,13 +39,18 @@ FILES = "files"  # warehouse/vintages/files/<sha256>: every input file a vintage
 
 
 def code_version() -> str:
-    """A hash of the package's Python, SQL, YAML and CSV files: the code a vintage was computed with."""
+    """A hash of the package's Python, SQL, YAML and CSV files, and of the repository's config/quality.yaml (local
+    overrides of the rules' parameters, outside the data folder): the code a vintage was computed with."""
+    from . import settings
+
     digest = hashlib.sha256()
     root = resources.files("sei_stats")
     for path in sorted(Path(str(root)).rglob("*"), key=lambda p: p.as_posix()):
         if path.suffix in (".py", ".sql", ".yaml", ".csv") and "__pycache__" not in path.parts:
             digest.update(path.relative_to(Path(str(root))).as_posix().encode())
             digest.update(path.read_bytes())
+    if Path(settings.OVERRIDES).exists():
+        digest.update(b"config/quality.yaml\0" + Path(settings.OVERRIDES).read_bytes())
     return digest.hexdigest()[:16]
 
 
