@@ -20,7 +20,7 @@ from .schemas.rules import load_rules
 
 OVERRIDES = REPO_ROOT / "config" / "quality.yaml"
 DEFAULTS = "src/sei_stats/defaults.yaml"  # how messages name the packaged defaults
-SECTIONS = ("imputation", "checks", "runs", "calendar")
+SECTIONS = ("imputation", "checks", "runs", "calendar", "disclosure")
 
 
 class SettingsError(ValueError):
@@ -34,6 +34,8 @@ class Settings:
     checks: dict[str, float]
     runs: dict[str, float]
     calendar: dict[str, bool] = field(default_factory=lambda: {"january_reported": False})
+    # statistical disclosure control (sei_stats.disclosure.Rules.from_settings); {} reads the Rules' defaults
+    disclosure: dict[str, float] = field(default_factory=dict)
     # "section.name" -> the file that set the value in force (DEFAULTS, rules.yaml or an overrides file)
     sources: dict[str, str] = field(default_factory=dict, compare=False)
     # the data folder's overrides file (read when it exists): where a data folder sets its own values
@@ -49,7 +51,7 @@ class Settings:
     def flat(self) -> dict[str, float]:
         """Every value by its own name (names are unique across rules and sections)."""
         out = {name: value for params in self.rule_params.values() for name, value in params.items()}
-        return out | self.imputation | self.checks | self.runs | self.calendar
+        return out | self.imputation | self.checks | self.runs | self.calendar | self.disclosure
 
 
 def _defaults() -> dict:

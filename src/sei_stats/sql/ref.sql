@@ -68,7 +68,7 @@ COMMENT ON COLUMN ref.rule_params.value IS 'Value in force';
 
 CREATE TABLE ref.settings (section VARCHAR, name VARCHAR, value DOUBLE);
 COMMENT ON TABLE ref.settings IS 'The other settings in force: src/sei_stats/defaults.yaml, with config/quality.yaml''s overrides and the data folder''s config/settings.yaml over both';
-COMMENT ON COLUMN ref.settings.section IS 'imputation, checks, runs or calendar';
+COMMENT ON COLUMN ref.settings.section IS 'imputation, checks, runs, calendar or disclosure';
 COMMENT ON COLUMN ref.settings.name IS 'Setting name; its unit is in defaults.yaml';
 COMMENT ON COLUMN ref.settings.value IS 'Value in force; a yes/no setting (calendar.january_reported) as 1 yes, 0 no';
 
