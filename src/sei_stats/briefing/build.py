@@ -4,6 +4,8 @@ warehouse (opened read-only: a briefing never blocks a run, and never reads a ha
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -48,8 +50,18 @@ def _write(paths: DataPaths, out: Path, name: str, build, **when) -> list[Path]:
         except (LookupError, ValueError) as err:
             raise BriefingError(f"{name}: {err}") from err
     template = paths.brief_template if paths.brief_template.exists() else None
-    files = [write_docx(briefing, out / f"{briefing.file_stem}.docx", template),
-             write_html(briefing, out / f"{briefing.file_stem}.html"),
-             write_xlsx(briefing, out / f"{briefing.file_stem}.xlsx")]
+    # written apart, then moved into place: a killed run never leaves a half-written document under its name
+    building = out / f".{os.getpid()}.building"
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir(parents=True)
+    try:
+        written = [write_docx(briefing, building / f"{briefing.file_stem}.docx", template),
+                   write_html(briefing, building / f"{briefing.file_stem}.html"),
+                   write_xlsx(briefing, building / f"{briefing.file_stem}.xlsx")]
+        files = [out / f.name for f in written]
+        for done, target in zip(written, files):
+            os.replace(done, target)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
     log.info("briefing %s: %s", name, ", ".join(str(f) for f in files))
     return files + [f for c in charts for f in (Path(c.png), Path(c.svg))]
