@@ -51,6 +51,8 @@ def test_areas_key_fields_and_movers_come_from_the_marts(warehouse):
     areas = table(briefing, "六大领域").frame
     assert areas[["领域", "工业总产值（亿元）", "同比增长", "占全市比重"]].values.tolist() == [
         ["新一代信息技术", approx(360), approx(0.2), approx(0.72)], ["高端装备与新材料", approx(140), approx(0.4), approx(0.28)]]
+    assert briefing.sections[2].paragraphs == (
+        "六大领域中，高端装备与新材料产值140.0亿元，同比增长40.0%，增速居首；新一代信息技术增速最低，同比增长20.0%。",)
     fields = table(briefing, "重点领域")
     assert fields.frame["增速比全市（百分点）"].tolist() == [approx(-0.05), approx(0.15)]  # 20% and 40% against 25%
     # 集成电路 grows slower than the total: named with its offices as they were called in 2018 (before the reform)

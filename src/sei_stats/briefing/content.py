@@ -244,7 +244,8 @@ def _areas(con, period: str, label: str, total: pd.Series, numbers: _Numbers, fi
     if len(growing):
         top = growing.iloc[0]
         text.append(f"六大领域中，{top['name']}产值{format_value(top['output_ytd'], 'yi')}亿元，同比{change_word(top['growth'])}，增速居首"
-                    + (f"；{growing.iloc[-1]['name']}同比{change_word(growing.iloc[-1]['growth'])}" if len(growing) > 1 else "")
+                    + (f"；{growing.iloc[-1]['name']}增速最低，同比{change_word(growing.iloc[-1]['growth'])}"
+                       if len(growing) > 1 else "")
                     + "。")
     return Section("三、六大领域", tuple(text), (table,), tuple(f for n, f in figures.items() if n == "areas"))
 
