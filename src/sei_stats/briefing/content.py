@@ -216,8 +216,9 @@ def _target_table(con: duckdb.DuckDBPyConnection, progress: pd.DataFrame, period
 
 
 def _share_table(frame: pd.DataFrame, name: str, total: pd.Series, number: int, caption: str, sheet: str,
-                 extra: dict[str, tuple[pd.Series, str]] | None = None) -> Table:
-    """A breakdown table: name, output, growth, share of the total, services revenue and its growth."""
+                 extra: dict[str, tuple[pd.Series, str]] | None = None, partial: tuple[str, ...] = ()) -> Table:
+    """A breakdown table: name, output, growth, share of the total, services revenue and its growth. ``partial``:
+    the notes of a breakdown that does not cover the total (they replace the rounding note)."""
     out = pd.DataFrame({
         name: frame["name"],
         "工业总产值（亿元）": frame["output_ytd"],
@@ -231,7 +232,7 @@ def _share_table(frame: pd.DataFrame, name: str, total: pd.Series, number: int, 
     for column, (values, kind) in (extra or {}).items():
         out[column] = values.to_numpy()
         formats[column] = kind
-    notes = _adds_up(frame["output_ytd"], total["output_value"])
+    notes = partial or _adds_up(frame["output_ytd"], total["output_value"])
     return Table(number, caption, out.reset_index(drop=True), formats, notes, sheet)
 
 
@@ -257,10 +258,9 @@ def _key_fields(con, period: str, label: str, total: pd.Series, offices: Offices
     difference = fields["growth"] - total["output_growth"]
     lead = pd.Series([(offices.in_force(f, period) or ["—"])[0] for f in fields["name"]])
     table = _share_table(fields, "重点领域", total, numbers.next_table(), f"{label}六个重点领域工业总产值", "重点领域",
-                         {"增速比全市（百分点）": (difference, "pp"), "牵头单位": (lead, "text")})
-    table = Table(table.number, table.caption, table.frame, table.formats,
-                  ("重点领域之间不重叠，但不覆盖全部战略性新兴产业，分项之和小于合计。",
-                   "牵头单位为责任单位之首，按本期机构名称列示（catalog/field_offices.csv，offices.csv）。"), table.sheet)
+                         {"增速比全市（百分点）": (difference, "pp"), "牵头单位": (lead, "text")},
+                         ("重点领域之间不重叠，但不覆盖全部战略性新兴产业，分项之和小于合计。",
+                          "牵头单位为责任单位之首，按本期机构名称列示（catalog/field_offices.csv，offices.csv）。"))
     slow = fields[difference < 0]
     text = []
     if len(fields):
@@ -280,10 +280,8 @@ def _places(con, period: str, label: str, total: pd.Series, numbers: _Numbers, f
     zones = _rows(con, "SELECT coalesce(zone_name, zone_id) AS name, * FROM mart.output_by_zone WHERE period = ? "
                        "ORDER BY output_ytd DESC", periods.first_day(period))
     if len(zones):
-        zone_table = _share_table(zones, "功能区", total, numbers.next_table(), f"{label}功能区工业总产值", "功能区")
-        tables.append(Table(zone_table.number, zone_table.caption, zone_table.frame, zone_table.formats,
-                            ("功能区按名录库标注的企业所在功能区汇总，功能区之外的企业不列入，分项之和小于合计。",),
-                            zone_table.sheet))
+        tables.append(_share_table(zones, "功能区", total, numbers.next_table(), f"{label}功能区工业总产值", "功能区",
+                                   partial=("功能区按名录库标注的企业所在功能区汇总，功能区之外的企业不列入，分项之和小于合计。",)))
         text = ()
     else:
         text = ("本期调查名录未标注企业所在功能区（名录由报表推得时不含功能区），不分功能区汇总。",)
