@@ -26,7 +26,7 @@ from .schemas.registry import (CREDIT_CODE_COLUMNS, DATE_COLUMNS, ENTERPRISE_COL
                                PLATFORM_COLUMNS, RegistryError, enterprises_schema, parse_date, platforms_schema)
 from .schemas.registry import validate as validate_registry
 from .schemas.reviews import OPTIONAL_COLUMNS, REVIEW_COLUMNS, ReviewError, reviews_schema
-from .text_csv import read_text_csv
+from .text_csv import read_text_csv, text_columns
 from .vocabulary import DESIGNATION_LABELS, PLATFORM_LEVEL_LABELS
 
 
@@ -114,46 +114,115 @@ def _roster_files(paths: DataPaths) -> list[Path]:
     return sorted(p for p in folder.glob("*.csv") if p.stem.isdigit()) if folder.is_dir() else []
 
 
+# A review file is a CSV, or the workbook `sei-stats review --xlsx` writes (sei_stats.review_workbook).
+REVIEW_SUFFIXES = (".csv", ".xlsx")
+
+
 def _review_files(paths: DataPaths) -> list[Path]:
-    return sorted(paths.reviews_dir.glob("*.csv")) if paths.reviews_dir.is_dir() else []
+    folder = paths.reviews_dir
+    # ~$YYYY-MM.xlsx is the lock file Excel or WPS keeps beside a workbook while it is open: no reviewer's file
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in REVIEW_SUFFIXES and not p.name.startswith("~$")
+                  ) if folder.is_dir() else []
 
 
 # The report a review file decides on, by its name: a month's (YYYY-MM.csv) or a year's annual report (YYYY.csv).
 MONTHLY_REPORT, ANNUAL_REPORT = "monthly", "annual"
+# Text Excel shows for a long number it stored as one: 9.1E+17 (a credit code whose last digits are gone).
+_SCIENTIFIC = re.compile(r"[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+")
+CODE_COLUMNS = ("credit_code", "product")
+
+
+def _review_csv(path: Path) -> pd.DataFrame:
+    """A review CSV (UTF-8 or GB18030) as text, indexed by its line in the file (the header is line 1)."""
+    required = tuple(c for c in REVIEW_COLUMNS if c not in OPTIONAL_COLUMNS)
+    frame = read_text_csv(path, required, OPTIONAL_COLUMNS, error=ReviewError)[list(REVIEW_COLUMNS)]
+    frame.index = frame.index + 2
+    return frame
+
+
+def _review_workbook(path: Path) -> pd.DataFrame:
+    """The findings sheet of a review workbook as text, indexed by its row as Excel shows it (the header is row 1).
+
+    Its rows are the whole queue: a row without decision, corrected value, reviewer or note is a finding not
+    decided yet and is left out (it stays in the queue). A code cell holding a number is refused: Excel turned
+    the code into a number, and the digits it lost cannot be told back."""
+    from .read import ReturnFileError, _cell_text, workbook_cells  # the return reader's calamine reading
+
+    try:
+        cells = workbook_cells(path)
+    except ReturnFileError as err:
+        raise ReviewError(str(err)) from err
+    if not cells:
+        raise ReviewError(f"{path}: line 1: missing columns {', '.join(REVIEW_COLUMNS)}")
+    header = [_cell_text(v).strip() for v in cells[0]]
+    for line, row in enumerate(cells[1:], start=2):
+        for column in (c for c in CODE_COLUMNS if c in header):
+            value = row[header.index(column)] if header.index(column) < len(row) else None
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                raise ReviewError(f"{path}: line {line}: {column} is the number {value!r}, not text: Excel stored the "
+                                  "code as a number and may have lost digits or a leading zero; format the column "
+                                  "as text (@) and enter the code as the queue gives it")
+    # the contract's columns only: the context columns (rule in Chinese, enterprise, value) are read-only
+    named = {c: header.index(c) for c in REVIEW_COLUMNS if c in header}
+    frame = pd.DataFrame({c: [_cell_text(row[i]) if i < len(row) else "" for row in cells[1:]] for c, i in named.items()},
+                         index=range(2, len(cells) + 1), dtype=str)
+    required = tuple(c for c in REVIEW_COLUMNS if c not in OPTIONAL_COLUMNS)
+    frame = text_columns(frame, path, required, OPTIONAL_COLUMNS, error=ReviewError)[list(REVIEW_COLUMNS)]
+    undecided = (frame[["decision", "corrected_value", "reviewer", "note"]] == "").all(axis=1)
+    return frame[~undecided]
+
+
+def _review_report(path: Path) -> tuple[str, str]:
+    """The report and period a review file decides on, by its name."""
+    stem, suffix = path.stem, path.suffix.lower()
+    if re.fullmatch(periods.PATTERN, stem) and suffix in REVIEW_SUFFIXES:
+        return MONTHLY_REPORT, stem
+    if re.fullmatch(periods.YEAR_PATTERN, stem) and suffix in REVIEW_SUFFIXES:
+        return ANNUAL_REPORT, periods.december(stem)
+    raise ReviewError(f"{path}: a review file is named after its report period, YYYY-MM.csv, "
+                      "or for the annual report after its year, YYYY.csv (either may be an .xlsx workbook instead)")
 
 
 def read_reviews(paths: DataPaths) -> pd.DataFrame:
-    """Every decision of raw/reviews/YYYY-MM.csv (a month's) and raw/reviews/YYYY.csv (a year's annual report),
-    validated, with period (first day; the year's December for an annual report), report ('monthly' or
-    'annual') and review_file."""
+    """Every decision of raw/reviews/YYYY-MM.csv or .xlsx (a month's) and raw/reviews/YYYY.csv or .xlsx (a year's
+    annual report), validated, with period (first day; the year's December for an annual report), report
+    ('monthly' or 'annual'), review_file and line_number (the line, or the workbook's row, as the reviewer sees it)."""
+    files = _review_files(paths)
+    by_stem: dict[str, list[Path]] = {}
+    for path in files:
+        by_stem.setdefault(path.stem, []).append(path)
+    for both in (f for f in by_stem.values() if len(f) > 1):
+        # two files for one report: which one holds the decisions is the reviewers' call, never ours
+        raise ReviewError(f"{' and '.join(map(str, both))}: two review files for one report; keep one of them "
+                          "(move the other out of raw/reviews/)")
     frames = []
-    for path in _review_files(paths):
-        if re.fullmatch(periods.PATTERN + r"\.csv", path.name):
-            report, period = MONTHLY_REPORT, path.stem
-        elif re.fullmatch(periods.YEAR_PATTERN + r"\.csv", path.name):
-            report, period = ANNUAL_REPORT, periods.december(path.stem)
-        else:
-            raise ReviewError(f"{path}: a review file is named after its report period, YYYY-MM.csv, "
-                              "or for the annual report after its year, YYYY.csv")
-        required = tuple(c for c in REVIEW_COLUMNS if c not in OPTIONAL_COLUMNS)
-        frame = read_text_csv(path, required, OPTIONAL_COLUMNS, error=ReviewError)[list(REVIEW_COLUMNS)]
+    for path in files:
+        report, period = _review_report(path)
+        frame = _review_workbook(path) if path.suffix.lower() == ".xlsx" else _review_csv(path)
         # a template cell that could run as a formula was written with a leading ' (sei_stats.spreadsheet)
         frame = frame.apply(lambda s: s.str.replace(r"^'(?=[=+\-@\t\r])", "", regex=True))
+        for column in CODE_COLUMNS:
+            shown = frame[frame[column].str.fullmatch(_SCIENTIFIC)]
+            if len(shown):
+                raise ReviewError(f"{path}: line {shown.index[0]}: {column} {shown.iloc[0][column]!r} is a number in "
+                                  "scientific notation, not a code: Excel showed the code as a number and lost its "
+                                  "digits; format the column as text (@) and enter the code as the queue gives it")
         try:
             reviews_schema().validate(frame, lazy=True)
         except pa.errors.SchemaErrors as err:
             case = err.failure_cases.iloc[0]
-            where = f"line {int(case['index']) + 2}: " if pd.notna(case["index"]) else ""
+            where = f"line {int(case['index'])}: " if pd.notna(case["index"]) else ""
             raise ReviewError(f"{path}: {where}{case['column'] or 'row'} fails {case['check']} ({case['failure_case']!r})") from err
         frame["corrected_value"] = frame["corrected_value"].replace("", None)
         frame["period"] = pd.Timestamp(periods.first_day(period))
         frame["report"] = report
         frame["review_file"] = f"reviews/{path.name}"
-        frames.append(frame)
+        frames.append(frame.rename_axis("line_number").reset_index())
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype="str") for c in (*REVIEW_COLUMNS, "report", "review_file")}
-                            | {"period": pd.Series(dtype="datetime64[us]")})
-    return pd.concat(frames, ignore_index=True)
+                            | {"period": pd.Series(dtype="datetime64[us]"), "line_number": pd.Series(dtype="int64")})
+    columns = [*REVIEW_COLUMNS, "period", "report", "review_file", "line_number"]
+    return pd.concat(frames, ignore_index=True)[columns]
 
 
 def _empty_registry(columns: tuple[str, ...]) -> pd.DataFrame:
@@ -196,7 +265,8 @@ VA_RATES = ReferenceInput("va_rates", "value-added rates by year and GB/T 4754 d
                           lambda p: _existing(p.va_rates_csv), _read_va_rates, required=True)
 ROSTER = ReferenceInput("roster", "the survey frame of each year (raw/roster/YYYY.csv); a year without one derives its frame from the returns",
                         _roster_files, _read_roster, required=False)
-REVIEWS = ReferenceInput("reviews", "reviewers' decisions (raw/reviews/YYYY-MM.csv; YYYY.csv on the annual report)",
+REVIEWS = ReferenceInput("reviews", "reviewers' decisions (raw/reviews/YYYY-MM.csv or .xlsx; YYYY.csv or .xlsx on "
+                         "the annual report)",
                          _review_files, read_reviews, required=False)
 
 # Without them the count targets (new_platforms, leading_enterprises, innovative_leaders) cannot be judged.

@@ -252,7 +252,7 @@ def period_files(folder: Path) -> list[Path]:
     return list(scan_period(folder).files)
 
 
-def _decode(path: Path, data: bytes) -> str:
+def decode(path: Path, data: bytes) -> str:
     """CSV text: UTF-8 with BOM, UTF-8, then GB18030 — the encodings the contract admits."""
     if data.startswith(b"\xef\xbb\xbf"):
         encodings = ("utf-8-sig",)
@@ -278,7 +278,7 @@ def _csv_field_limit(limit: int) -> Iterator[None]:
 
 
 def _csv_rows(path: Path) -> list[list[str]]:
-    text = _decode(path, path.read_bytes())
+    text = decode(path, path.read_bytes())
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         with _csv_field_limit(CSV_FIELD_LIMIT):
@@ -300,16 +300,21 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _workbook_rows(path: Path) -> list[list[str]]:
-    """The first sheet of an .xlsx or .xls workbook (python-calamine reads both)."""
+def workbook_cells(path: Path) -> list[list[object]]:
+    """The first sheet of an .xlsx or .xls workbook as calamine gives its cells (python-calamine reads both):
+    str, float, int, bool, dates or None — the types tell a code Excel stored as a number from one kept as text."""
     from python_calamine import CalamineWorkbook
 
     try:
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
+        return sheet.to_python(skip_empty_area=False)
     except Exception as err:  # calamine raises its own error types for every broken workbook
         raise ReturnFileError(path, f"is not a readable {path.suffix.lower()} workbook: {err}") from err
-    return [[_cell_text(v) for v in row] for row in rows]
+
+
+def _workbook_rows(path: Path) -> list[list[str]]:
+    """The first sheet of an .xlsx or .xls workbook, every cell as text."""
+    return [[_cell_text(v) for v in row] for row in workbook_cells(path)]
 
 
 def _is_blank(row: list[str]) -> bool:

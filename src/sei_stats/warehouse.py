@@ -24,6 +24,7 @@ from .catalog import read_districts, read_nbs_categories, read_products, read_ta
 from .config import DataPaths
 from .inputs import INPUTS, InputMissing, versions
 from .reclassify import catalog_in_force, current_catalog_as_of
+from .review_match import check_decisions
 from . import year_step
 from .scope import fill_year as fill_scope
 from .year_step import Kept
@@ -264,6 +265,7 @@ def build_relations(con: duckdb.DuckDBPyConnection, paths: DataPaths, landings: 
         done[variant.name] = year_step.keep_years(con, variant, paths.year_step, reference, run, fill)
         _run_sql(con, list(variant.monthly.values()), settings, suffix=variant.suffix,
                  annual=list(variant.annual.values()), rewrite=year_step.read_kept(done[variant.name].files, variant.suffix))
+    check_decisions(con, paths.raw)  # a decision that decides no finding is an error, never ignored
     _inherit_fact_comments(con)
     missing = uncommented_columns(con)
     if missing:

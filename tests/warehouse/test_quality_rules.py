@@ -134,3 +134,49 @@ def test_threshold_checks_fail_the_month_over_a_limit(city):
     assert got["held_output_share"][0] is False
     assert list(got["held_output_share"][1].value) == ["2018-03"]
     assert got["rejected_output_share"][0] is True and got["conservation_identity"][0] is True
+
+
+def test_a_decision_that_matches_no_finding_fails_the_publish_naming_file_line_and_field(city):
+    from sei_stats.schemas.reviews import ReviewError
+
+    (city.raw / "reviews").mkdir()
+    # G's line names its product 工业机器人: a decision on 机器人 decides nothing, and was once ignored
+    (city.raw / "reviews" / "2018-03.csv").write_text(
+        REVIEWS.format(E=E, F=F, G=G).replace(f"{G},工业机器人", f"{G},机器人"), encoding="utf-8")
+    with pytest.raises(ReviewError, match=rf"reviews/2018-03.csv: line 3: product '机器人': the decision \(accept on "
+                                          rf"growth_outlier for {G}, product '机器人'\) matches no finding of 2018-03: "
+                                          r"that credit code's findings are on product '工业机器人'"):
+        publish(city)
+
+
+def test_decisions_made_in_the_excel_workbook_apply_as_the_csvs_do(city):
+    from openpyxl import load_workbook
+
+    from sei_stats.review_workbook import SHEET, write_review_workbook
+
+    with duckdb.connect(str(publish(city).detail), read_only=True) as con:
+        queue = con.execute("SELECT * FROM qa.review_queue WHERE period = DATE '2018-03-01' "
+                            "ORDER BY severity = 'warn', rule, credit_code").df()
+    book = write_review_workbook(queue, city.raw / "reviews" / "2018-03.xlsx", period="2018-03")
+    wb = load_workbook(book)
+    ws = wb[SHEET]
+    column = {c.value: c.column for c in ws[1]}
+    for row in range(2, ws.max_row + 1):  # as REVIEWS decides, by credit code and rule
+        code, rule = ws.cell(row, column["credit_code"]).value, ws.cell(row, column["rule"]).value
+        filled = {(E, "unit_error_suspected"): ("correct", 1600, "王统计"), (G, "growth_outlier"): ("accept", None, "李统计"),
+                  (F, "prior_differs_from_last_year"): ("reject", None, "王统计")}.get((code, rule))
+        if filled:
+            for name, value in zip(("decision", "corrected_value", "reviewer"), filled):
+                ws.cell(row, column[name], value)
+    wb.save(book)
+    with duckdb.connect(str(publish(city).detail), read_only=True) as con:
+        log = q(con, "SELECT credit_code, rule, decision, original_value, corrected_value, review_file FROM qa.review_log "
+                     "ORDER BY credit_code")
+        assert log == sorted([(E, "unit_error_suspected", "correct", 1600000, 1600, "reviews/2018-03.xlsx"),
+                              (F, "prior_differs_from_last_year", "reject", 150, None, "reviews/2018-03.xlsx"),
+                              (G, "growth_outlier", "accept", 20000, None, "reviews/2018-03.xlsx")])
+        # F's growth_outlier, left undecided, leaves the queue with F's rejected line
+        assert q(con, "SELECT count(*) FROM qa.review_queue WHERE period = DATE '2018-03-01'") == [(0,)]
+        assert q(con, "SELECT review_file, line_number FROM ref.reviews ORDER BY line_number") == [
+            ("reviews/2018-03.xlsx", n) for n in sorted(
+                r for r in range(2, ws.max_row + 1) if ws.cell(r, column["decision"]).value)]

@@ -87,8 +87,8 @@ COMMENT ON COLUMN ref.roster.year IS 'Year the roster applies to';
 
 CREATE TABLE ref.reviews (credit_code VARCHAR, product VARCHAR, rule VARCHAR, decision VARCHAR, field VARCHAR,
                           corrected_value DECIMAL(18, 3), reviewer VARCHAR, note VARCHAR, period DATE, report VARCHAR,
-                          review_file VARCHAR);
-COMMENT ON TABLE ref.reviews IS 'Reviewers'' decisions (raw/reviews/YYYY-MM.csv on a month; raw/reviews/YYYY.csv on the annual report of a year)';
+                          review_file VARCHAR, line_number INTEGER);
+COMMENT ON TABLE ref.reviews IS 'Reviewers'' decisions (raw/reviews/YYYY-MM.csv or .xlsx on a month; raw/reviews/YYYY.csv or .xlsx on the annual report of a year)';
 COMMENT ON COLUMN ref.reviews.credit_code IS 'Enterprise (统一社会信用代码)';
 COMMENT ON COLUMN ref.reviews.product IS 'Product code, or name where the line has none; empty for a decision on a whole unit (imputed_too_long)';
 COMMENT ON COLUMN ref.reviews.field IS 'For correct: the field corrected, output_ytd or output_ytd_prior';
@@ -100,6 +100,7 @@ COMMENT ON COLUMN ref.reviews.note IS 'Note';
 COMMENT ON COLUMN ref.reviews.period IS 'Report period: first day of the month; for the annual report, its year''s December (YYYY-12-01, the span 1–12月 it covers)';
 COMMENT ON COLUMN ref.reviews.report IS 'The report decided on: monthly (raw/reviews/YYYY-MM.csv) or annual (the annual report, 年报: raw/reviews/YYYY.csv); December''s and the annual report''s decisions share a period and never mix';
 COMMENT ON COLUMN ref.reviews.review_file IS 'The review file';
+COMMENT ON COLUMN ref.reviews.line_number IS 'Line of the decision in its review file (the header is line 1; in an .xlsx workbook, its row)';
 
 CREATE TABLE ref.plan (plan_id VARCHAR, title VARCHAR, document VARCHAR, baseline_year BIGINT, target_year BIGINT);
 COMMENT ON TABLE ref.plan IS 'The plans tracked, one row each (catalog/targets.yaml)';
