@@ -19,6 +19,7 @@ from sei_stats.classify import entries_valid_in
 from sei_stats.land import catalog_version, land_annual, land_month, stale_annual_years
 from sei_stats.read import PathNote, ReturnFileError, scan_annual
 from sei_stats.reclassify import reclassify_history
+from sei_stats.terminal import markdown_table
 from sei_stats.vocabulary import LANDING_BUCKETS
 from sei_stats.schemas.catalog import validate_catalog
 from sei_stats.schemas.returns import accepted_lines_schema
@@ -312,8 +313,8 @@ def warehouse_marts(context: dg.AssetExecutionContext, config: PublishConfig, se
                 mart = con.execute(f"SELECT * FROM {relation.key}").df()
                 metadata |= {"warehouse": dg.MetadataValue.path(str(published.path)), "dagster/row_count": len(mart),
                              "dagster/column_schema": columns[relation.key],
-                             "preview": dg.MetadataValue.md(mart.sort_values(mart.columns[0], ascending=False)
-                                                            .head(10).to_markdown(index=False))}
+                             "preview": dg.MetadataValue.md(markdown_table(
+                                 mart.sort_values(mart.columns[0], ascending=False).head(10)))}
             else:  # qa.*: names enterprises, so the UI gets its row count only (counted by the publish)
                 metadata |= {"warehouse": dg.MetadataValue.path(str(published.detail)),
                              "dagster/row_count": published.rows[relation.key]}
@@ -355,7 +356,7 @@ def briefing_charts(context: dg.AssetExecutionContext, sei_data: SeiData):
         "redrawn": dg.MetadataValue.json(redrawn),
         "unchanged": dg.MetadataValue.json(unchanged),
         "summary": f"{len(redrawn)} redrawn, {len(unchanged)} unchanged",
-        "headline": dg.MetadataValue.md(table.to_markdown(index=False)),
+        "headline": dg.MetadataValue.md(markdown_table(table)),
         "simulated": paths.simulated,
     })
 

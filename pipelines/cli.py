@@ -5,8 +5,10 @@ Arguments and printing only: pipelines/run.py runs the jobs and returns typed re
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -20,6 +22,7 @@ from sei_stats.vocabulary import ACCEPTED
 
 if TYPE_CHECKING:  # run.py imports Dagster: only the commands that run jobs load it
     from .run import FailedCheck, Landing, MaterializeOutcome, RunOutcome
+    from .runlog import RunRecord
 
 
 # A command line asking for what cannot be done exits 2 (as argparse does) before anything runs.
@@ -35,8 +38,27 @@ class Refused(Exception):
         self.lines = lines
 
 
+# --quiet: only errors and each command's result are printed, not its progress and notes. Set by main().
+QUIET = False
+# The record of this run (pipelines/runlog.py) when the command changes or publishes something; set by main().
+RECORD: RunRecord | None = None
+
+
 def _say(text: str = "") -> None:
     print(text, flush=True)
+
+
+def _tell(text: str = "") -> None:
+    """Progress and notes: printed unless --quiet."""
+    if not QUIET:
+        _say(text)
+
+
+def _failed(text: str) -> None:
+    """An error: printed (with --quiet too) and kept as the run record's error."""
+    _say(text)
+    if RECORD is not None:
+        RECORD.fail(text)
 
 
 def materialize(paths: DataPaths, periods: list[str], *, notes: list[str] | tuple[str, ...] = (),
@@ -50,42 +72,102 @@ def materialize(paths: DataPaths, periods: list[str], *, notes: list[str] | tupl
     from . import run
 
     def show(step: RunOutcome) -> None:
+        if RECORD is not None:
+            RECORD.add_run(step)
         if isinstance(step, run.Landing):
             if isinstance(step, run.AnnualLanding):
                 where = f"[{list(years).index(step.period) + 1}/{len(years)}] annual {step.period}"
             else:
                 where = f"[{periods.index(step.period) + 1}/{len(periods)}] {step.period}"
             if step.skipped:
-                _say(f"{where}: skipped — {step.skipped}")
+                _tell(f"{where}: skipped — {step.skipped}")
             else:
-                _say(f"{where}: landed {_landed(step)} ({step.seconds:.1f} s)" if step.success else f"{where}: FAILED — {step.error}")
+                _tell(f"{where}: landed {_landed(step)} ({step.seconds:.1f} s)") if step.success \
+                    else _say(f"{where}: FAILED — {step.error}")
                 for note in step.notes:
-                    _say(f"    {note}")
+                    _tell(f"    {note}")
+            bar.landed(step)
         elif isinstance(step, run.Publishing):
+            bar.published()
             _say(f"published {paths.warehouse} (and the internal {paths.warehouse_detail.name}) and charts in "
                  f"{paths.charts} ({step.seconds:.1f} s)" if step.success
                  else f"publish FAILED — {step.error}; the published files are those of the last publish that completed")
+            for line in step.waiting:  # a published file held open: its new build waits (sei-stats publish)
+                _say(line)
         elif not step.success:
             _say(f"guidance catalog FAILED — {step.error}\nnothing was landed or published")
         _show_checks(step)
 
     from .recovery import recover_dead_runs
 
+    if RECORD is not None:
+        RECORD.add_periods([*periods, *years])
     with run.open_instance(paths) as instance:
-        _say(f"SEI_DATA_DIR={paths.root}  DAGSTER_HOME={os.environ['DAGSTER_HOME']}")
+        _tell(f"SEI_DATA_DIR={paths.root}  DAGSTER_HOME={os.environ['DAGSTER_HOME']}")
         for dead in recover_dead_runs(instance):
-            _say(f"run {dead.run_id} ({dead.job}) marked failed: {dead.why}; its pool slots freed")
+            _tell(f"run {dead.run_id} ({dead.job}) marked failed: {dead.why}; its pool slots freed")
         for note in notes:
-            _say(note)
-        outcome = run.materialize(paths, periods, instance=instance, progress=show, lenient=lenient, years=years,
-                                  as_of=as_of)
+            _tell(note)
+        with _Progress(len(periods) + len(years), enabled=not QUIET and sys.stdout.isatty()) as bar:
+            outcome = run.materialize(paths, periods, instance=instance, progress=show, lenient=lenient, years=years,
+                                      as_of=as_of, publish_step=bar.publish_step if bar.enabled else None)
     failures = outcome.failures
     if failures and outcome.catalog.success:
         _say(f"\n{len(failures)} failure(s); nothing of a failed month was published (its previous landing, if any, stands):")
         for what, message in failures.items():
             _say(f"  {what}: {message}")
+    if failures and RECORD is not None:
+        RECORD.fail("; ".join(f"{what}: {message}" for what, message in failures.items()))
     _say_error_checks(outcome.failed_error_checks)
     return outcome
+
+
+class _Progress:
+    """A progress bar with elapsed and remaining time over a run's landings (one step per period or year as each
+    lands), then a spinner while it publishes: on a terminal only, and not with --quiet. Elsewhere nothing: the
+    plain lines are what logs and tests read. The lines printed meanwhile go above the bar (rich redirects stdout)."""
+
+    def __init__(self, landings: int, *, enabled: bool):
+        self._left, self._any, self._bar, self._publishing = landings, False, None, None
+        if enabled and landings:
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                                       TimeElapsedColumn, TimeRemainingColumn)
+
+            self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("elapsed"), TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn())
+            self._landing = self._bar.add_task("landing", total=landings)
+
+    def __enter__(self) -> _Progress:
+        if self._bar is not None:
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def landed(self, step: Landing) -> None:
+        self._left -= 1
+        self._any = self._any or (step.success and not step.skipped)
+        if self._bar is None:
+            return
+        self._bar.advance(self._landing)
+        if self._left == 0 and self._any:  # run.materialize publishes once every landing is told, if one landed
+            self._publishing = self._bar.add_task("publishing (warehouse, checks, charts, briefing)", total=None)
+
+    @property
+    def enabled(self) -> bool:
+        return self._bar is not None
+
+    def publish_step(self, step: str, steps: int) -> None:
+        """A step of the publish ended (from run.py's step watcher thread): the spinner becomes a bar of its steps."""
+        if self._bar is not None and self._publishing is not None:
+            self._bar.update(self._publishing, total=steps, advance=1, description=f"publishing: {step} done")
+
+    def published(self) -> None:
+        if self._bar is not None and self._publishing is not None:
+            total = self._bar.tasks[self._publishing].total or 1
+            self._bar.update(self._publishing, total=total, completed=total, description="published")
 
 
 def _landed(landing: Landing) -> str:
@@ -97,13 +179,17 @@ def _landed(landing: Landing) -> str:
 def _show_checks(step: RunOutcome) -> None:
     """Every asset check of a run that did not pass, one line each."""
     for check in step.failed_checks:
-        _say(f"check {check.asset}/{check.check} {'WARNING' if check.is_warning else 'FAILED'}: {check.summary}")
+        (_tell if check.is_warning else _say)(
+            f"check {check.asset}/{check.check} {'WARNING' if check.is_warning else 'FAILED'}: {check.summary}")
 
 
 def _say_error_checks(failed_error_checks: tuple[FailedCheck, ...]) -> None:
     """A closing line when a check of severity ERROR failed: the command then exits 1."""
     if failed_error_checks:
         _say(f"\n{len(failed_error_checks)} asset check(s) of severity ERROR failed (listed above; the Dagster UI shows them too)")
+        if RECORD is not None:
+            RECORD.fail(f"{len(failed_error_checks)} asset check(s) of severity ERROR failed: "
+                        + ", ".join(f"{c.asset}/{c.check}" for c in failed_error_checks))
 
 
 def _all_reports(paths: DataPaths, *, lenient: bool = False, annual: bool = True) -> tuple[list[str], list[str], list[str]]:
@@ -241,11 +327,15 @@ def _open_warehouse(paths: DataPaths, *, detail: bool = False):
 
 
 def cmd_headline(args: argparse.Namespace) -> int:
-    from sei_stats.headline import format_headline
+    from sei_stats.headline import headline_sections
+    from sei_stats.terminal import print_table
 
     paths = data_paths()
     with _open_warehouse(paths) as con:
-        _say(format_headline(con, simulated=paths.simulated))
+        sections = headline_sections(con, simulated=paths.simulated)
+    for i, (title, table) in enumerate(sections):
+        _say(f"\n{title}" if i else title)
+        print_table(table)
     return 0
 
 
@@ -260,7 +350,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
         from sei_stats.briefing.docx_writer import write_template
 
         if paths.brief_template.exists():
-            _say(f"sei-stats brief: {paths.brief_template} exists; move it away first to write the default again")
+            _failed(f"sei-stats brief: {paths.brief_template} exists; move it away first to write the default again")
             return 2
         _say(str(write_template(paths.brief_template)))
         return 0
@@ -270,7 +360,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
         else:
             files = write_monthly(paths, periods.parse(args.period))
     except (BriefingError, ValueError) as err:
-        _say(f"sei-stats brief: {err}")
+        _failed(f"sei-stats brief: {err}")
         return 2
     for f in files:
         _say(str(f))
@@ -288,12 +378,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 1
     _say()
     cmd_headline(args)
-    _say(f"\nwarehouse: {paths.warehouse}  (open read-only: duckdb.connect(path, read_only=True))")
-    _say(f"charts:    {paths.charts}")
-    _say(f"briefing:  {paths.briefings}  (the latest month; `sei-stats brief --period YYYY-MM` for others)")
-    _say(f"quality:   {paths.quality}  (internal: enterprise-level)")
-    _say("Dagster UI over the same runs: make dev")
-    _say(f"make demo took {time.perf_counter() - started:.1f} s after set-up")
+    _tell(f"\nwarehouse: {paths.warehouse}  (open read-only: duckdb.connect(path, read_only=True))")
+    _tell(f"charts:    {paths.charts}")
+    _tell(f"briefing:  {paths.briefings}  (the latest month; `sei-stats brief --period YYYY-MM` for others)")
+    _tell(f"quality:   {paths.quality}  (internal: enterprise-level)")
+    _tell("Dagster UI over the same runs: make dev")
+    _tell(f"make demo took {time.perf_counter() - started:.1f} s after set-up")
     return 0 if outcome.success else 1
 
 
@@ -301,11 +391,37 @@ def cmd_dev(args: argparse.Namespace) -> int:
     from .instance import ensure_dagster_home
 
     home = ensure_dagster_home(data_paths())
-    dagster = Path(sys.executable).with_name("dagster")
     extra = args.dagster_args[1:] if args.dagster_args[:1] == ["--"] else args.dagster_args
-    argv = [str(dagster), "dev", "-m", "sei_stats.pipelines.definitions", *extra]
-    _say(f"DAGSTER_HOME={home}; starting: {' '.join(argv[1:])}")
-    os.execv(str(dagster), argv)
+    # `python -m dagster`, not a `dagster` script beside the interpreter: the same on Windows (dagster.exe) and POSIX
+    argv = [sys.executable, "-m", "dagster", "dev", "-m", "sei_stats.pipelines.definitions", *extra]
+    _say(f"DAGSTER_HOME={home}; starting: dagster {' '.join(argv[3:])}")
+    return run_child(argv)
+
+
+def run_child(argv: list[str]) -> int:
+    """Run ``argv`` (same environment) to its end and return its exit code (128 + N when signal N ended it).
+
+    Ctrl-C or SIGTERM is passed on as the child's own Ctrl-C (SIGINT; CTRL_BREAK_EVENT on Windows, the one console
+    event a process group can be sent), and the child is waited for, so `dagster dev` shuts its webserver and daemon
+    down itself. The child runs in its own session (process group on Windows) so a Ctrl-C at the terminal reaches it
+    once, from here, not twice."""
+    windows = os.name == "nt"
+    child = subprocess.Popen(argv, start_new_session=not windows,
+                             creationflags=subprocess.CREATE_NEW_PROCESS_GROUP if windows else 0)
+    stop = signal.CTRL_BREAK_EVENT if windows else signal.SIGINT
+
+    def forward(signum, frame) -> None:
+        if child.poll() is None:
+            child.send_signal(stop)
+
+    previous = {name: signal.signal(getattr(signal, name), forward) for name in ("SIGINT", "SIGTERM")
+                if hasattr(signal, name)}
+    try:
+        code = child.wait()
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
+    return code if code >= 0 else 128 - code
 
 
 def cmd_catalog(args: argparse.Namespace) -> int:
@@ -314,8 +430,9 @@ def cmd_catalog(args: argparse.Namespace) -> int:
         return _reclassify(paths)
     if args.action == "report":
         from sei_stats.catalog_report import coverage_report
+        from sei_stats.terminal import terminal_width
 
-        _say(coverage_report(paths.catalog))
+        _say(coverage_report(paths.catalog, width=terminal_width()))
     else:
         from sei_stats.schemas.catalog import validate_catalog
 
@@ -330,8 +447,10 @@ def _reclassify(paths: DataPaths) -> int:
 
     with run.open_instance(paths) as instance:
         published = run.publish(instance, paths=paths)
+    if RECORD is not None:
+        RECORD.add_run(published)
     if not published.success:
-        _say(f"reclassify FAILED — {published.error}")
+        _failed(f"reclassify FAILED — {published.error}")
         _show_checks(published)
         return 1
     if published.reclassified:
@@ -345,9 +464,10 @@ def _reclassify(paths: DataPaths) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from sei_stats.schemas.rules import format_rules
+    from sei_stats.schemas.rules import rules_table
+    from sei_stats.terminal import print_table
 
-    _say(format_rules())
+    print_table(rules_table())
     return 0
 
 
@@ -355,6 +475,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     """What waits for a reviewer in a period: holds first, then warnings."""
     from sei_stats.schemas.reviews import REVIEW_COLUMNS
     from sei_stats.spreadsheet import safe_frame
+    from sei_stats.terminal import print_table
 
     paths = data_paths()
     calendar = calendar_in_force(paths)
@@ -365,6 +486,18 @@ def cmd_review(args: argparse.Namespace) -> int:
         queue = con.execute("SELECT * FROM qa.review_queue WHERE strftime(period, '%Y-%m') = ? "
                             "ORDER BY severity = 'warn', rule, credit_code", [args.period]).df()
     target = paths.review_file(args.period)
+    if args.xlsx:
+        from sei_stats.review_workbook import WorkbookExists, write_review_workbook
+
+        book = Path(args.xlsx) if args.xlsx is not True else target.with_suffix(".xlsx")
+        try:
+            write_review_workbook(queue, book, period=args.period, simulated=paths.simulated, force=args.force)
+        except WorkbookExists as err:
+            raise Refused(f"sei-stats: {err}") from err
+        _say(f"{label}: {len(queue)} open item(s) written to {book} (decide in sheet 审核; 说明 explains the columns)")
+        if book.with_suffix(".csv").exists():
+            _say(f"note: {book.with_suffix('.csv')} exists too; keep only one of them in raw/reviews/ or the publish refuses both")
+        return 0
     if args.csv:
         # A correction replaces the prior when the rule judged the prior, else this year's value (also for a
         # queue published before it had the field column); a finding on a whole unit keeps product empty.
@@ -382,15 +515,71 @@ def cmd_review(args: argparse.Namespace) -> int:
     _say(f"{label}: {counts.get('hold', 0)} held (out of the figures until decided), {counts.get('warn', 0)} warnings")
     shown = queue.drop(columns=["period"])
     shown = shown.astype(object).where(shown.notna(), None)  # a finding without a line has no file, line or value
-    _say(shown.to_markdown(index=False, floatfmt=",.1f", missingval="—"))
+    print_table(shown, float_format=",.1f")
     _say(f"\nDecide in {target} (columns: {', '.join(REVIEW_COLUMNS)}; decision accept, reject or correct; "
          "field: the value a correction replaces, output_ytd or output_ytd_prior; product empty for a whole unit).")
     _say(f"`sei-stats review --period {args.period} --csv > {target}` writes the open items as a template.")
     return 0
 
 
+def _run_records(paths: DataPaths, last: int) -> int:
+    """The last run records of SEI_DATA_DIR/logs/ (pipelines/runlog.py), oldest first, as a table."""
+    import pandas as pd
+
+    from sei_stats.terminal import print_table
+
+    from .runlog import logs_dir, read_records
+
+    records = read_records(paths, last)
+    if not records:
+        _say(f"no run records in {logs_dir(paths)} (each `sei-stats` command that changes or publishes something "
+             "writes one)")
+        return 0
+
+    def landed(record: dict) -> str:
+        failed = sum(not landing["success"] for landing in record.get("landings", []))
+        accepted = sum(landing["buckets"].get(ACCEPTED, 0) for landing in record.get("landings", []))
+        count = len(record.get("landings", []))
+        return f"{count} ({accepted:,} lines accepted{f', {failed} failed' if failed else ''})" if count else ""
+
+    print_table(pd.DataFrame({
+        "started (UTC)": [r.get("started_utc", "").replace("T", " ").rstrip("Z") for r in records],
+        "seconds": [r.get("seconds") for r in records],
+        "outcome": [r.get("outcome", "") for r in records],
+        "command": [r.get("command", "") for r in records],
+        "periods": [_span(r.get("periods") or []) for r in records],
+        "landed": [landed(r) for r in records],
+        "error": [" / ".join((r.get("error") or "").splitlines()) for r in records],
+    }), float_format=",.1f")
+    _tell(f"records: {logs_dir(paths)}")
+    return 0
+
+
+def _span(periods: list[str]) -> str:
+    """'2018-03' or '2018-03 … 2018-12 (4)': the first and last of many periods."""
+    return ", ".join(periods) if len(periods) <= 2 else f"{periods[0]} … {periods[-1]} ({len(periods)})"
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Move the builds waiting in warehouse/pending/ (published files held open at their publish) into place; say
+    what was moved and what still waits (exit 1 while a file waits). Builds nothing."""
+    from sei_stats.publish import move_pending
+
+    notes, still = move_pending(data_paths())
+    for note in notes:
+        _say(note)
+    for item in still:
+        _say(item.line())
+    if not notes and not still:
+        _say("nothing waits: the published files are in place")
+    return 1 if still else 0
+
+
 def cmd_runs(args: argparse.Namespace) -> int:
-    """The last runs of this data folder's Dagster instance; with --recover, free what dead runs hold."""
+    """The last runs of this data folder's Dagster instance; with --recover, free what dead runs hold; with --log,
+    the run records of the CLI instead."""
+    if args.log:
+        return _run_records(data_paths(), args.last)
     from . import run
     from .recovery import TAG_HOST, TAG_PID, recover_dead_runs
 
@@ -451,13 +640,13 @@ def _rebuild_vintage(paths: DataPaths, vintage_id: str | None, work: str | None)
     from sei_stats import vintages
 
     if not vintage_id:
-        _say("sei-stats vintage rebuild: name the vintage (sei-stats vintage list)")
+        _failed("sei-stats vintage rebuild: name the vintage (sei-stats vintage list)")
         return 2
     where = Path(work) if work else Path(tempfile.mkdtemp(prefix="sei-vintage-"))
     try:
         done = vintages.rebuild(paths, vintage_id, where)
     except vintages.VintageError as err:
-        _say(f"sei-stats vintage rebuild: {err}")
+        _failed(f"sei-stats vintage rebuild: {err}")
         return 2
     finally:
         if not work:
@@ -468,6 +657,9 @@ def _rebuild_vintage(paths: DataPaths, vintage_id: str | None, work: str | None)
         _say(f"computed with code {done.code_version}, rebuilt with {done.current_code}: a difference may come from the code")
     _say(f"vintage {vintage_id}: " + ("reproduced exactly" if done.identical else "NOT reproduced")
          + (f" (rebuilt in {done.folder})" if work else ""))
+    if not done.identical and RECORD is not None:
+        RECORD.fail(f"vintage {vintage_id} NOT reproduced: " + ", ".join(
+            f"mart.{mart} {n} rows differ" for mart, n in done.differing.items() if n))
     return 0 if done.identical else 1
 
 
@@ -477,7 +669,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     result = bench.run_bench(args.scale, work=args.work, out=args.out, months=args.months, enterprises=args.enterprises,
                              seed=args.seed, end_to_end=not args.no_materialize, keep=args.keep, dry_run=args.dry_run,
-                             say=_say)
+                             say=_tell)
     if result:
         _say(bench.format_table(result))
         _say(f"\nresults: {result['path']}")
@@ -514,8 +706,33 @@ def cmd_dictionary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("sei-stats")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
+def _global_options(parser_: argparse.ArgumentParser, *, top: bool) -> None:
+    """--data-dir, --quiet and --verbose: on the top parser, and again on each command so they may follow it. A
+    command's copy has no default (SUPPRESS), so it never overwrites what was given before the command."""
+    unset = {} if top else {"default": argparse.SUPPRESS}
+    parser_.add_argument("--data-dir", type=Path, metavar="PATH", **({"default": None} if top else unset),
+                         help="the data folder (default: $SEI_DATA_DIR, else the repository's data/); wins over "
+                              "SEI_DATA_DIR")
+    loud = parser_.add_mutually_exclusive_group()
+    loud.add_argument("--quiet", action="store_true", **unset,
+                      help="print only errors and the result (no progress, no notes)")
+    loud.add_argument("--verbose", action="store_true", **unset,
+                      help="debug logging on stderr (and Dagster's own log lines)")
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="sei-stats", description="Statistics of Dalian's strategic emerging industries (战略性新兴产业).")
+    top.add_argument("--version", action="version", version=f"sei-stats {_version()}")
+    _global_options(top, top=True)
     sub = top.add_subparsers(dest="command", required=True)
 
     m = sub.add_parser("materialize", help="land report periods and publish the warehouse, through Dagster")
@@ -593,13 +810,24 @@ def parser() -> argparse.ArgumentParser:
     rv = sub.add_parser("review", help="what waits for a reviewer's decision in a period")
     rv.add_argument("--period", required=True, metavar="YYYY-MM")
     rv.add_argument("--csv", action="store_true", help="print the open items as a review-file template")
+    rv.add_argument("--xlsx", nargs="?", const=True, default=None, metavar="PATH",
+                    help="write the open items as an Excel review workbook (default raw/reviews/YYYY-MM.xlsx)")
+    rv.add_argument("--force", action="store_true", help="with --xlsx: overwrite an existing workbook")
     rv.set_defaults(func=cmd_review)
 
-    runs = sub.add_parser("runs", help="the last runs (CLI and UI) with their status and process")
+    runs = sub.add_parser("runs", help="the last runs (CLI and UI) with their status and process, or the CLI's run "
+                                       "records (--log)")
     runs.add_argument("--last", type=int, default=20, metavar="N", help="how many (default 20)")
-    runs.add_argument("--recover", action="store_true",
+    what = runs.add_mutually_exclusive_group()
+    what.add_argument("--recover", action="store_true",
                       help="first mark failed the unfinished runs whose process is gone, and free their pool slots")
+    what.add_argument("--log", action="store_true",
+                      help="the run records of SEI_DATA_DIR/logs/ instead: each CLI command that changed or published "
+                           "something, its outcome, periods, landings and error")
     runs.set_defaults(func=cmd_runs)
+
+    sub.add_parser("publish", help="move into place the published files whose new build waits (they were held open "
+                                   "by another program at their publish); builds nothing").set_defaults(func=cmd_publish)
 
     from sei_stats.bench import DEFAULT_WORK, SCALES, SEED
 
@@ -621,6 +849,12 @@ def parser() -> argparse.ArgumentParser:
     cat = sub.add_parser("catalog", help="the guidance catalog: coverage report, validation, or history under today's catalog")
     cat.add_argument("action", choices=("report", "validate", "reclassify"))
     cat.set_defaults(func=cmd_catalog)
+
+    # `sei-stats headline --data-dir X` as well as `sei-stats --data-dir X headline`; not after `dev`, whose
+    # arguments all go to `dagster dev`
+    for name, command in sub.choices.items():
+        if name != "dev":
+            _global_options(command, top=False)
     return top
 
 
@@ -655,20 +889,83 @@ def _stopped(paths: DataPaths) -> int:
     return EXIT_STOPPED
 
 
+# The commands that change or publish something, each run of which leaves a run record (pipelines/runlog.py);
+# with an action, only those actions (`catalog reclassify`, `vintage rebuild`).
+RECORDED = {"materialize": None, "demo": None, "demo-data": None, "brief": None, "export": None, "publish": None,
+            "catalog": {"reclassify"}, "vintage": {"rebuild"}}
+
+
+def _start_record(args: argparse.Namespace, argv: list[str]) -> RunRecord | None:
+    """The record of this run, written at once (outcome "running"), when the command is one of RECORDED."""
+    actions = RECORDED.get(args.command, ())
+    if args.command not in RECORDED or (actions and getattr(args, "action", None) not in actions):
+        return None
+    from .runlog import RunRecord
+
+    command = " ".join([args.command, *([args.action] if getattr(args, "action", None) else [])])
+    record = RunRecord(paths=data_paths(), argv=["sei-stats", *argv], command=command)
+    for name in ("period", "annual", "year"):  # what the command line names; materialize adds what --all finds
+        given = getattr(args, name, None)
+        record.add_periods(given if isinstance(given, list) else [given] if given else [])
+    record.write()
+    return record
+
+
+def _configure_logging(verbose: bool) -> None:
+    """--verbose: debug lines of sei_stats and the libraries on stderr, and Dagster's console log of each run."""
+    if not verbose:
+        return
+    logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from . import run  # its runs keep Dagster's console log at CRITICAL unless asked
+
+    run.QUIET["loggers"]["console"]["config"]["log_level"] = "DEBUG"
+
+
 def main(argv: list[str] | None = None) -> int:
+    global QUIET, RECORD
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser().parse_args(argv)
+    QUIET, RECORD = args.quiet, None
+    if args.data_dir is not None:
+        # before anything reads it: data_paths(), the Dagster instance (DAGSTER_HOME under it) and the landing
+        # processes, which inherit this environment (and are given the folder in their run config too)
+        os.environ["SEI_DATA_DIR"] = str(args.data_dir.resolve())
+    _configure_logging(args.verbose)
     _stop_on_signals()
+    RECORD = _start_record(args, argv)
+    code, error, stopped = 1, None, False
     try:
         code = args.func(args)
         running = sys.modules.get(f"{__package__}.run")
         stopped = stop_requested.is_set() or (running is not None and running.STOP.is_set())
-        return _stopped(data_paths()) if stopped else code
+        if stopped:
+            code = _stopped(data_paths())
+        return code
     except Refused as refused:
         for line in refused.lines:
             print(line, file=sys.stderr, flush=True)
-        return EXIT_REFUSED
+        code, error = EXIT_REFUSED, "\n".join(refused.lines)
+        return code
     except KeyboardInterrupt:
-        return _stopped(data_paths())
+        stopped = True
+        code = _stopped(data_paths())
+        return code
+    except BrokenPipeError:  # the reader went away (`sei-stats rules | head`): what it read was printed
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush does not fail again
+        code = 0
+        return code
+    except SystemExit as exit_:  # an exit naming what failed ("sei-stats: no warehouse at …"), passed on
+        code = exit_.code if isinstance(exit_.code, int) else 0 if exit_.code is None else 1
+        error = None if isinstance(exit_.code, int) or exit_.code is None else str(exit_.code)
+        raise
+    except BaseException as err:  # a crash: recorded, then its traceback as before
+        error = f"{type(err).__name__}: {err}"
+        raise
+    finally:
+        if RECORD is not None:
+            RECORD.finish(code, stopped=stopped, error=error)
+            RECORD.write()
 
 
 if __name__ == "__main__":

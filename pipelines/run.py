@@ -111,6 +111,7 @@ class Publishing(RunOutcome):
     """The warehouse and charts published over every landed month."""
 
     reclassified: Reclassified | None = None  # None when the run did not reach it
+    waiting: tuple[str, ...] = ()  # a warning line per published file held open, whose build waits (sei_stats.pending)
 
 
 @dataclass(frozen=True)
@@ -228,22 +229,34 @@ def annual_outside_partitions(years: Sequence[str]) -> list[str]:
 
 
 def publish(instance: dg.DagsterInstance, *, paths: DataPaths | None = None,
-            briefing_periods: Sequence[str] = (), as_of: str = "") -> Publishing:
+            briefing_periods: Sequence[str] = (), as_of: str = "",
+            step_ended: Callable[[str, int], None] | None = None) -> Publishing:
     """Reclassify history, publish the warehouse over every landed month, draw the charts and write the briefing of
-    each of ``briefing_periods`` (none: the latest published report period) (job sei_publish)."""
+    each of ``briefing_periods`` (none: the latest published report period) (job sei_publish). ``step_ended`` hears
+    of each step (its key, and the job's number of steps) as it ends, on a persistent instance."""
     ops = {"monthly_briefing": {"config": {"periods": list(briefing_periods)}}} if briefing_periods else {}
     if as_of:  # a backfill of past months: its vintage is released then (sei_stats.vintages)
         ops["warehouse_marts"] = {"config": {"as_of": as_of}}
     try:
-        result, seconds = _execute(PUBLISH_JOB, instance, paths, ops=ops or None)
+        result, seconds = _execute(PUBLISH_JOB, instance, paths, ops=ops or None, step_ended=step_ended)
     except PoolBusy as busy:
         return Publishing(job=PUBLISH_JOB, success=False, error=str(busy))
-    return Publishing(**_outcome_fields(result, seconds), reclassified=_reclassified(result))
+    return Publishing(**_outcome_fields(result, seconds), reclassified=_reclassified(result), waiting=waiting_files(paths))
+
+
+def waiting_files(paths: DataPaths | None = None) -> tuple[str, ...]:
+    """A warning line per published file whose new build waits in warehouse/pending/ (it was held open)."""
+    from sei_stats import pending
+    from sei_stats.config import data_paths
+
+    paths = paths or data_paths()
+    return tuple(w.line() for target in (paths.warehouse_detail, paths.warehouse) for w in pending.waiting(target))
 
 
 def materialize(paths: DataPaths, periods: Sequence[str], *, instance: dg.DagsterInstance | None = None,
                 progress: Callable[[RunOutcome], None] | None = None, lenient: bool = False,
-                years: Sequence[str] = (), max_concurrent: int | None = None, as_of: str = "") -> MaterializeOutcome:
+                years: Sequence[str] = (), max_concurrent: int | None = None, as_of: str = "",
+                publish_step: Callable[[str, int], None] | None = None) -> MaterializeOutcome:
     """The catalog, then each period landed, then the annual report of each of ``years`` (YYYY), then one publish
     if anything landed.
 
@@ -252,7 +265,7 @@ def materialize(paths: DataPaths, periods: Sequence[str], *, instance: dg.Dagste
     catalog's RunOutcome, then a Landing per period, an AnnualLanding per year, then the Publishing. A year whose
     December is no partition is refused likewise. Without ``instance``,
     the runs go to the instance of `make dev` (see ``open_instance``). ``lenient`` is passed to
-    each landing (see ``land``).
+    each landing (see ``land``); ``publish_step`` to the publish (``step_ended``: each of its steps as it ends).
 
     The landings run at once, in one run of sei_land_months (``land_many``), when there are two or more, the
     instance is persistent and ``max_concurrent`` (default: the setting runs.landing_max_concurrent) is above 1;
@@ -276,7 +289,7 @@ def materialize(paths: DataPaths, periods: Sequence[str], *, instance: dg.Dagste
     if instance is None:
         with open_instance(paths) as opened:
             return materialize(paths, periods, instance=opened, progress=progress, lenient=lenient, years=years,
-                               max_concurrent=concurrent, as_of=as_of)
+                               max_concurrent=concurrent, as_of=as_of, publish_step=publish_step)
     tell = progress or (lambda step: None)
     catalog = check_catalog(instance, paths=paths)
     tell(catalog)
@@ -303,13 +316,14 @@ def materialize(paths: DataPaths, periods: Sequence[str], *, instance: dg.Dagste
     if any(landing.success and not landing.skipped for landing in (*landings, *annual)) and not STOP.is_set():
         # the briefing of the latest month this run landed (`sei-stats brief` writes any other)
         landed = sorted(landing.period for landing in landings if landing.success and not landing.skipped)
-        publishing = publish(instance, paths=paths, briefing_periods=landed[-1:], as_of=as_of)
+        publishing = publish(instance, paths=paths, briefing_periods=landed[-1:], as_of=as_of, step_ended=publish_step)
         tell(publishing)
     return MaterializeOutcome(catalog=catalog, landings=tuple(landings), publishing=publishing, annual=tuple(annual))
 
 
 def _execute(job_name: str, instance: dg.DagsterInstance, paths: DataPaths | None,
-             partition_key: str | None = None, ops: dict | None = None) -> tuple[dg.ExecuteInProcessResult, float]:
+             partition_key: str | None = None, ops: dict | None = None,
+             step_ended: Callable[[str, int], None] | None = None) -> tuple[dg.ExecuteInProcessResult, float]:
     from .definitions import defs
 
     job = defs.resolve_job_def(job_name)
@@ -322,8 +336,17 @@ def _execute(job_name: str, instance: dg.DagsterInstance, paths: DataPaths | Non
     if job_name != CATALOG_JOB:  # the jobs that write DuckDB files wait for the pool, but not forever
         wait_for_pool(instance, DUCKDB_POOL, pool_wait_seconds(paths), WAITING)
     # tagged with this process, so a later run can tell this one died if it is killed (pipelines/recovery.py)
-    result = job.execute_in_process(instance=instance, partition_key=partition_key, raise_on_error=False,
-                                    run_config=run_config, tags=run_tags())
+    tags, watcher = run_tags(), None
+    if step_ended is not None and not instance.is_ephemeral:  # each step as it ends: the CLI's progress bar
+        tags[TAG_BATCH], steps = uuid.uuid4().hex, len(job.graph.node_dict)
+        watcher = _StepWatcher(instance, tags[TAG_BATCH], lambda step, entries, run_id: step_ended(step, steps), 0.25)
+        watcher.start()
+    try:
+        result = job.execute_in_process(instance=instance, partition_key=partition_key, raise_on_error=False,
+                                        run_config=run_config, tags=tags)
+    finally:
+        if watcher is not None:
+            watcher.stop()
     if _interrupted(result.all_events):  # Dagster handles Ctrl-C and SIGTERM inside the run: start no further one
         STOP.set()
     return result, time.perf_counter() - started

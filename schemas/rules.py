@@ -59,8 +59,8 @@ def severity(rule: str) -> str:
     return str(match.iloc[0])
 
 
-def format_rules() -> str:
-    """The registry as a table for the terminal (`sei-stats rules`)."""
+def rules_table() -> pd.DataFrame:
+    """The registry as the terminal shows it (`sei-stats rules`): one row per rule, its parameters on one line."""
     rules = load_rules()
     shown = rules.assign(params=rules["params"].map(lambda p: ", ".join(f"{k}={v:g}" for k, v in p.items())))
-    return shown[["name", "level", "severity", "engine", "params", "zh", "en"]].to_markdown(index=False)
+    return shown[["name", "level", "severity", "engine", "params", "zh", "en"]]

@@ -432,12 +432,13 @@ def _scenario(name: str, source: Path, root: Path, periods: list[str], lines: in
     result["floor_agrees"] = result["floor"]["by_area"] == result.get("landed_by_area")
     if end_to_end:
         with _data_folder(source, root / f"{name}-e2e", periods, keep) as data_dir:
-            argv = [str(Path(sys.executable).with_name("sei-stats")), "materialize",
-                    *(["--all"] if name == "year" else ["--period", periods[-1]])]
+            # `python -m`, not the `sei-stats` script beside the interpreter (sei-stats.exe on Windows)
+            command = ["materialize", *(["--all"] if name == "year" else ["--period", periods[-1]])]
+            argv = [sys.executable, "-m", "sei_stats.pipelines.cli", *command]
             env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"} | {"SEI_DATA_DIR": str(data_dir)}
-            say(f"  {name}: {' '.join(argv[1:])} …")
+            say(f"  {name}: {' '.join(command)} …")
             result["end_to_end"] = run_measured(argv, env=env, log=logs / "materialize.log") | {
-                "command": " ".join(["sei-stats", *argv[1:]]), "lines": lines}
+                "command": " ".join(["sei-stats", *command]), "lines": lines}
         result["pipeline_over_floor"] = result["end_to_end"]["seconds"] / result["floor"]["seconds"]
     return result
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from sei_stats import period as periods
 from sei_stats.catalog import AREAS, read_products
+from sei_stats.terminal import render_table
 
 
 def _read(catalog_dir: Path, name: str) -> pd.DataFrame:
@@ -32,14 +33,9 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _table(header: list[str], rows: list[list[object]]) -> list[str]:
-    cells = [[str(c) for c in header]] + [[str(c) for c in row] for row in rows]
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(header))]
-
-    def fmt(row: list[str]) -> str:
-        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths)).rstrip()
-
-    return [fmt(cells[0]), fmt(["-" * w for w in widths])] + [fmt(r) for r in cells[1:]]
+def _table(header: list[str], rows: list[list[object]], width: int | None = None) -> list[str]:
+    """The lines of an aligned table (sei_stats.terminal): at most ``width`` columns, or one line per row."""
+    return render_table(pd.DataFrame(rows, columns=header, dtype=object), width=width).splitlines()
 
 
 def _month(text: object) -> int | None:
@@ -72,8 +68,9 @@ def coarse_reason(code: str, kind: str, name: str) -> str | None:
     return None
 
 
-def coverage_report(catalog_dir: Path, as_of: str | None = None) -> str:
-    """The catalog's coverage as plain text; `as_of` (YYYY-MM) picks the catalog version, default the latest."""
+def coverage_report(catalog_dir: Path, as_of: str | None = None, width: int | None = None) -> str:
+    """The catalog's coverage as plain text; `as_of` (YYYY-MM) picks the catalog version, default the latest;
+    its tables at most ``width`` columns (None: one line per row)."""
     catalog_dir = Path(catalog_dir)
     products = read_products(catalog_dir)
     fields = _read(catalog_dir, "fields.csv")
@@ -133,7 +130,7 @@ def coverage_report(catalog_dir: Path, as_of: str | None = None) -> str:
         rows.append([area, "(total)", "", "", int((in_area["kind"] == "industry").sum()),
                      int((in_area["kind"] == "product").sum()), "", "", ""])
     out += _table(["area 领域", "field 细分领域", "key", "kind", "industry", "product", "secondary",
-                   "named products", "missing"], rows)
+                   "named products", "missing"], rows, width)
 
     # 3 national links ---------------------------------------------------------------------------
     heading("国家标准链接", "Links to national codes")
@@ -150,14 +147,14 @@ def coverage_report(catalog_dir: Path, as_of: str | None = None) -> str:
     per_nbs = current.groupby("nbs_code").size()
     names = dict(zip(nbs["code"], nbs["name"]))
     out += _table(["nbs_code", "national category 国家分类", "entries"],
-                  [[c, names.get(c, "(not in table)"), int(n)] for c, n in per_nbs.items()])
+                  [[c, names.get(c, "(not in table)"), int(n)] for c, n in per_nbs.items()], width)
     out.append("")
     out.append("editions of the national classification (国家分类版本) over all rows:")
     ed_rows = []
     for _, e in editions.iterrows():
         rows_e = products[products["nbs_edition"] == e["edition"]]
         ed_rows.append([e["edition"], e["name"], f"{e['first_year']}..{e['last_year'] or 'open'}", len(rows_e)])
-    out += _table(["edition", "name", "years", "rows"], ed_rows)
+    out += _table(["edition", "name", "years", "rows"], ed_rows, width)
     if len(editions) > 1:
         out.append("series break (口径变化): figures before and after the switch of edition are classified under "
                    "different national editions; compare them with care (docs/catalog.md).")
@@ -173,19 +170,20 @@ def coverage_report(catalog_dir: Path, as_of: str | None = None) -> str:
     out.append("still missing (尚未覆盖) — need 统计用产品分类目录 codes or an industry decision:")
     out += _table(["field 细分领域", "product 产品", "industry", "why"],
                   [[field_of.get(r.field_id, r.field_id), r.product, r.industry_code, r.why]
-                   for r in missing.itertuples()])
+                   for r in missing.itertuples()], width)
     elsewhere = covered[covered["why"].str.startswith("covered by")]
     if len(elsewhere):
         out.append("")
         out.append("covered by an entry of another field with no secondary membership (check the field):")
         out += _table(["field", "product", "entry", "note"],
-                      [[field_of.get(r.field_id, r.field_id), r.product, r.entry, r.why] for r in elsewhere.itertuples()])
+                      [[field_of.get(r.field_id, r.field_id), r.product, r.entry, r.why]
+                       for r in elsewhere.itertuples()], width)
 
     # 5 coarse entries ---------------------------------------------------------------------------
     heading("粗口径条目", "Coarse entries that may over-classify")
     coarse = [[r.code, r.kind, r.name, r.field, reason] for r in current.itertuples()
               if (reason := coarse_reason(str(r.code), r.kind, r.name))]
-    out += _table(["code", "kind", "name", "field", "why"], coarse) if coarse else ["none"]
+    out += _table(["code", "kind", "name", "field", "why"], coarse, width) if coarse else ["none"]
 
     # 6 partial industries -----------------------------------------------------------------------
     heading("部分属于战略性新兴产业的行业", "Industries only partly SEI (* mark)")
@@ -194,7 +192,7 @@ def coverage_report(catalog_dir: Path, as_of: str | None = None) -> str:
                "no industry entry; their SEI products are to be listed as product entries")
     out += _table(["industry", "name", "nbs_code", "mark", "field", "SEI part"],
                   [[r.industry_code, r.industry_name, r.nbs_code, r.mark, field_of.get(r.field_id, r.field_id),
-                    r.sei_part] for r in partial.itertuples()])
+                    r.sei_part] for r in partial.itertuples()], width)
     out.append("")
     return "\n".join(out)
 

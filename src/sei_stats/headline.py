@@ -6,6 +6,7 @@ import duckdb
 import pandas as pd
 
 from .calendar import from_warehouse
+from .terminal import render_table
 
 # The figure of record a year's figures come from (mart.indicators_annual.basis).
 BASIS_ZH = {"annual_report": "年报", "december_quick": "1–12月快报"}
@@ -96,15 +97,16 @@ def target_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return table
 
 
-def format_headline(con: duckdb.DuckDBPyConnection, *, simulated: bool) -> str:
-    """The headline as text for the terminal."""
+def headline_sections(con: duckdb.DuckDBPyConnection, *, simulated: bool) -> list[tuple[str, pd.DataFrame]]:
+    """The headline's two tables, each with its title: the figures by year, then the plans' targets."""
     stamp = "  [模拟数据 simulated data]" if simulated else ""
     documents = [d for d, in con.execute("SELECT document FROM ref.plan ORDER BY target_year, plan_id").fetchall()]
-    parts = [
-        f"大连市战略性新兴产业主要指标{stamp}",
-        headline_table(con).to_markdown(index=False),
-        "",
-        f"规划目标进展 ({'; '.join(documents)})" if documents else "规划目标进展",
-        target_table(con).to_markdown(index=False),
-    ]
-    return "\n".join(parts)
+    return [(f"大连市战略性新兴产业主要指标{stamp}", headline_table(con)),
+            (f"规划目标进展 ({'; '.join(documents)})" if documents else "规划目标进展", target_table(con))]
+
+
+def format_headline(con: duckdb.DuckDBPyConnection, *, simulated: bool, width: int | None = None) -> str:
+    """The headline as text: two tables aligned by display width, each at most ``width`` columns (None: one line
+    per row)."""
+    return "\n\n".join(f"{title}\n{render_table(table, width=width)}"
+                       for title, table in headline_sections(con, simulated=simulated))

@@ -13,7 +13,9 @@ Both are verified (every relation answers, the conservation identities hold, no 
 lacks its output) and only then moved into place with os.replace, the detail file first; both
 record the same publish id (ref.publish). Landing a month therefore changes nothing an analyst
 sees until the publish that includes it succeeds, and a failed publish leaves the previous files
-exactly as they were. Each publish is logged (warehouse/publishes.jsonl) with the landings it
+exactly as they were. A published file another program holds open (PermissionError on Windows) is not
+replaced: its verified build waits in warehouse/pending/ and the next publish or `sei-stats publish` moves it
+into place (sei_stats.pending). Each publish is logged (warehouse/publishes.jsonl) with the landings it
 includes and the kept years it reads; a landing or a kept year is pruned only when no publish of the
 kept window needs it.
 """
@@ -30,7 +32,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import crashpoints, vintages, year_step
+from . import crashpoints, pending, vintages, year_step
 from .config import DataPaths
 from .labels import store_column_labels
 from .land import new_landing_id
@@ -41,7 +43,8 @@ from .settings import load_settings
 from .warehouse import (CURRENT, PublishError, _quote, build_relations, check_landing_format, current_annual_landings,
                         current_landings)
 
-__all__ = ["Published", "PublishError", "publish", "release_time", "verify", "prune_landings", "sweep_stale_files", "open_detail"]
+__all__ = ["Published", "PublishError", "publish", "release_time", "verify", "prune_landings", "sweep_stale_files", "open_detail",
+           "move_pending"]
 
 # The schemas the analysts' file holds as tables, and the reference tables that name an enterprise
 # (they stay in the detail file only).
@@ -56,14 +59,15 @@ _BUILDING = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.building(?:\.wal)?$")
 
 @dataclass(frozen=True)
 class Published:
-    path: Path                    # the analysts' file
-    detail: Path                  # the internal file
+    path: Path                    # the analysts' file of this publish: its pending build while the file in place waits
+    detail: Path                  # the internal file (likewise)
     publish_id: str
     periods: list[str]
     landings: dict[str, str]      # period -> landing id
     tables: dict[str, int]        # analysts' table -> rows
     rows: dict[str, int]          # every relation verification read (qa.* among them) -> rows
     notes: list[str] = field(default_factory=list)  # what the publish cleaned up or moved aside
+    waiting: list[pending.Waiting] = field(default_factory=list)  # its files that wait in warehouse/pending/
 
 
 def publish(paths: DataPaths, released: dt.datetime | None = None) -> Published:
@@ -72,6 +76,8 @@ def publish(paths: DataPaths, released: dt.datetime | None = None) -> Published:
     ``released``: when its figures count as released (its vintage, sei_stats.vintages): now unless a backfill of
     past months says when they were (``sei-stats materialize --as-of``)."""
     notes = sweep_stale_files(paths)
+    # a file held open at the last publish and free now gets that build before this one is made
+    notes += move_pending(paths)[0]
     landings = current_landings(paths)
     if not landings:
         raise PublishError(f"{paths.landed}: no landed month to publish; materialize a month first")
@@ -106,14 +112,36 @@ def publish(paths: DataPaths, released: dt.datetime | None = None) -> Published:
     # the vintage is kept before the files are moved: a kill in between leaves a vintage no publish logged,
     # which the next publish removes (vintages.sweep)
     vintages.commit(vintage, publish_id)
-    notes += _move_into_place(detail, paths.warehouse_detail, publish_id)
-    crashpoints.reach("between_replaces")
-    notes += _move_into_place(analysts, paths.warehouse, publish_id)
-    _log_publish(paths, publish_id, landings | annual, sorted(k for v in kept.values() for k in v.keys.values()))
+    waiting: list[pending.Waiting] = []
+    for built, target in ((detail, paths.warehouse_detail), (analysts, paths.warehouse)):
+        if waiting:  # the detail file waits: the analysts' file waits with it, never ahead of it
+            waiting.append(pending.park(built, target, publish_id, f"waits for {paths.warehouse_detail.name}"))
+        else:
+            try:
+                notes += _move_into_place(built, target, publish_id)
+            except PermissionError as err:  # held open (Windows): keep the verified build, say so
+                waiting.append(pending.park(built, target, publish_id, str(err)))
+        if target == paths.warehouse_detail:
+            crashpoints.reach("between_replaces")
+    _log_publish(paths, publish_id, landings | annual, sorted(k for v in kept.values() for k in v.keys.values()),
+                 [w.target.name for w in waiting])
+    # an older build still waiting for either file is superseded now that this one is in place or pending
+    notes += pending.drop_superseded([paths.warehouse_detail, paths.warehouse], publish_id)
+    for item in waiting:
+        pending.mark_vintage(paths.vintages, publish_id, item.target.name, item.since)
+    notes += [item.line() for item in waiting]
     notes += prune_landings(paths)
-    return Published(path=paths.warehouse, detail=paths.warehouse_detail, publish_id=publish_id,
+    built = {w.target: w.build for w in waiting}
+    return Published(path=built.get(paths.warehouse, paths.warehouse),
+                     detail=built.get(paths.warehouse_detail, paths.warehouse_detail), publish_id=publish_id,
                      periods=list(landings), landings={p: f.stem for p, f in landings.items()},
-                     tables=tables, rows=rows, notes=notes)
+                     tables=tables, rows=rows, notes=notes, waiting=waiting)
+
+
+def move_pending(paths: DataPaths) -> tuple[list[str], list[pending.Waiting]]:
+    """Move the builds waiting in warehouse/pending/ (files held open at their publish) into place, the detail
+    file first; what was moved or removed, and what still waits (`sei-stats publish`, and every publish's start)."""
+    return pending.apply([paths.warehouse_detail, paths.warehouse], logged_publishes(paths), pid_alive, paths.vintages)
 
 
 def release_time(as_of: str | None) -> dt.datetime | None:
@@ -252,22 +280,17 @@ def _verify_analysts(path: Path, tables: dict[str, int]) -> None:
 
 
 def _move_into_place(building: Path, target: Path, publish_id: str) -> list[str]:
-    """os.replace the built file onto the published path. A WAL left at the target by a connection that
-    wrote to the old file would be replayed onto the new one: it is moved aside, and said."""
-    notes = []
-    stray = Path(f"{target}.wal")
-    if stray.exists():
-        aside = stray.with_name(f"{stray.name}.orphaned-{publish_id}")
-        os.replace(stray, aside)
-        notes.append(f"{stray} (writes of a read-write connection to the previous file) moved aside to {aside.name}")
-    os.replace(building, target)
-    Path(f"{building}.wal").unlink(missing_ok=True)
-    return notes
+    """Move the built file onto the published path (sei_stats.pending.move_into_place); PermissionError when the
+    file in place is held open."""
+    return pending.move_into_place(building, target, publish_id)
 
 
-def _log_publish(paths: DataPaths, publish_id: str, landings: dict[str, Path], year_keys: list[str]) -> None:
+def _log_publish(paths: DataPaths, publish_id: str, landings: dict[str, Path], year_keys: list[str],
+                 waiting: list[str] = ()) -> None:
     entry = {"publish_id": publish_id, "published_at": dt.datetime.now(dt.UTC).isoformat(),
              "landings": {p: f.stem for p, f in landings.items()}, "year_step": year_keys}
+    if waiting:  # its files that wait in warehouse/pending/ (held open when it published)
+        entry["waiting"] = list(waiting)
     with open(paths.publish_log, "a", encoding="utf-8") as log:
         log.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
@@ -292,7 +315,15 @@ def published_landings(paths: DataPaths, last: int = KEEP_PUBLISHES) -> list[dic
 def prune_landings(paths: DataPaths) -> list[str]:
     """Remove landings (and their reclassified files) that no kept publish includes and that are not their
     month's newest; say how many went."""
-    kept = {(p, i) for landings in published_landings(paths, KEEP_PUBLISHES) for p, i in landings.items()}
+    entries = _published(paths, KEEP_PUBLISHES)
+    if pending.waiting(paths.warehouse_detail):
+        # the detail file in place is behind its pending build and reads its own publish's landings and kept years
+        try:
+            in_place = pending.publish_in_place(paths.warehouse_detail)
+        except duckdb.Error as err:
+            return [f"nothing pruned: {paths.warehouse_detail.name} cannot be read to tell which landings it reads ({err})"]
+        entries += [e for e in _published(paths, 0) if e["publish_id"] == in_place]
+    kept = {(p, i) for entry in entries for p, i in entry["landings"].items()}
     # and every landing a recorded vintage read: `sei-stats vintage rebuild` computes it again from them
     kept |= {(p, i) for m in vintages.manifests(paths.vintages) for p, i in m["landings"].items()}
     removed = 0
@@ -305,15 +336,16 @@ def prune_landings(paths: DataPaths) -> list[str]:
                 removed += 1
     notes = [f"{removed} landing(s) no kept publish includes were removed"] if removed else []
     # the kept years of sei_stats.year_step the detail files of the kept publishes read
-    years = year_step.prune(paths.year_step, {k for entry in _published(paths, KEEP_PUBLISHES)
-                                              for k in entry.get("year_step", ())})
+    years = year_step.prune(paths.year_step, {k for entry in entries for k in entry.get("year_step", ())})
     return notes + ([f"{years} kept year(s) of facts no kept publish reads were removed"] if years else [])
 
 
 def sweep_stale_files(paths: DataPaths) -> list[str]:
     """Remove what a killed run left half-written: warehouse builds and Parquet partials of dead processes."""
     candidates = list(paths.warehouse.parent.glob(".*.building*")) if paths.warehouse.parent.is_dir() else []
-    for folder in (paths.landed, paths.landed_annual, paths.reclassified, paths.year_step, paths.charts, paths.quality):
+    # (warehouse/pending/ holds verified builds waiting for a file held open: only its half-written records go)
+    for folder in (paths.landed, paths.landed_annual, paths.reclassified, paths.year_step, paths.charts, paths.quality,
+                   pending.folder(paths.warehouse)):
         if folder.is_dir():
             candidates += folder.rglob(".*.partial")
     notes = []

@@ -10,7 +10,7 @@ from sei_stats.config import REPO_ROOT
 from sei_stats.pipelines import run
 from sei_stats.vocabulary import LANDING_BUCKETS
 
-from conftest import CITY, make_data_dir
+from conftest import CITY, make_data_dir, return_rows, write_csv
 
 
 @pytest.fixture
@@ -60,9 +60,11 @@ def test_publish_reports_the_reclassified_history(city, instance):
 
 
 def test_a_check_over_its_threshold_is_a_failed_check(city, instance, monkeypatch, tmp_path):
-    # a share no month can stay under: every month fails rejected_output_share
-    quality_overrides(monkeypatch, tmp_path / "quality.yaml", "checks:\n  max_rejected_output_share: -1\n")
-    assert settings.load_settings().checks["max_rejected_output_share"] == -1
+    # a line rejected for its district (999999 is none of Dalian's) and a limit of 0: 2018-12 fails rejected_output_share
+    lines = [*CITY["2018-12"], (CITY["2018-12"][0][0], "999999", "3973", "397301", "芯片", "1000000", "900000")]
+    write_csv(city.returns / "2018-12" / "returns.csv", return_rows("2018-12", lines))
+    quality_overrides(monkeypatch, tmp_path / "quality.yaml", "checks:\n  max_rejected_output_share: 0\n")
+    assert settings.load_settings().checks["max_rejected_output_share"] == 0
     assert run.land(instance, "2018-12", paths=city).success
     published = run.publish(instance, paths=city)
     assert published.success  # a failed check does not fail the run: the outcome says it
