@@ -679,12 +679,20 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """The marts of one report period from the analysts' file, as one Excel workbook or Parquet files."""
     from sei_stats.export import ExportError, export
+    from sei_stats.open_data import OpenDataError, write_open_data
 
     try:
         period = parse_period(args.period, "--period")
-        done = export(data_paths(), period, "xlsx" if args.xlsx else "parquet", out=args.out)
-    except (ExportError, ValueError) as err:
+        if args.open_data:
+            opened = write_open_data(data_paths(), period, args.out)
+        else:
+            done = export(data_paths(), period, "xlsx" if args.xlsx else "parquet", out=args.out)
+    except (ExportError, OpenDataError, ValueError) as err:
         raise Refused(f"sei-stats export: {err}") from None
+    if args.open_data:
+        withheld = ", ".join(f"{t} {n}" for t, n in opened.suppressed.items() if n) or "none"
+        _say(f"{period}: open data in {opened.folder} (publish {opened.publish_id}); withheld cells: {withheld}")
+        return 0
     _say(f"{period}: {len(done.marts)} marts, {sum(done.marts.values())} rows (publish {done.publish_id})")
     for path in done.files:
         _say(str(path))
@@ -784,6 +792,10 @@ def parser() -> argparse.ArgumentParser:
     fmt = ex.add_mutually_exclusive_group(required=True)
     fmt.add_argument("--xlsx", action="store_true", help="one workbook sei-marts-YYYY-MM.xlsx, a sheet per mart")
     fmt.add_argument("--parquet", action="store_true", help="one Parquet file per mart, labels in the field metadata")
+    fmt.add_argument("--open-data", action="store_true",
+                     help="the protected tables for publication (CSV UTF-8 with BOM, Parquet, README): cells that could "
+                          "reveal one enterprise are withheld (mart.disclosure); refused unless the audit passes "
+                          "(default folder SEI_DATA_DIR/output/open-data/YYYY-MM/)")
     ex.add_argument("--out", type=Path, metavar="DIR", help="where to write (default SEI_DATA_DIR/output/exports/YYYY-MM/)")
     ex.set_defaults(func=cmd_export)
 

@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+import yaml
 
 from sei_stats.config import DataPaths, REPO_ROOT, data_paths
 from sei_stats.credit_code import check_character
@@ -82,11 +83,26 @@ def return_rows(period: str, lines) -> list[list[str]]:
             for code, district, industry, product, name, ytd, prior in lines]
 
 
+def set_settings(paths: DataPaths, section: str, values: dict) -> DataPaths:
+    """The data folder's config/settings.yaml with ``values`` in ``section`` (what the file already sets is kept)."""
+    paths.settings_yaml.parent.mkdir(parents=True, exist_ok=True)
+    current = yaml.safe_load(paths.settings_yaml.read_text(encoding="utf-8")) if paths.settings_yaml.exists() else None
+    current = current or {}
+    current[section] = {**(current.get(section) or {}), **values}
+    paths.settings_yaml.write_text(yaml.safe_dump(current, allow_unicode=True), encoding="utf-8")
+    return paths
+
+
 def set_calendar(paths: DataPaths, *, january_reported: bool) -> DataPaths:
     """The data folder's config/settings.yaml with calendar.january_reported (the default, false: 1–2月 first)."""
-    paths.settings_yaml.parent.mkdir(parents=True, exist_ok=True)
-    paths.settings_yaml.write_text(f"calendar:\n  january_reported: {str(january_reported).lower()}\n", encoding="utf-8")
-    return paths
+    return set_settings(paths, "calendar", {"january_reported": january_reported})
+
+
+def without_disclosure_control(paths: DataPaths) -> DataPaths:
+    """Rules no cell meets (a cell needs 1 enterprise; the largest one or two may make all of it): for tests of
+    what a briefing says, on a city of three enterprises where the real rules leave only the total
+    (tests/warehouse/test_protection.py shows them)."""
+    return set_settings(paths, "disclosure", {"min_frequency": 1, "dominance_top1_share": 1.0, "dominance_top2_share": 1.0})
 
 
 def make_data_dir(root: Path, city: dict | None = None, *, january_reported: bool | None = None) -> DataPaths:

@@ -146,6 +146,12 @@ class DataPaths:
         return self.root / "landed" / "year_step"
 
     @property
+    def disclosure_cache(self) -> Path:
+        """landed/disclosure/<measure>-<year>-<hash>.parquet: each year's disclosure pattern (sei_stats.protection),
+        reused while the year's cells and the rules are the same."""
+        return self.root / "landed" / "disclosure"
+
+    @property
     def reclassified(self) -> Path:
         """landed/reclassified/YYYY-MM/<landing id>@<catalog version>.parquet: landings under the catalog in
         force at one month, and manifest.json naming the set the latest reclassification made."""

@@ -34,11 +34,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from sei_stats import crashpoints
+from sei_stats import crashpoints, protection
+from sei_stats.briefing.document import SUPPRESSED_MARK
 from sei_stats import period as periods
 from sei_stats.catalog import AREAS
 from sei_stats.charts import (
@@ -75,7 +77,8 @@ class Breakdown:
 
     period: str  # 'YYYY-MM'
     kind: str  # areas, key_fields or districts
-    rows: pd.DataFrame  # index the names drawn, top first; output in 亿元, growth in % (NaN: no comparable prior)
+    rows: pd.DataFrame  # index the names drawn, top first; output in 亿元, growth in % (NaN: no comparable prior);
+    #                     suppressed: the disclosure control withholds the row's figures (drawn as a named row)
     total_growth: float | None  # the SEI total's growth that period, % (mart.indicators_monthly), None when absent
 
 
@@ -117,12 +120,13 @@ def read_breakdown(con, kind: str, period: str) -> Breakdown | None:
     queries = {
         "areas": "select area as name, area, output_ytd::double as output, growth::double * 100 as growth "
                  "from mart.output_by_area where period = $day::date",
-        "key_fields": "select field as name, area, output_ytd::double as output, growth::double * 100 as growth "
+        "key_fields": "select field as name, area, field, output_ytd::double as output, growth::double * 100 as growth "
                       "from mart.output_by_field where period = $day::date and key_field",
-        "districts": "select coalesce(district_name, district_code, '未明确区域') as name, null as area, "
+        "districts": "select coalesce(district_name, district_code, '未明确区域') as name, null as area, district_code, "
                      "output_ytd::double as output, growth::double * 100 as growth "
                      "from mart.output_by_district where period = $day::date",
     }
+    breakdown = {"areas": "area", "key_fields": "field", "districts": "district"}[kind]
     try:
         rows = con.execute(queries[kind], {"day": day}).df()
     except _ABSENT as error:
@@ -136,7 +140,13 @@ def read_breakdown(con, kind: str, period: str) -> Breakdown | None:
         # The plan's areas in its order (an area it does not name last), fields by name within their area.
         order = {area: i for i, area in enumerate(AREAS)}
         rows = rows.assign(_order=rows["area"].map(order).fillna(len(AREAS))).sort_values(["_order", "name"])
-    rows = rows.set_index("name")[["output", "growth"]].astype(float)
+    # a cell the disclosure control suppresses is drawn as a named row without figures (mart.disclosure)
+    keys = list(protection.CELL_KEYS[breakdown])
+    withheld = protection.suppressed(con, period, "industry", breakdown)
+    rows["suppressed"] = [tuple(None if pd.isna(v) else v for v in r) in withheld
+                          for r in rows[keys].itertuples(index=False, name=None)]
+    rows.loc[rows["suppressed"], ["output", "growth"]] = np.nan
+    rows = rows.set_index("name")[["output", "growth", "suppressed"]].astype({"output": float, "growth": float})
     return Breakdown(period, kind, rows, _total_growth(con, period))
 
 
@@ -281,7 +291,15 @@ def chart_breakdown(data: Breakdown, layout: Layout = DOCUMENT) -> Figure:
         if _present(v):
             output_labels.append((ax.annotate(fmt_amount(v), (v, y), xytext=(3, 0), textcoords="offset points",
                                               va="center", ha="left", fontsize=size), v))
-    for y, g in zip(ys, growth):
+    withheld = rows["suppressed"] if "suppressed" in rows else pd.Series(False, index=rows.index)
+    for y, hidden in zip(ys, withheld):
+        if hidden:  # named, without figures: the mark the tables print, in both panels
+            for axes in (ax, right):
+                axes.annotate(SUPPRESSED_MARK, (0, y), xytext=(3, 0), textcoords="offset points", va="center",
+                              ha="left", fontsize=size, color="#888888")
+    for y, g, hidden in zip(ys, growth, withheld):
+        if hidden:
+            continue
         if _present(g):
             sign = 1 if g >= 0 else -1
             text = f"{'+' if g > 0 else ''}{fmt_percent(g)}"

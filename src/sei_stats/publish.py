@@ -32,8 +32,9 @@ from pathlib import Path
 
 import duckdb
 
-from . import crashpoints, pending, vintages, year_step
+from . import crashpoints, pending, protection, vintages, year_step
 from .config import DataPaths
+from .disclosure import Rules
 from .labels import store_column_labels
 from .land import new_landing_id
 from .processes import pid_alive
@@ -93,8 +94,10 @@ def publish(paths: DataPaths, released: dt.datetime | None = None) -> Published:
     vintage = vintages.building(paths.vintages, publish_id)
     try:
         with duckdb.connect(str(detail)) as con:
-            kept = build_relations(con, paths, landings, current_reclassification(paths, landings),
-                                   load_settings(data=paths), annual)
+            settings = load_settings(data=paths)
+            kept = build_relations(con, paths, landings, current_reclassification(paths, landings), settings, annual)
+            # the disclosure pattern every output of a period reads (mart.disclosure, sei_stats.protection)
+            protection.store(con, Rules.from_settings(settings), cache=paths.disclosure_cache)
             _record_publish(con, publish_id, landings, annual, released)
             # computes every mart (one that fails stops here), then records this publish's vintage
             tables = _store_for_analysts(con, analysts, lambda db: vintages.record(
@@ -344,7 +347,8 @@ def sweep_stale_files(paths: DataPaths) -> list[str]:
     """Remove what a killed run left half-written: warehouse builds and Parquet partials of dead processes."""
     candidates = list(paths.warehouse.parent.glob(".*.building*")) if paths.warehouse.parent.is_dir() else []
     # (warehouse/pending/ holds verified builds waiting for a file held open: only its half-written records go)
-    for folder in (paths.landed, paths.landed_annual, paths.reclassified, paths.year_step, paths.charts, paths.quality,
+    for folder in (paths.landed, paths.landed_annual, paths.reclassified, paths.year_step, paths.disclosure_cache,
+                   paths.charts, paths.quality,
                    pending.folder(paths.warehouse)):
         if folder.is_dir():
             candidates += folder.rglob(".*.partial")

@@ -154,7 +154,8 @@ COMMENT_SOURCES = (("fact", "lines"), ("fact", "received_lines"), ("fact", "impu
 
 
 # The breakdown marts' measure columns mean what fact.sei_breakdowns' do (one home for their COMMENTs).
-BREAKDOWN_MARTS = ("output_by_area", "output_by_field", "output_by_district", "output_by_zone")
+BREAKDOWN_MARTS = ("output_by_area", "output_by_field", "output_by_district", "output_by_zone",
+                   "output_by_area_district")
 
 
 def _inherit_fact_comments(con: duckdb.DuckDBPyConnection) -> None:

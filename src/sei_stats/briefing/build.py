@@ -13,6 +13,9 @@ import duckdb
 from ..document_charts import render_document_charts
 from ..config import DataPaths
 from .. import period as periods
+from .. import protection
+from ..disclosure import DisclosureError, Rules
+from ..settings import load_settings
 from .content import monthly_briefing
 from .evaluation import annual_evaluation
 from .document import Briefing
@@ -44,6 +47,14 @@ def _write(paths: DataPaths, out: Path, name: str, build, **when) -> list[Path]:
     if not paths.warehouse.exists():
         raise BriefingError(f"no warehouse at {paths.warehouse}: run `sei-stats materialize` first")
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        audited = when.get("period") or periods.december(when["year"])
+        try:  # the audit first: a document whose tables could reveal one enterprise is never written
+            protection.check_release(con, audited, Rules.from_settings(load_settings(data=paths)))
+        except DisclosureError as err:
+            raise BriefingError(f"{name}: {err}") from err
+        except duckdb.CatalogException as err:
+            raise BriefingError(f"{name}: the warehouse has no disclosure pattern (mart.disclosure): publish it again "
+                                f"(sei-stats materialize --period …) ({err})") from err
         try:
             charts = render_document_charts(con, out / "charts", simulated=paths.simulated, **when)
             briefing: Briefing = build(con, charts)

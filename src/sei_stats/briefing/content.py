@@ -16,10 +16,11 @@ import duckdb
 import pandas as pd
 
 from .. import period as periods
+from .. import protection
 from ..calendar import from_warehouse
 from ..document_charts import DOCUMENT_SOURCE as SOURCE
 from ..headline import STATUS_ZH
-from .document import Briefing, Figure, Section, Table, format_value, percent
+from .document import SUPPRESSED, SUPPRESSED_NOTE, Briefing, Figure, Section, Table, format_value, percent
 
 ISSUER = "大连市统计局"
 TITLE = "大连市战略性新兴产业统计快报"
@@ -215,10 +216,48 @@ def _target_table(con: duckdb.DuckDBPyConnection, progress: pd.DataFrame, period
                  tuple(notes), "目标进展")
 
 
+def hidden(con: duckdb.DuckDBPyConnection, period: str, breakdown: str, frame: pd.DataFrame) -> Hidden:
+    """Which rows of a breakdown mart's ``frame`` (its key columns, protection.CELL_KEYS) have their industrial output
+    and their services revenue suppressed in ``period`` (mart.disclosure)."""
+    keys = list(protection.CELL_KEYS[breakdown])
+    rows = [tuple(None if pd.isna(v) else v for v in r) for r in frame[keys].itertuples(index=False, name=None)]
+
+    def flags(measure: str) -> pd.Series:
+        cells = protection.suppressed(con, period, measure, breakdown)
+        return pd.Series([r in cells for r in rows], index=frame.index, dtype=bool)
+
+    return Hidden(flags("industry"), flags("services"))
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """Per row of a breakdown: whether its industrial output (with its growth and share) and its services revenue
+    (with its growth) are suppressed."""
+    industry: pd.Series
+    services: pd.Series
+
+    @classmethod
+    def none(cls, frame: pd.DataFrame) -> "Hidden":
+        return cls(pd.Series(False, index=frame.index), pd.Series(False, index=frame.index))
+
+    @property
+    def any(self) -> bool:
+        return bool(self.industry.any() or self.services.any())
+
+
+def _suppress(out: pd.DataFrame, rows: pd.Series, columns: list[str]) -> None:
+    for column in columns:
+        out[column] = out[column].astype(object)
+        out.loc[rows.to_numpy(), column] = SUPPRESSED
+
+
 def _share_table(frame: pd.DataFrame, name: str, total: pd.Series, number: int, caption: str, sheet: str,
-                 extra: dict[str, tuple[pd.Series, str]] | None = None, partial: tuple[str, ...] = ()) -> Table:
+                 extra: dict[str, tuple[pd.Series, str]] | None = None, partial: tuple[str, ...] = (),
+                 withheld: Hidden | None = None) -> Table:
     """A breakdown table: name, output, growth, share of the total, services revenue and its growth. ``partial``:
-    the notes of a breakdown that does not cover the total (they replace the rounding note)."""
+    the notes of a breakdown that does not cover the total (they replace the rounding note). ``withheld``: the
+    rows whose figures the disclosure control suppresses; they keep their names and print the mark (a difference
+    of growth rates, kind pp, goes with the output)."""
     out = pd.DataFrame({
         name: frame["name"],
         "工业总产值（亿元）": frame["output_ytd"],
@@ -232,15 +271,24 @@ def _share_table(frame: pd.DataFrame, name: str, total: pd.Series, number: int, 
     for column, (values, kind) in (extra or {}).items():
         out[column] = values.to_numpy()
         formats[column] = kind
-    notes = partial or _adds_up(frame["output_ytd"], total["output_value"])
+    withheld = withheld or Hidden.none(frame)
+    _suppress(out, withheld.industry, ["工业总产值（亿元）", "同比增长", "占全市比重",
+                                       *(c for c, (_, kind) in (extra or {}).items() if kind == "pp")])
+    _suppress(out, withheld.services, ["营业收入（亿元）", "营业收入增长"])
+    if withheld.any:
+        notes = (*partial, SUPPRESSED_NOTE)  # the printed parts cannot add up: some are not printed
+    else:
+        notes = partial or _adds_up(frame["output_ytd"], total["output_value"])
     return Table(number, caption, out.reset_index(drop=True), formats, notes, sheet)
 
 
 def _areas(con, period: str, label: str, total: pd.Series, numbers: _Numbers, figures: dict[str, Figure]) -> Section:
     areas = _rows(con, "SELECT area AS name, * FROM mart.output_by_area WHERE period = ? ORDER BY output_ytd DESC",
                   periods.first_day(period))
-    table = _share_table(areas, "领域", total, numbers.next_table(), f"{label}六大领域工业总产值", "六大领域")
-    growing = areas[areas["growth"].notna()].sort_values("growth", ascending=False)
+    withheld = hidden(con, period, "area", areas)
+    table = _share_table(areas, "领域", total, numbers.next_table(), f"{label}六大领域工业总产值", "六大领域",
+                         withheld=withheld)
+    growing = areas[areas["growth"].notna() & ~withheld.industry].sort_values("growth", ascending=False)
     text = []
     if len(growing):
         top = growing.iloc[0]
@@ -257,15 +305,20 @@ def _key_fields(con, period: str, label: str, total: pd.Series, offices: Offices
                         "ORDER BY output_ytd DESC", periods.first_day(period))
     difference = fields["growth"] - total["output_growth"]
     lead = pd.Series([(offices.in_force(f, period) or ["—"])[0] for f in fields["name"]])
+    withheld = hidden(con, period, "field", fields)
     table = _share_table(fields, "重点领域", total, numbers.next_table(), f"{label}六个重点领域工业总产值", "重点领域",
                          {"增速比全市（百分点）": (difference, "pp"), "牵头单位": (lead, "text")},
                          ("重点领域之间不重叠，但不覆盖全部战略性新兴产业，分项之和小于合计。",
-                          "牵头单位为责任单位之首，按本期机构名称列示（catalog/field_offices.csv，offices.csv）。"))
-    slow = fields[difference < 0]
+                          "牵头单位为责任单位之首，按本期机构名称列示（catalog/field_offices.csv，offices.csv）。"),
+                         withheld=withheld)
+    slow = fields[(difference < 0) & ~withheld.industry]
     text = []
-    if len(fields):
+    if len(fields) and not withheld.industry.any():
         text.append(f"六个重点领域合计工业总产值{format_value(fields['output_ytd'].sum(), 'yi')}亿元，占全市的"
                     f"{percent(fields['output_ytd'].sum() / total['output_value'])}%。")
+    elif len(fields):  # their sum would be one more equation the audit did not see: named, without figures
+        text.append(f"{'、'.join(fields.loc[withheld.industry, 'name'])}的数据可能识别或推断单个企业，不予公布，"
+                    "重点领域合计亦不公布。")
     for _, row in slow.iterrows():
         text.append(f"{row['name']}同比{change_word(row['growth'])}，低于全市增速"
                     f"{percent(abs(row['growth'] - total['output_growth']))}个百分点，请"
@@ -276,12 +329,14 @@ def _key_fields(con, period: str, label: str, total: pd.Series, offices: Offices
 def _places(con, period: str, label: str, total: pd.Series, numbers: _Numbers, figures: dict[str, Figure]) -> Section:
     districts = _rows(con, "SELECT coalesce(district_name, district_code) AS name, * FROM mart.output_by_district "
                            "WHERE period = ? ORDER BY output_ytd DESC", periods.first_day(period))
-    tables = [_share_table(districts, "区县", total, numbers.next_table(), f"{label}各区县工业总产值", "区县")]
+    tables = [_share_table(districts, "区县", total, numbers.next_table(), f"{label}各区县工业总产值", "区县",
+                           withheld=hidden(con, period, "district", districts))]
     zones = _rows(con, "SELECT coalesce(zone_name, zone_id) AS name, * FROM mart.output_by_zone WHERE period = ? "
                        "ORDER BY output_ytd DESC", periods.first_day(period))
     if len(zones):
         tables.append(_share_table(zones, "功能区", total, numbers.next_table(), f"{label}功能区工业总产值", "功能区",
-                                   partial=("功能区按名录库标注的企业所在功能区汇总，功能区之外的企业不列入，分项之和小于合计。",)))
+                                   partial=("功能区按名录库标注的企业所在功能区汇总，功能区之外的企业不列入，分项之和小于合计。",),
+                                   withheld=hidden(con, period, "zone", zones)))
         text = ()
     else:
         text = ("本期调查名录未标注企业所在功能区（名录由报表推得时不含功能区），不分功能区汇总。",)
@@ -291,26 +346,34 @@ def _places(con, period: str, label: str, total: pd.Series, numbers: _Numbers, f
 def _movers(con, period: str, label: str, total: pd.Series, numbers: _Numbers) -> Section:
     """The fields and districts that moved the total most: change on the same period last year, and the
     percentage points of the total's growth it makes (拉动)."""
-    frames = []
-    for kind, sql in (("领域方向", "SELECT field AS name, output_comparable, output_ytd_prior FROM mart.output_by_field "
-                                   "WHERE period = ?"),
-                      ("区县", "SELECT coalesce(district_name, district_code) AS name, output_comparable, output_ytd_prior "
-                               "FROM mart.output_by_district WHERE period = ?")):
+    frames, suppressed_any = [], False
+    for kind, breakdown, sql in (
+            ("领域方向", "field", "SELECT field AS name, area, field, output_comparable, output_ytd_prior "
+                                 "FROM mart.output_by_field WHERE period = ?"),
+            ("区县", "district", "SELECT coalesce(district_name, district_code) AS name, district_code, output_comparable, "
+                               "output_ytd_prior FROM mart.output_by_district WHERE period = ?")):
         rows = _rows(con, sql, periods.first_day(period)).dropna(subset=["output_comparable", "output_ytd_prior"])
+        withheld = hidden(con, period, breakdown, rows).industry
+        suppressed_any = suppressed_any or bool(withheld.any())
+        rows = rows[~withheld]  # a suppressed cell is no mover either
         rows = rows.assign(change=rows["output_comparable"] - rows["output_ytd_prior"])
         rows = rows.sort_values(["change", "name"], ascending=[False, True])  # ties by name: the same order each time
         up = rows[rows["change"] > 0].head(MOVERS)
         down = rows[rows["change"] < 0].iloc[::-1].head(MOVERS)
         frames.append(pd.concat([up, down]).assign(kind=kind))
     movers = pd.concat(frames, ignore_index=True)
-    if movers.empty or not total["output_ytd_prior"]:
+    if not total["output_ytd_prior"]:
         return Section("六、增长贡献", ("本期无可比的上年同期数，不计算增长贡献。",))
+    if movers.empty:
+        return Section("六、增长贡献", ("各领域方向和区县的数据不予公布，不列增长贡献。" if suppressed_any else
+                                     "本期无可比的上年同期数，不计算增长贡献。",))
     frame = pd.DataFrame({"类别": movers["kind"], "名称": movers["name"],
                           "比上年同期增减（亿元）": movers["change"],
                           "拉动全市增长（百分点）": movers["change"] / total["output_ytd_prior"]})
     table = Table(numbers.next_table(), f"{label}增长贡献最大的领域方向和区县", frame,
                   {"类别": "text", "名称": "text", "比上年同期增减（亿元）": "yi", "拉动全市增长（百分点）": "pp"},
-                  (f"各取增加和减少最多的{MOVERS}个；拉动 = 增减额 ÷ 全市上年同期工业总产值；不列单个企业。",), "增长贡献")
+                  (f"各取增加和减少最多的{MOVERS}个（数据不予公布的领域方向和区县不列入）；拉动 = 增减额 ÷ 全市上年同期"
+                   "工业总产值；不列单个企业。",), "增长贡献")
     return Section("六、增长贡献", (), (table,))
 
 

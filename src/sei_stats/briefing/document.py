@@ -25,12 +25,28 @@ import pandas as pd
 FORMATS = ("yi", "pct", "pp", "int", "text")
 XLSX_FORMATS = {"yi": "#,##0.0", "pct": "0.0%", "pp": "+0.0;-0.0;0.0", "int": "#,##0", "text": "@"}
 MISSING = "—"
+# A value withheld by the disclosure control (sei_stats.protection): printed as the mark, explained by the note.
+SUPPRESSED_MARK = "…"
+SUPPRESSED_NOTE = ("“…”表示该数据可能识别或推断单个企业，依《中华人民共和国统计法》第二十五条不予公布"
+                   "（包括为防止由合计或相邻月份推算而一并隐去的数据）。")
+
+
+class _Suppressed:
+    """The one value a table holds for a suppressed cell (never a number: nothing can add it by mistake)."""
+
+    def __repr__(self) -> str:
+        return "SUPPRESSED"
+
+
+SUPPRESSED = _Suppressed()
 
 
 def is_missing(value) -> bool:
     """Whether a table value is no value: None, NaN, pd.NA or NaT (a text column's pd.NA is no "<NA>")."""
     if value is None:
         return True
+    if value is SUPPRESSED:
+        return False
     if isinstance(value, float):
         return math.isnan(value)
     return bool(pd.api.types.is_scalar(value) and pd.isna(value))
@@ -55,6 +71,8 @@ def percent(value) -> Decimal:
 def format_value(value, kind: str) -> str:
     """``value`` as the documents write it (MISSING for no value), as the .xlsx shows it with XLSX_FORMATS: a
     difference (pp) has the sign of the value, +0.0 and -0.0 included, and no sign when it is exactly zero."""
+    if value is SUPPRESSED:
+        return SUPPRESSED_MARK
     if is_missing(value):
         return MISSING
     if kind == "text":

@@ -30,7 +30,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..spreadsheet import STAMP_COLOUR, print_setup, text_width
-from .document import MISSING, SIMULATED_NOTE, STAMP, XLSX_FORMATS, Briefing, Table, is_missing
+from .document import (MISSING, SIMULATED_NOTE, STAMP, SUPPRESSED, SUPPRESSED_MARK, XLSX_FORMATS, Briefing, Table,
+                       is_missing)
 
 README_SHEET = "说明"
 INVALID_SHEET_CHARS = set('[]:*?/\\')
@@ -58,7 +59,10 @@ def sheet_name(wanted: str, taken: set[str], fallback: str) -> str:
 
 
 def cell_value(value, kind: str):
-    """What a cell stores: a Python number (pp in 百分点), text, or None for no value."""
+    """What a cell stores: a Python number (pp in 百分点), text, the mark of a suppressed value, or None for no
+    value."""
+    if value is SUPPRESSED:
+        return SUPPRESSED_MARK
     if is_missing(value):
         return None
     if kind == "text":

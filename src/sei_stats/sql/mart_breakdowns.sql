@@ -2,20 +2,36 @@
 -- 1–X月): one aggregation over grouping sets, so every breakdown mart shows the same measure columns computed
 -- the same way. Money in 亿元 = 千元 / 100000. Industrial output and services revenue are never added.
 
-CREATE VIEW fact.sei_breakdowns AS
+CREATE VIEW fact.sei_lines_zoned AS
 WITH zones AS (
     -- the roster's zone of each unit for the year (a derived frame has no roster: no zone); one per unit
     SELECT year, credit_code, min(nullif(zone_id, '')) AS zone_id
     FROM ref.roster
     GROUP BY year, credit_code
-),
-lines AS (
-    SELECT l.*, z.zone_id
-    FROM fact.sei_lines AS l
-    LEFT JOIN zones AS z ON z.year = l.year AND z.credit_code = l.credit_code
 )
-SELECT CASE WHEN grouping(field) = 0 THEN 'field' WHEN grouping(area) = 0 THEN 'area'
-            WHEN grouping(district_code) = 0 THEN 'district' ELSE 'zone' END                            AS breakdown,
+SELECT l.*, z.zone_id
+FROM fact.sei_lines AS l
+LEFT JOIN zones AS z ON z.year = l.year AND z.credit_code = l.credit_code;
+
+COMMENT ON VIEW fact.sei_lines_zoned IS 'fact.sei_lines with the roster''s functional zone of each unit: what the breakdowns and the disclosure control (fact.sei_enterprise_cells) read. Money in 千元.';
+COMMENT ON COLUMN fact.sei_lines_zoned.zone_id IS 'Functional zone of the unit (ref.roster.zone_id), NULL for units in no zone or without a roster';
+
+-- Each enterprise's value in each published cell: what the sensitivity rules of the disclosure control read
+-- (sei_stats.protection). One row per period, measure, enterprise and finest cell (area, field, district, zone).
+CREATE VIEW fact.sei_enterprise_cells AS
+SELECT period, measure, credit_code, area, field, district_code, zone_id, sum(output_ytd) AS value
+FROM fact.sei_lines_zoned
+GROUP BY ALL;
+
+COMMENT ON VIEW fact.sei_enterprise_cells IS 'Each enterprise''s SEI output (industry) or services revenue (services) by period and finest published cell (area, field, district, zone): the input of the disclosure rules. Money in 千元.';
+COMMENT ON COLUMN fact.sei_enterprise_cells.zone_id IS 'Functional zone of the unit (ref.roster.zone_id), NULL for units in no zone or without a roster';
+COMMENT ON COLUMN fact.sei_enterprise_cells.value IS 'The enterprise''s output_ytd in the cell (industrial output or services revenue by measure), 千元';
+
+CREATE VIEW fact.sei_breakdowns AS
+SELECT CASE WHEN grouping(field) = 0 THEN 'field'
+            WHEN grouping(area) = 0 AND grouping(district_code) = 0 THEN 'area_district'
+            WHEN grouping(area) = 0 THEN 'area'
+            WHEN grouping(district_code) = 0 THEN 'district' ELSE 'zone' END                             AS breakdown,
        period, area, field, key_field, district_code, zone_id,
        coalesce(sum(output_ytd) FILTER (WHERE measure = 'industry'), 0) / 100000                         AS output_ytd,
        sum(output_ytd) FILTER (WHERE measure = 'industry' AND output_ytd_prior IS NOT NULL) / 100000    AS output_comparable,
@@ -33,11 +49,12 @@ SELECT CASE WHEN grouping(field) = 0 THEN 'field' WHEN grouping(area) = 0 THEN '
            / nullif(sum(output_ytd_prior) FILTER (WHERE measure = 'services'), 0) - 1                  AS services_revenue_growth,
        count(DISTINCT credit_code) FILTER (WHERE measure = 'services')                                 AS n_services_enterprises,
        coalesce(sum(output_ytd) FILTER (WHERE measure = 'services' AND imputed), 0) / 100000           AS services_revenue_imputed
-FROM lines
-GROUP BY GROUPING SETS ((period, area), (period, area, field, key_field), (period, district_code), (period, zone_id));
+FROM fact.sei_lines_zoned
+GROUP BY GROUPING SETS ((period, area), (period, area, field, key_field), (period, district_code), (period, zone_id),
+                        (period, area, district_code));
 
 COMMENT ON VIEW fact.sei_breakdowns IS 'SEI output and services revenue of each report period by area, field, district and zone (breakdown), one aggregation for the breakdown marts. Money in 亿元.';
-COMMENT ON COLUMN fact.sei_breakdowns.breakdown IS 'What the row breaks the total down by: area, field (with its area), district or zone';
+COMMENT ON COLUMN fact.sei_breakdowns.breakdown IS 'What the row breaks the total down by: area, field (with its area), district, area and district, or zone';
 COMMENT ON COLUMN fact.sei_breakdowns.output_ytd IS 'Industrial output (工业总产值) this year to date, 亿元 (0 for a group with services only)';
 COMMENT ON COLUMN fact.sei_breakdowns.output_comparable IS 'Output of the lines with a prior (all unless the same month a year earlier is not in the warehouse), 亿元';
 COMMENT ON COLUMN fact.sei_breakdowns.output_ytd_prior IS 'Same period last year over this period''s scope of units, 亿元';
@@ -87,3 +104,16 @@ COMMENT ON VIEW mart.output_by_zone IS 'SEI industrial output and, apart, servic
 COMMENT ON COLUMN mart.output_by_zone.period IS 'Report period: first day of the month; figures cumulative from January';
 COMMENT ON COLUMN mart.output_by_zone.zone_id IS 'Functional zone (ref.zones; the roster''s zone_id)';
 COMMENT ON COLUMN mart.output_by_zone.zone_name IS 'Zone name (ref.zones)';
+
+CREATE VIEW mart.output_by_area_district AS
+SELECT b.period, b.area, b.district_code, d.name AS district_name,
+       b.* EXCLUDE (breakdown, period, area, field, key_field, district_code, zone_id)
+FROM fact.sei_breakdowns AS b
+LEFT JOIN ref.districts AS d ON d.code = b.district_code
+WHERE b.breakdown = 'area_district';
+
+COMMENT ON VIEW mart.output_by_area_district IS 'SEI industrial output and, apart, services revenue by the plan''s area and district (the cross table whose margins are mart.output_by_area and mart.output_by_district), each report period, cumulative 1–X月. Money in 亿元.';
+COMMENT ON COLUMN mart.output_by_area_district.period IS 'Report period: first day of the month; figures cumulative from January';
+COMMENT ON COLUMN mart.output_by_area_district.area IS 'The plan''s area (领域)';
+COMMENT ON COLUMN mart.output_by_area_district.district_code IS 'District (GB/T 2260) the survey frame fixes for the unit''s year';
+COMMENT ON COLUMN mart.output_by_area_district.district_name IS 'District name (ref.districts)';

@@ -1,0 +1,98 @@
+"""The disclosure pattern (sei_stats.protection, mart.disclosure) and what the briefing withholds with it.
+
+The small city of conftest.py, 2018-12 (千元): A 36,000,000 (金州区 210213, 集成电路, 新一代信息技术); B 12,000,000
+(甘井子区 210211, 智能装备, 高端装备与新材料); D 2,000,000 (沙河口区 210204, 智能装备). Under the default rules every
+breakdown cell has one or two enterprises (fewer than 3): all are suppressed. The total has three, but A and B make
+48 / 50 = 96% > 90% of it (dominance (2, 0.9)): it is published all the same, the plan's own indicator.
+"""
+
+import duckdb
+import pandas as pd
+import pytest
+
+from sei_stats import protection
+from sei_stats.briefing.content import monthly_briefing
+from sei_stats.briefing.document import SUPPRESSED, SUPPRESSED_NOTE
+from sei_stats.disclosure import Rules
+from sei_stats.land import land_month
+from sei_stats.publish import publish
+
+RULES = Rules()
+
+
+@pytest.fixture
+def published(city):
+    for period in ("2017-12", "2018-03", "2018-12"):
+        land_month(city, period)
+    with duckdb.connect(str(publish(city).path), read_only=True) as con:
+        yield con, city
+
+
+def test_every_breakdown_cell_of_a_three_enterprise_city_is_withheld_and_the_total_published(published):
+    con, _ = published
+    rows = con.execute("SELECT breakdown, coalesce(area, field, district_code, ''), status, reason, n_enterprises "
+                       "FROM mart.disclosure WHERE period = DATE '2018-12-01' AND measure = 'industry' "
+                       "AND breakdown IN ('total', 'area', 'district') ORDER BY breakdown, 2").fetchall()
+    assert rows == [
+        ("area", "新一代信息技术", "primary", "frequency", 1),
+        ("area", "高端装备与新材料", "primary", "frequency", 2),
+        ("district", "210204", "primary", "frequency", 1),
+        ("district", "210211", "primary", "frequency", 1),
+        ("district", "210213", "primary", "frequency", 1),
+        ("total", "", "published", "dominance (2, 0.9): the city total, published", 3),
+    ]
+    # everything but the total is suppressed: each area lies anywhere in [0, 500] 亿元, wider than ±10 %
+    bounds = con.execute("SELECT lower, upper FROM mart.disclosure WHERE period = DATE '2018-12-01' "
+                         "AND measure = 'industry' AND breakdown = 'area' ORDER BY area").fetchall()
+    assert bounds == [(pytest.approx(0), pytest.approx(500)), (pytest.approx(0), pytest.approx(500))]
+    protection.check_release(con, "2018-12", RULES)  # the audit passes
+
+
+def test_the_briefing_names_withheld_cells_without_figures(published):
+    con, city = published
+    briefing = monthly_briefing(con, "2018-12", catalog_dir=city.catalog, simulated=False)
+    assert briefing.headline.startswith("1–12月，全市战略性新兴产业工业总产值500.0亿元")  # the total stays
+    areas = next(t for t in briefing.tables if t.sheet == "六大领域")
+    assert areas.frame["领域"].tolist() == ["新一代信息技术", "高端装备与新材料"]
+    assert areas.frame["工业总产值（亿元）"].tolist() == [SUPPRESSED, SUPPRESSED]
+    assert areas.formatted()["同比增长"].tolist() == ["…", "…"]
+    assert SUPPRESSED_NOTE in areas.notes
+    text = [p for s in briefing.sections for p in s.paragraphs]
+    assert not any("六个重点领域合计" in p for p in text)  # their sum would be a figure the audit did not see
+    assert "各领域方向和区县的数据不予公布，不列增长贡献。" in text
+
+
+def _cells(rows):
+    frame = pd.DataFrame(rows, columns=["breakdown", "area", "district_code", "zone_id", "value", "status"])
+    return frame.assign(measure="industry", period=pd.Timestamp("2020-06-01"), field=None, reason="")
+
+
+def test_a_zone_inside_a_district_bounds_it_from_below():
+    # one area a = 100: district X 30, Y 70; zone Z lies in X and holds all of X (30). X, Y and their area × district
+    # cells are suppressed. Through the districts and the total alone X ∈ [0, 100]; with Z published and Z ⊂ X,
+    # X ≥ Z = 30 > 27 = 30 × 0.9, and so Y = 100 − X ≤ 70 < 77 = 70 × 1.1.
+    rows = [("total", None, None, None, 100.0, "published"), ("area", "a", None, None, 100.0, "published"),
+            ("district", None, "X", None, 30.0, "primary"), ("district", None, "Y", None, 70.0, "secondary"),
+            ("area_district", "a", "X", None, 30.0, "primary"), ("area_district", "a", "Y", None, 70.0, "secondary"),
+            ("zone", None, None, "Z", 30.0, "published"), ("zone_district", None, "X", "Z", 30.0, "unpublished")]
+    problems = protection.audit_release(_cells(rows), "2020-06-01", RULES, {"Z": ["X"]})
+    # X ∈ [30, 100] (lower 30 > 27); Y = 100 − X ∈ [0, 70] (upper 70 < 77): both unsafe, in 亿元 of 10⁵ 千元
+    assert problems == [
+        "industry district(X) 2020-06: 0.0003亿元 lies in [0.0003, 0.0010], narrower than ±10%",
+        "industry district(Y) 2020-06: 0.0007亿元 lies in [0.0000, 0.0007], narrower than ±10%",
+        "industry area_district(a, X) 2020-06: 0.0003亿元 lies in [0.0003, 0.0010], narrower than ±10%",
+        "industry area_district(a, Y) 2020-06: 0.0007亿元 lies in [0.0000, 0.0007], narrower than ±10%",
+    ]
+    # with the zone suppressed too, X ∈ [0, 100] and Y ∈ [0, 100]: safe
+    safe = [r if r[0] != "zone" else (*r[:5], "secondary") for r in rows]
+    assert protection.audit_release(_cells(safe), "2020-06-01", RULES, {"Z": ["X"]}) == []
+
+
+def test_a_cell_suppressed_last_month_and_published_this_month_is_reported():
+    may = _cells([("total", None, None, None, 100.0, "published"), ("area", "a", None, None, 60.0, "secondary"),
+                  ("area", "b", None, None, 40.0, "primary")]).assign(period=pd.Timestamp("2020-05-01"))
+    june = _cells([("total", None, None, None, 150.0, "published"), ("area", "a", None, None, 90.0, "published"),
+                   ("area", "b", None, None, 60.0, "published")])
+    problems = protection.audit_release(pd.concat([may, june], ignore_index=True), "2020-06-01", RULES)
+    assert sorted(problems)[:2] == ["industry area(a): suppressed in 2020-05, published in 2020-06",
+                                    "industry area(b): suppressed in 2020-05, published in 2020-06"]
