@@ -1,28 +1,33 @@
 # The two commands a newcomer needs: `make demo` and `make test`. Both set up .venv first.
+# Another interpreter (3.11 to 3.13): `make test PYTHON=/path/to/python3.13 VENV=.venv-313`.
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+
+# uv from PATH; without one, a pinned uv in a small venv of its own (no root, no user site, idempotent).
+UV_BOOTSTRAP := .venv-uv/bin/uv
+# (`uv --version` first: a pyenv shim is on PATH even where the current Python has no uv)
+UV ?= $(or $(shell uv --version >/dev/null 2>&1 && command -v uv),$(UV_BOOTSTRAP))
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: setup demo test test-fast dev clean-data bench compat
 
-setup: $(STAMP) compat
+# uv.lock pins every package for every platform; --locked fails when pyproject.toml changed without `uv lock`.
+# A no-op when .venv is already in sync; a .venv of another Python than $(PYTHON) is made anew.
+setup: $(UV) compat
+	$(UV) sync --locked --python $(PYTHON)
 
-# Idempotent: reinstalls only when the pins or the package metadata change.
-$(STAMP): requirements.lock pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	$(BIN)/python -m pip check
-	touch $(STAMP)
+$(UV_BOOTSTRAP):
+	$(PYTHON) -m venv .venv-uv
+	.venv-uv/bin/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
 
 # DuckDB 1.5 apart (the CLI on PyPI, DBeaver and ODBC set-ups use it): the test that the analysts' file opens there.
 DUCKDB_CLIENT := .venv-duckdb15
 compat: $(DUCKDB_CLIENT)/.installed
 
-$(DUCKDB_CLIENT)/.installed:
-	$(PYTHON) -m venv $(DUCKDB_CLIENT)
-	$(DUCKDB_CLIENT)/bin/python -m pip install --quiet --disable-pip-version-check duckdb==1.5.6
+$(DUCKDB_CLIENT)/.installed: | $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(DUCKDB_CLIENT)
+	$(UV) pip install --quiet --python $(DUCKDB_CLIENT)/bin/python duckdb==1.5.6
 	touch $@
 
 demo: setup

@@ -1,4 +1,5 @@
-"""Where sei-stats reads and writes: everything hangs off SEI_DATA_DIR (default: the repo's data/)."""
+"""Where sei-stats reads and writes: everything hangs off SEI_DATA_DIR (default: the repo's data/, or data/ of the
+working directory when installed from a wheel)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 from . import period as periods
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# False when installed from a wheel: REPO_ROOT is then a folder of the environment (lib/), not a checkout.
+IN_CHECKOUT = (REPO_ROOT / "pyproject.toml").is_file()
 
 
 @dataclass(frozen=True)
@@ -211,7 +214,8 @@ class DataPaths:
 
 
 def data_paths(root: str | Path | None = None) -> DataPaths:
-    """The data directory: ``root`` if given, else $SEI_DATA_DIR, else the repo's data/."""
+    """The data directory: ``root`` if given, else $SEI_DATA_DIR, else the repo's data/ (installed from a wheel:
+    data/ of the working directory)."""
     if root is None:
-        root = os.environ.get("SEI_DATA_DIR") or REPO_ROOT / "data"
+        root = os.environ.get("SEI_DATA_DIR") or (REPO_ROOT if IN_CHECKOUT else Path.cwd()) / "data"
     return DataPaths(Path(root).resolve())

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import dagster as dg
@@ -275,11 +276,13 @@ def test_the_celery_code_location_runs_the_landing_steps_on_the_celery_executor(
 
 def test_the_dockerfile_copies_what_the_compose_file_runs():
     dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
-    assert "pip install --no-cache-dir -r requirements.lock" in dockerfile and "WORKDIR /opt/sei" in dockerfile
+    assert "COPY pyproject.toml uv.lock ./" in dockerfile and "WORKDIR /opt/sei" in dockerfile
+    assert dockerfile.count("uv sync --locked --no-dev") == 2  # the locked packages, then the project
     for name in ("dagster.yaml", "workspace.yaml", "celery.yaml"):
         assert f"deploy/celery/{name}" in dockerfile and (DEPLOY / name).exists()
-    lock = (REPO_ROOT / "requirements.lock").read_text(encoding="utf-8")
-    assert "dagster-celery==" in lock and "dagster-postgres==" in lock  # the image installs the pinned set
+    locked = {p["name"]: p["version"] for p in tomllib.loads((REPO_ROOT / "uv.lock").read_text(encoding="utf-8"))["package"]
+              if "version" in p}
+    assert locked["dagster-celery"] == locked["dagster-postgres"]  # both locked, as one release of the integrations
     services = compose()["services"]
     assert {"postgres", "rabbitmq", "code", "webserver", "daemon", "worker"} <= set(services)
     assert compose()["x-sei"]["build"] == {"context": "../..", "dockerfile": "deploy/celery/Dockerfile"}

@@ -1,10 +1,16 @@
 """The package shape: only sei_stats is installed; the library never imports Dagster; the contracts
-depend on nothing of the library but its shared core."""
+depend on nothing of the library but its shared core; the test tools stay out of the runtime dependencies and
+the lock serves Windows and every Python supported."""
 
 import ast
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+
+from packaging import tags
+from packaging.utils import parse_wheel_filename
 
 from sei_stats.config import REPO_ROOT
 
@@ -61,3 +67,33 @@ def test_every_subpackage_is_listed_for_the_wheel():
              for p in (REPO_ROOT / "src" / "sei_stats").rglob("__init__.py")}
     found = {name.rstrip(".") for name in found}
     assert found | {"sei_stats.pipelines", "sei_stats.schemas"} == listed
+
+
+def test_the_test_tools_are_no_runtime_dependency_and_no_runtime_module_imports_them():
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    runtime = {re.split(r"[<>=!~ ;\[]", d, maxsplit=1)[0].lower() for d in project["project"]["dependencies"]}
+    dev = {re.split(r"[<>=!~ ;\[]", d, maxsplit=1)[0].lower() for d in project["dependency-groups"]["dev"]}
+    assert {"pytest", "uv"} <= dev and not dev & runtime
+    modules = [p for folder in ("src", "pipelines", "schemas") for p in (REPO_ROOT / folder).rglob("*.py")]
+    assert [p.name for p in modules if {"pytest", "_pytest", "uv"} & {m.split(".")[0] for m in _imported(p)}] == []
+
+
+COMPILED = ("duckdb", "numpy", "pandas", "pyarrow", "scipy", "matplotlib", "python-calamine", "psycopg2-binary",
+            "pydantic-core", "grpcio", "lxml", "pyyaml")
+
+
+def test_the_lock_covers_windows_and_every_python_supported():
+    lock = tomllib.loads((REPO_ROOT / "uv.lock").read_text(encoding="utf-8"))
+    assert lock["requires-python"] == ">=3.11, <3.14"
+    packages = {p["name"]: p for p in lock["package"]}
+    assert "pywin32" in packages  # Windows-only packages are locked too, not only this machine's
+    uvicorn = packages["uvicorn"]["optional-dependencies"]["standard"]
+    assert [d["marker"] for d in uvicorn if d["name"] == "uvloop"] == [
+        "platform_python_implementation != 'PyPy' and sys_platform != 'cygwin' and sys_platform != 'win32'"]
+    # the compiled packages have a wheel for Windows on each Python supported (no build on the bureau's PCs)
+    for python in ((3, 11), (3, 12), (3, 13)):
+        supported = set(tags.cpython_tags(python, abis=[f"cp{python[0]}{python[1]}", "abi3", "none"],
+                                          platforms=["win_amd64"]))
+        for name in COMPILED:
+            wheels = [w["url"].rsplit("/", 1)[1] for w in packages[name]["wheels"]]
+            assert any(parse_wheel_filename(w)[3] & supported for w in wheels), (name, python)
