@@ -48,8 +48,8 @@ def headline_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "增加值(亿元)": annual["value_added"].map(_yi),
         "GDP(亿元)": annual["gdp"].map(_yi),
         "增加值占GDP比重": annual["gdp_share"].map(_pct),
-        "工业单位数": annual["n_enterprises"].astype(str),
-        "服务业单位数": annual["n_services_enterprises"].astype(str),
+        "工业单位数": annual["n_enterprises"].astype("Int64"),  # counts: right-aligned like every number
+        "服务业单位数": annual["n_services_enterprises"].astype("Int64"),
         "数据": annual["basis"].map(BASIS_ZH).fillna("—"),
     })
 

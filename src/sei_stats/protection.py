@@ -37,7 +37,6 @@ CELL_KEYS = {"total": (), "area": ("area",), "district": ("district_code",), "ar
              # never published: a zone's output in each district, and a district's output outside every zone
              "zone_district": ("district_code", "zone_id"), "outside_zone": ("district_code",)}
 LATENT = ("zone_district", "outside_zone")
-MEASURES = ("industry", "services")
 YI = 100_000  # 千元 in one 亿元
 
 
