@@ -415,7 +415,8 @@ def protect_cells(values: Mapping[Hashable, float], primary: Iterable[Hashable],
                   equations: Sequence[tuple[Hashable, Sequence[Hashable]]], order: Sequence[tuple[Hashable, Hashable]] = (),
                   rules: Rules = Rules(), *, fixed: Iterable[Hashable] = (), only: Iterable[Hashable] | None = None,
                   check_all: bool = True, latent: Iterable[Hashable] = (),
-                  neighbours: Mapping[Hashable, Iterable[Hashable]] | None = None, max_rounds: int = 10_000) -> set:
+                  neighbours: Mapping[Hashable, Iterable[Hashable]] | None = None, max_rounds: int = 10_000,
+                  intervals: dict | None = None) -> set:
     """The suppressed cells the audit proves safe, from the ``primary`` ones, for linked tables of any shape
     (``audit_cells``' equations and order). Greedy, like ``protect``: take the first unsafe cell (in ``values``'
     order), suppress its cheapest partner — a published cell of one of its equations or its next month (order),
@@ -427,7 +428,8 @@ def protect_cells(values: Mapping[Hashable, float], primary: Iterable[Hashable],
     adds), then (unless not ``check_all``: the caller audits everything later) every cell once at the end, going
     on over all of them if one is unsafe: fewer linear programs. ``latent``: as audit_cells'; never a partner, and
     an equation with a latent part neither gives partners nor counts as a line. ``neighbours``: more partners of
-    each cell (the cells that overlap it: sharing a latent part)."""
+    each cell (the cells that overlap it: sharing a latent part). ``intervals``: a dict filled with the last audit's
+    Interval of each cell it audited (the caller need not audit them again)."""
     latent = set(latent)
     suppressed = set(primary)
     fixed = set(fixed)
@@ -448,12 +450,14 @@ def protect_cells(values: Mapping[Hashable, float], primary: Iterable[Hashable],
         partners.setdefault(later, set()).add(earlier)
     scope = None if only is None else set(only)
     for _ in range(max_rounds):
-        unsafe = [c for c in audit_cells(values, suppressed, equations, order, rules, only=scope, latent=latent)
-                  if not c.safe]
-        if not unsafe and scope is not None and check_all:
+        audited = audit_cells(values, suppressed, equations, order, rules, only=scope, latent=latent)
+        if all(c.safe for c in audited) and scope is not None and check_all:
             scope = None  # the new cells are safe: check every cell once
-            unsafe = [c for c in audit_cells(values, suppressed, equations, order, rules, latent=latent) if not c.safe]
+            audited = audit_cells(values, suppressed, equations, order, rules, latent=latent)
+        unsafe = [c for c in audited if not c.safe]
         if not unsafe:
+            if intervals is not None:
+                intervals.update({c.key: c for c in audited})
             return suppressed
         cell = min(unsafe, key=lambda c: rank[c.key])
         free = [k for k in partners.get(cell.key, ())

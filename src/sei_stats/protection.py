@@ -207,15 +207,17 @@ def _year_pattern(cells: pd.DataFrame, rules: Rules, zone_districts: dict | None
         carried = {(k[0], month, *k[2:]) for k in hidden if n and k[1] == months[n - 1]} & set(now)
         start = hidden | carried | (primary_keys & set(now))
         fixed = [k for k in problem.values if k[1] != month or k[0] == "total"]
+        audited: dict = {}
         try:
             hidden = protect_cells(problem.values, start, problem.equations, problem.order, rules, fixed=fixed,
                                    only=now, check_all=check_each_month, latent=problem.latent,
-                                   neighbours=problem.neighbours)
+                                   neighbours=problem.neighbours, intervals=audited)
         except DisclosureError:
             # nothing published can cover it (a breakdown of one cell equals the total): every breakdown cell of the
             # month is suppressed, and the audit of a document of this month says which cell is still exposed
             hidden = start | {k for k in now if k[0] != "total"}
-        bounds |= {c.key: (c.lower, c.upper) for c in problem.audit(hidden, rules, only=now)}
+            audited = {c.key: c for c in problem.audit(hidden, rules, only=now)}
+        bounds |= {k: (c.lower, c.upper) for k, c in audited.items() if k[1] == month}
     if not check_each_month and months and not all(c.safe for c in _problem(cells, zone_districts).audit(hidden, rules)):
         return _year_pattern(cells, rules, zone_districts, check_each_month=True)
     keys = [_key(r["breakdown"], r["period"], r) for r in cells.to_dict("records")]
