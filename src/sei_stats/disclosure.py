@@ -359,56 +359,29 @@ def is_safe(tables: list[Table], suppressed: list[np.ndarray], rules: Rules = Ru
 
 # --- secondary suppression --------------------------------------------------------------------------------
 
-def _rectangle(grid: np.ndarray, mask: np.ndarray, i: int, j: int, value: float, rules: Rules):
-    """The cells to add so that (i, j) lies on a suppressed rectangle (i, j), (i, j'), (i', j), (i', j'):
-    of the rectangles with at least one new cell and no zero new cell, the one with (in this order) new
-    cells all ≥ p × value, no grand total, the fewest margins, the smallest suppressed value, the first
-    position."""
-    last_row, last_column = grid.shape[0] - 1, grid.shape[1] - 1
-    best = None
-    for i2 in range(grid.shape[0]):
-        for j2 in range(grid.shape[1]):
-            if i2 == i or j2 == j:
-                continue
-            new = [(a, b) for a, b in ((i, j2), (i2, j), (i2, j2)) if not mask[a, b]]
-            if not new or any(grid[a, b] <= 0 for a, b in new):
-                continue
-            key = (any(grid[a, b] < rules.protection * value for a, b in new),
-                   any(a == last_row and b == last_column for a, b in new),
-                   sum(a == last_row or b == last_column for a, b in new),
-                   sum(grid[a, b] for a, b in new), i2, j2)
-            if best is None or key < best[0]:
-                best = (key, new)
-    return None if best is None else best[1]
-
-
 def protect(tables: list[Table], primary_masks: list[np.ndarray], rules: Rules = Rules(), *,
-            cumulative: bool = False, max_rounds: int = 1000) -> list[np.ndarray]:
-    """The suppression masks (full grid) that the audit proves safe, from the primary masks: a greedy
-    heuristic (the hypercube method of tau-ARGUS in two dimensions). Take the first unsafe cell (by table,
-    row, column), suppress the cheapest rectangle through it (see ``_rectangle``), re-audit, repeat.
-    ``cumulative``: the pattern is one for every month — a cell suppressed in any month is suppressed in all
-    (so in every later month), which also stops differencing. Never un-suppresses a cell; deterministic.
-    DisclosureError when no rectangle adds a cell and an unsafe cell remains."""
+            cumulative: bool = False, max_rounds: int = 10_000) -> list[np.ndarray]:
+    """The suppression masks (full grid) that the audit proves safe, from the primary masks: ``protect_cells`` on
+    the tables' grids. ``cumulative``: the pattern is one for every month — a cell suppressed in any month is
+    suppressed in all (so in every later month), which also stops differencing."""
     _check(tables, primary_masks, cumulative)
     masks = [np.array(m, dtype=bool) for m in primary_masks]
     if cumulative and masks:
-        pattern = np.logical_or.reduce(masks)
-        masks = [pattern.copy() for _ in masks]
-    grids = [t.full() for t in tables]
-    for _ in range(max_rounds):
-        unsafe = [c for c in audit(tables, masks, rules, cumulative=cumulative) if not c.safe]
-        if not unsafe:
-            return masks
-        cell = min(unsafe, key=lambda c: (c.table, c.row, c.column))
-        new = _rectangle(grids[cell.table], masks[cell.table], cell.row, cell.column, cell.value, rules)
-        if new is None:
-            raise DisclosureError(f"protect: table {cell.table} cell ({cell.row}, {cell.column}) = {cell.value:g} "
-                                  f"cannot be protected (interval [{cell.lower:g}, {cell.upper:g}])")
-        for t in (range(len(masks)) if cumulative else [cell.table]):
-            for a, b in new:
-                masks[t][a, b] = True
-    raise DisclosureError(f"protect: no safe pattern after {max_rounds} rounds")
+        masks = [np.logical_or.reduce(masks) for _ in masks]
+    values, equations, order = _grid_cells(tables, cumulative)
+    hidden = {(t, int(i), int(j)) for t, mask in enumerate(masks) for i, j in zip(*np.nonzero(mask))}
+    while True:
+        hidden = protect_cells(values, hidden, equations, order, rules, max_rounds=max_rounds)
+        if not cumulative:
+            break
+        same = {(t, i, j) for _, i, j in hidden for t in range(len(tables))}  # one pattern for every month
+        if same == hidden:
+            break
+        hidden = same
+    out = [np.zeros(t.shape, dtype=bool) for t in tables]
+    for t, i, j in hidden:
+        out[t][i, j] = True
+    return out
 
 
 def protect_cells(values: Mapping[Hashable, float], primary: Iterable[Hashable],
@@ -418,12 +391,13 @@ def protect_cells(values: Mapping[Hashable, float], primary: Iterable[Hashable],
                   neighbours: Mapping[Hashable, Iterable[Hashable]] | None = None, max_rounds: int = 10_000,
                   intervals: dict | None = None) -> set:
     """The suppressed cells the audit proves safe, from the ``primary`` ones, for linked tables of any shape
-    (``audit_cells``' equations and order). Greedy, like ``protect``: take the first unsafe cell (in ``values``'
-    order), suppress its cheapest partner — a published cell of one of its equations or its next month (order),
-    not in ``fixed`` (what earlier releases published stays published) and not 0 — preferring, in this order,
-    a partner worth at least p × the cell, one that is no equation's total (a margin: readers want the margins),
-    one that closes more lines than it opens (the fewest equations in which it would be the only suppressed cell:
-    the rectangles of tau-ARGUS' hypercube method), the smallest value; re-audit, repeat. Never un-suppresses; deterministic. DisclosureError
+    (``audit_cells``' equations and order). Greedy: take the first unsafe cell (in ``values``' order) and suppress
+    the cheapest rectangle through it (``_rectangle_of``: the hypercube method of tau-ARGUS in two dimensions); where
+    there is none, its cheapest partner — a published cell of one of its equations, its next month (order) or a
+    neighbour — not in ``fixed`` (what earlier releases published stays published) and not 0, preferring, in this
+    order, a partner worth at least p × the cell, one that is no equation's total (a margin: readers want the
+    margins), one that opens the fewest equations in which it would be the only suppressed cell, the smallest
+    value; re-audit, repeat. Never un-suppresses; deterministic. DisclosureError
     when an unsafe cell has no partner left. ``only``: audit these cells in the rounds (the ones a new month
     adds), then (unless not ``check_all``: the caller audits everything later) every cell once at the end, going
     on over all of them if one is unsafe: fewer linear programs. ``latent``: as audit_cells'; never a partner, and
@@ -440,9 +414,10 @@ def protect_cells(values: Mapping[Hashable, float], primary: Iterable[Hashable],
     for total, parts in equations:
         if latent and not latent.isdisjoint(parts):
             continue
-        for key in (total, *parts):
-            partners.setdefault(key, set()).update((total, *parts))
-            lines.setdefault(key, []).append((total, *parts))
+        members = (total, *parts)  # one object per equation: _rectangle_of tells equations apart by identity
+        for key in members:
+            partners.setdefault(key, set()).update(members)
+            lines.setdefault(key, []).append(members)
     for key, others in (neighbours or {}).items():
         partners.setdefault(key, set()).update(others)
     for earlier, later in order:
@@ -462,6 +437,11 @@ def protect_cells(values: Mapping[Hashable, float], primary: Iterable[Hashable],
         cell = min(unsafe, key=lambda c: rank[c.key])
         free = [k for k in partners.get(cell.key, ())
                 if k not in suppressed and k not in fixed and k not in latent and values[k] > 0]
+        square = _rectangle_of(cell, lines, suppressed, lambda k: k not in fixed and k not in latent and values[k] > 0,
+                               values, totals, rank, rules)
+        if square:
+            suppressed.update(square)
+            continue
         if not free:
             raise DisclosureError(f"protect: cell {cell.key} = {cell.value:g} cannot be protected "
                                   f"(interval [{cell.lower:g}, {cell.upper:g}], no published partner left)")
@@ -472,3 +452,28 @@ def protect_cells(values: Mapping[Hashable, float], primary: Iterable[Hashable],
         suppressed.add(min(free, key=lambda k: (values[k] < rules.protection * cell.value, k in totals, opened(k),
                                                  values[k], rank[k])))
     raise DisclosureError(f"protect: no safe pattern after {max_rounds} rounds")
+
+
+def _rectangle_of(cell: Interval, lines: dict, suppressed: set, usable, values, totals: set, rank: dict, rules: Rules):
+    """The cheapest rectangle through an unsafe cell c: a in one of its equations, b in another, d sharing an
+    equation with each (in a 2-D table: c = (i, j), a = (i, j'), b = (i', j), d = (i', j')), whose new cells are all
+    usable. Ranked as ``protect``'s partners: new cells worth at least p × c, fewest margins, smallest sum. None
+    when c lies in fewer than two equations or no rectangle adds a cell (a single partner is then sought)."""
+    c = cell.key
+    equations = lines.get(c, [])
+    best = None
+    for n, first in enumerate(equations):
+        for second in equations[n + 1:]:
+            for a in (m for m in first if m != c):
+                beyond_a = {m for members in lines.get(a, ()) if members is not first for m in members}
+                for b in (m for m in second if m != c and m != a):
+                    beyond_b = {m for members in lines.get(b, ()) if members is not second for m in members}
+                    for d in beyond_a & beyond_b - {c, a, b}:
+                        new = [k for k in (a, b, d) if k not in suppressed]
+                        if not new or not all(usable(k) for k in new):
+                            continue
+                        key = (any(values[k] < rules.protection * cell.value for k in new), sum(k in totals for k in new),
+                               sum(values[k] for k in new), sorted(rank[k] for k in new))
+                        if best is None or key < best[0]:
+                            best = (key, new)
+    return None if best is None else best[1]
