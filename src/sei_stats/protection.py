@@ -38,6 +38,9 @@ CELL_KEYS = {"total": (), "area": ("area",), "district": ("district_code",), "ar
              "zone_district": ("district_code", "zone_id"), "outside_zone": ("district_code",)}
 LATENT = ("zone_district", "outside_zone")
 YI = 100_000  # 千元 in one 亿元
+# The code that chooses a pattern, in the cache's key: a changed algorithm never reuses a pattern it did not choose.
+_CODE = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes()
+                                for name in ("disclosure.py", "protection.py"))).hexdigest()
 
 
 def _key(breakdown: str, period, row) -> tuple:
@@ -156,8 +159,8 @@ def choose_pattern(cells: pd.DataFrame, rules: Rules, cache: Path | None = None,
                    zone_districts: dict | None = None) -> pd.DataFrame:
     """``cells`` (cells_of) with ``status`` (published, primary or secondary), ``reason`` and, for a suppressed
     cell, the ``lower``/``upper`` bounds the audit finds given everything published up to its month. ``cache``: a
-    folder keeping each measure's year by the hash of its cells and the rules, so a publish recomputes only the
-    years whose cells changed (the files no year uses now are removed)."""
+    folder keeping each measure's year by the hash of its cells, the rules and this code, so a publish recomputes
+    only the years whose cells changed (the files no year uses now are removed)."""
     out, used = [], set()
     years = pd.to_datetime(cells["period"]).dt.year
     for (measure, year), group in cells.groupby(["measure", years], sort=True):
@@ -165,8 +168,8 @@ def choose_pattern(cells: pd.DataFrame, rules: Rules, cache: Path | None = None,
         if cache is None:
             out.append(_year_pattern(group, rules, zone_districts))
             continue
-        digest = hashlib.sha256((repr(rules) + repr(sorted((zone_districts or {}).items())) + group.to_csv(index=False))
-                                .encode()).hexdigest()[:20]
+        digest = hashlib.sha256((_CODE + repr(rules) + repr(sorted((zone_districts or {}).items()))
+                                 + group.to_csv(index=False)).encode()).hexdigest()[:20]
         path = Path(cache) / f"{measure}-{year}-{digest}.parquet"
         used.add(path.name)
         if path.exists():

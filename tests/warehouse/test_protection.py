@@ -96,3 +96,21 @@ def test_a_cell_suppressed_last_month_and_published_this_month_is_reported():
     problems = protection.audit_release(pd.concat([may, june], ignore_index=True), "2020-06-01", RULES)
     assert sorted(problems)[:2] == ["industry area(a): suppressed in 2020-05, published in 2020-06",
                                     "industry area(b): suppressed in 2020-05, published in 2020-06"]
+
+
+def test_a_years_pattern_is_kept_by_its_cells_and_chosen_again_only_when_they_change(tmp_path, monkeypatch):
+    def contributions(b_value):
+        return pd.DataFrame({"period": pd.Timestamp("2020-06-01"), "measure": "industry",
+                             "credit_code": ["E1", "E2", "E3", "E4"], "area": ["a", "a", "b", "b"],
+                             "field": ["f", "f", "g", "g"], "district_code": ["X", "Y", "X", "Y"],
+                             "zone_id": None, "value": [50.0, 40.0, b_value, 30.0]})
+
+    first = protection.choose_pattern(protection.cells_of(contributions(20.0), RULES), RULES, tmp_path)
+    (kept,) = tmp_path.glob("industry-2020-*.parquet")
+    chosen = []
+    real = protection._year_pattern
+    monkeypatch.setattr(protection, "_year_pattern", lambda *a, **k: chosen.append(1) or real(*a, **k))
+    again = protection.choose_pattern(protection.cells_of(contributions(20.0), RULES), RULES, tmp_path)
+    assert chosen == [] and again["status"].tolist() == first["status"].tolist()  # read back, not chosen again
+    protection.choose_pattern(protection.cells_of(contributions(25.0), RULES), RULES, tmp_path)
+    assert chosen == [1] and not kept.exists() and len(list(tmp_path.glob("*.parquet"))) == 1  # the stale one goes
