@@ -30,7 +30,8 @@ from .inputs import INPUTS
 from .relations import quote
 
 # The marts whose every published value is kept by vintage.
-VINTAGE_MARTS = ("indicators_monthly", "indicators_annual", "output_by_area", "target_progress", "data_quality")
+VINTAGE_MARTS = ("indicators_monthly", "indicators_annual", "output_by_area", "target_progress", "data_quality",
+                 "disclosure")  # the disclosure pattern each release printed with (sei_stats.protection)
 # The indicators mart.revisions follows, monthly (1–X月) and annual (the year's figure of record).
 REVISED = ("output_value", "output_growth", "services_revenue", "services_revenue_growth", "value_added", "gdp_share",
            "imputed_share", "n_enterprises", "n_services_enterprises")
