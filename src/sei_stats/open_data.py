@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import period as periods
 from . import protection
-from .briefing.document import SUPPRESSED_MARK
+from .briefing.document import SUPPRESSED_MARK, half_up, is_missing
 from .config import DataPaths
 from .disclosure import DisclosureError, Rules
 from .settings import load_settings
@@ -80,10 +80,16 @@ def _frame(con: duckdb.DuckDBPyConnection, name: str, period: str) -> pd.DataFra
         out[column] = rows[column].to_numpy()
     for measure, (value_label, value, growth_label, growth) in MEASURES.items():
         flags = pd.Series([hidden(r, measure) for r in records], index=rows.index, dtype=bool)
-        out[value_label] = rows[value].astype(float).round(1).where(~flags).to_numpy()
-        out[growth_label] = (rows[growth].astype(float) * 100).round(1).where(~flags).to_numpy()
+        out[value_label] = _one_decimal(rows[value], 0).where(~flags).to_numpy()
+        out[growth_label] = _one_decimal(rows[growth], 2).where(~flags).to_numpy()
         out[f"{measure}_suppressed"] = flags.to_numpy()
     return out.rename(columns=LABELS)
+
+
+def _one_decimal(values: pd.Series, shift: int) -> pd.Series:
+    """values × 10**shift with one decimal, rounded half up as the briefings print them (the same digits)."""
+    return pd.Series([None if is_missing(v) else float(half_up(v, shift, 1)) for v in values],
+                     index=values.index, dtype=float)
 
 
 def _csv(frame: pd.DataFrame) -> pd.DataFrame:

@@ -52,7 +52,7 @@ def is_missing(value) -> bool:
     return bool(pd.api.types.is_scalar(value) and pd.isna(value))
 
 
-def _rounded(value, shift: int, places: int) -> Decimal:
+def half_up(value, shift: int, places: int) -> Decimal:
     """``value`` × 10**shift rounded half up (四舍五入) to ``places`` decimals, as Excel shows the stored number.
 
     Worked on the float's shortest decimal form, so 2310.25 gives 2310.3 and a rate of 0.1235 gives 12.4 (binary
@@ -65,7 +65,7 @@ def _rounded(value, shift: int, places: int) -> Decimal:
 
 def percent(value) -> Decimal:
     """A rate or share (a fraction) in percent, one decimal, rounded half up as the tables are: sentences use it."""
-    return _rounded(value, 2, 1)
+    return half_up(value, 2, 1)
 
 
 def format_value(value, kind: str) -> str:
@@ -78,13 +78,13 @@ def format_value(value, kind: str) -> str:
     if kind == "text":
         return str(value)
     if kind == "yi":
-        return f"{_rounded(value, 0, 1):,.1f}"
+        return f"{half_up(value, 0, 1):,.1f}"
     if kind == "pct":
-        return f"{_rounded(value, 2, 1):.1f}%"
+        return f"{half_up(value, 2, 1):.1f}%"
     if kind == "pp":
-        return "0.0" if value == 0 else f"{_rounded(value, 2, 1):+.1f}"
+        return "0.0" if value == 0 else f"{half_up(value, 2, 1):+.1f}"
     if kind == "int":
-        return f"{_rounded(value, 0, 0):,.0f}"
+        return f"{half_up(value, 0, 0):,.0f}"
     raise ValueError(f"unknown format {kind!r}: one of {FORMATS}")
 
 
