@@ -15,6 +15,7 @@ from sei_stats.briefing.content import monthly_briefing
 from sei_stats.briefing.document import SUPPRESSED, SUPPRESSED_NOTE
 from sei_stats.disclosure import Rules
 from sei_stats.land import land_month
+from sei_stats.open_data import write_open_data
 from sei_stats.publish import publish
 
 RULES = Rules()
@@ -114,3 +115,16 @@ def test_a_years_pattern_is_kept_by_its_cells_and_chosen_again_only_when_they_ch
     assert chosen == [] and again["status"].tolist() == first["status"].tolist()  # read back, not chosen again
     protection.choose_pattern(protection.cells_of(contributions(25.0), RULES), RULES, tmp_path)
     assert chosen == [1] and not kept.exists() and len(list(tmp_path.glob("*.parquet"))) == 1  # the stale one goes
+
+
+def test_the_open_data_of_the_three_enterprise_city_withholds_every_breakdown(published):
+    con, city = published
+    opened = write_open_data(city, "2018-12")
+    areas = pd.read_csv(opened.folder / "areas.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert areas.values.tolist() == [["2018年1–12月", "新一代信息技术", "…", "…", "0.0", ""],
+                                     ["2018年1–12月", "高端装备与新材料", "…", "…", "0.0", ""]]
+    total = pd.read_csv(opened.folder / "total.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert total["工业总产值（亿元）"].tolist() == ["500.0"]  # (36 + 12 + 2) million 千元
+    assert (opened.folder / "areas.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # the BOM Excel needs
+    readme = (opened.folder / "README.md").read_text(encoding="utf-8")
+    assert "单元格企业数少于3家" in readme and "±10%" in readme
