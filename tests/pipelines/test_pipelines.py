@@ -160,29 +160,33 @@ def test_cli_failure_names_the_file_and_exits_non_zero(tmp_path):
 
 
 def test_cli_prints_each_failed_check_and_exits_non_zero_on_an_error(tmp_path, monkeypatch, capsys):
-    from conftest import CITY
+    from conftest import CITY, without_disclosure_control
     from sei_stats import settings
     from sei_stats.pipelines import cli
 
-    # 2019's line is in division 40, which has no value-added rate in any year (a WARN check fails); no month
-    # can meet a rejected share below -1 (an ERROR check)
+    # 2019's line is in division 40, which has no value-added rate in any year (a WARN check fails); 2018-12 has a
+    # line rejected for its district (999999 is none of Dalian's) and the limit is 0 (an ERROR check fails)
     a_line = CITY["2018-12"][0]
-    paths = make_data_dir(tmp_path / "data", {"2018-12": CITY["2018-12"],
+    rejected = (a_line[0], "999999", "3973", "397301", "芯片", "1000000", "900000")
+    paths = make_data_dir(tmp_path / "data", {"2018-12": [*CITY["2018-12"], rejected],
                                               "2019-03": [a_line[:2] + ("4011",) + a_line[3:5] + ("9000000", "")]})
+    without_disclosure_control(paths)  # 2019-03's one enterprise is the total: no briefing of it could be protected
     overrides = tmp_path / "quality.yaml"
-    overrides.write_text("checks:\n  max_rejected_output_share: -1\n", encoding="utf-8")
+    overrides.write_text("checks:\n  max_rejected_output_share: 0\n", encoding="utf-8")
     monkeypatch.setattr(settings, "OVERRIDES", overrides)  # in-process only: config/ untouched
     monkeypatch.setenv("SEI_DATA_DIR", str(paths.root))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     assert cli.main(["materialize", "--all"]) == 1
     out = capsys.readouterr().out
-    assert "[1/2] 2018-12: landed 4 lines (accepted 4)" in out and "published " in out
+    assert "[1/2] 2018-12: landed 5 lines (accepted 4, rejected 1)" in out and "published " in out
     [line] = [line for line in out.splitlines() if line.startswith("check mart/data_quality/rejected_output_share FAILED: ")]
-    assert '-1.0; months_over {"2018-12": 0.0, "2019-03": 0.0}' in line  # the limit, then the months over it
+    # the limit, then the months over it: 1,000,000 rejected of 57,000,000 千元 received (A 36, B 12, C 6, D 2, 1)
+    assert line.endswith(f'0.0; months_over {{"2018-12": {1 / 57!r}}}')
     assert "check mart/indicators_monthly/value_added_rates_complete WARNING: output_without_rate_亿元 90.0" in out
     overrides.write_text("", encoding="utf-8")  # the defaults again: a warning alone exits 0
-    assert cli.main(["catalog", "reclassify"]) == 0
+    code = cli.main(["catalog", "reclassify"])
     out = capsys.readouterr().out
+    assert code == 0, out
     assert "2 months reclassified" in out and "value_added_rates_complete WARNING" in out and "FAILED" not in out
 
 
