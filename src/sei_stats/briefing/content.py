@@ -292,7 +292,8 @@ def _areas(con, period: str, label: str, total: pd.Series, numbers: _Numbers, fi
     text = []
     if len(growing):
         top = growing.iloc[0]
-        text.append(f"六大领域中，{top['name']}产值{format_value(top['output_ytd'], 'yi')}亿元，同比{change_word(top['growth'])}，增速居首"
+        among = "公布数据的领域中" if withheld.industry.any() else "六大领域中"  # a withheld area may grow faster
+        text.append(f"{among}，{top['name']}产值{format_value(top['output_ytd'], 'yi')}亿元，同比{change_word(top['growth'])}，增速居首"
                     + (f"；{growing.iloc[-1]['name']}增速最低，同比{change_word(growing.iloc[-1]['growth'])}"
                        if len(growing) > 1 else "")
                     + "。")
