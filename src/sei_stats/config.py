@@ -156,7 +156,7 @@ class DataPaths:
 
     @property
     def reclassified(self) -> Path:
-        """landed/reclassified/YYYY-MM/<landing id>@<catalog version>.parquet: landings under the catalog in
+        """landed/reclassified/YYYY-MM/<landing id>@<catalog version>.<format>.parquet: landings under the catalog in
         force at one month, and manifest.json naming the set the latest reclassification made."""
         return self.root / "landed" / "reclassified"
 

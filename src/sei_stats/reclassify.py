@@ -6,7 +6,7 @@ like-for-like growth, this classifies every month's current landing under the en
 copied from the landed files untouched (exact DECIMAL).
 
 A reclassified file is named by what it was made from — landed/reclassified/YYYY-MM/<landing
-id>@<catalog version>.parquet — so it is immutable like a landing, made once and reused while its
+id>@<catalog version>.<format>.parquet — so it is immutable like a landing, made once and reused while its
 landing and catalog stay the same; manifest.json names the set the latest run made.
 """
 
@@ -27,6 +27,9 @@ from .config import DataPaths
 from .land import catalog_version, write_parquet
 
 MANIFEST = "manifest.json"
+# In each file's name: a change of what a reclassified file holds makes new files, never reuses an old one.
+# r2: the held lines are classified too (r1 left them unclassified).
+FORMAT = "r2"
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class Reclassified:
     as_of: str
     catalog_version: str
     periods: list[str]
-    changed_lines: int  # accepted lines whose classification differs from the landed one
+    changed_lines: int  # lines (accepted or held) whose classification differs in any class column
     files: dict[str, Path]  # period -> its reclassified file
 
 
@@ -55,11 +58,15 @@ def in_force_since(catalog: pd.DataFrame, as_of: str) -> str:
 
 def _reclassify_month(con: duckdb.DuckDBPyConnection, source: Path, current: pd.DataFrame, period: str,
                       version: str, target: Path) -> int:
-    """Write ``source`` classified under ``current`` to ``target``; the accepted lines classified differently."""
+    """Write ``source`` classified under ``current`` to ``target``; the lines classified differently.
+
+    The lines landing classified are classified again: the accepted and the held (a review may accept a held
+    line, which then counts under the class it landed with)."""
+    landed = ", ".join(CLASS_COLUMNS)
     lines = con.execute(
-        "SELECT source_file, line_number, product_code, industry_code, catalog_code AS landed_code "
-        "FROM read_parquet(?) WHERE status = 'accepted'", [str(source)]).df()
-    classes = classify(lines, current, period)
+        f"SELECT source_file, line_number, product_code, industry_code, {landed} "
+        f"FROM read_parquet(?) WHERE status IN ('accepted', 'held')", [str(source)]).df()
+    classes = classify(lines.drop(columns=list(CLASS_COLUMNS)), current, period)
     con.register("classes", classes[["source_file", "line_number", *CLASS_COLUMNS]])
     replaced = ", ".join(f"c.{c} AS {c}" for c in CLASS_COLUMNS)
     write_parquet(con, f"""
@@ -68,7 +75,14 @@ def _reclassify_month(con: duckdb.DuckDBPyConnection, source: Path, current: pd.
         LEFT JOIN classes AS c USING (source_file, line_number)
         ORDER BY l.file_order, l.line_number""", [version, str(source)], target)
     con.unregister("classes")
-    return int((classes["catalog_code"].fillna("") != lines["landed_code"].fillna("")).sum())
+    return _classified_differently(lines, classes)
+
+
+def _classified_differently(landed: pd.DataFrame, classes: pd.DataFrame) -> int:
+    """How many lines differ in any class column (the code, its area and field, the NBS code and edition …)."""
+    def text(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[list(CLASS_COLUMNS)].astype("string").fillna("")
+    return int((text(landed).to_numpy() != text(classes).to_numpy()).any(axis=1).sum())
 
 
 def reclassify_history(paths: DataPaths, as_of: str | None = None) -> Reclassified:
@@ -86,7 +100,7 @@ def reclassify_history(paths: DataPaths, as_of: str | None = None) -> Reclassifi
     try:
         for period in periods:
             source = paths.current_landing(period)
-            target = paths.reclassified / period / f"{source.stem}@{version}.parquet"
+            target = paths.reclassified / period / f"{source.stem}@{version}.{FORMAT}.parquet"
             name = str(target.relative_to(paths.reclassified))
             if target.exists() and name in known:  # made from the same landing and catalog: the same file
                 changed[name] = known[name]

@@ -8,7 +8,7 @@ from sei_stats.reclassify import reclassify_history
 from sei_stats.publish import publish
 from sei_stats.warehouse import uncommented_columns
 
-from conftest import PRODUCTS_CSV
+from conftest import CITY, PRODUCTS_CSV, make_data_dir
 
 
 def test_a_catalog_change_is_published_both_ways(city):
@@ -38,3 +38,32 @@ def test_without_reclassification_only_the_catalog_of_the_time_is_published(city
     with duckdb.connect(str(publish(city).path), read_only=True) as con:
         schemas = {r[0] for r in con.execute("SELECT schema_name FROM duckdb_schemas()").fetchall()}
     assert "mart_current_catalog" not in schemas and "mart" in schemas
+
+
+def test_held_lines_are_classified_again_and_every_class_column_counts_as_a_change(tmp_path):
+    # 3973 stops being a key field from 2018 (its code stays): A's 2017-12 line is classified differently.
+    # N (a robot maker, 40,000亿元 typed in 元) and M (chips) are held at landing, and accepted by a reviewer.
+    from test_values_end_to_end import ACCEPT, EXTRA, M, N
+
+    city = make_data_dir(tmp_path / "data", CITY | {"2018-12": CITY["2018-12"] + EXTRA})
+    (city.catalog / "products.csv").write_text(PRODUCTS_CSV.replace(
+        "3973,product,集成电路,新一代信息技术,集成电路,true,1.2,2017-01,,test,false",
+        "3973,product,集成电路,新一代信息技术,集成电路,true,1.2,2017-01,2017-12,test,false\n"
+        "3973,product,集成电路,新一代信息技术,集成电路,false,1.2,2018-01,,test,false"), encoding="utf-8")
+    for period in ("2017-12", "2018-03", "2018-12"):
+        land_month(city, period)
+    (city.raw / "reviews").mkdir()
+    (city.raw / "reviews" / "2018-12.csv").write_text(ACCEPT.format(N=N, M=M), encoding="utf-8")
+    done = reclassify_history(city)
+    assert done.changed_lines == 1  # key_field alone changed (the old count compared catalog_code only: 0)
+    with duckdb.connect() as con:
+        held = con.execute("SELECT credit_code, is_sei, area, key_field FROM read_parquet(?) WHERE status = 'held' "
+                           "ORDER BY credit_code", [str(done.files["2018-12"])]).fetchall()
+    assert held == sorted([(N, True, "高端装备与新材料", True), (M, True, "新一代信息技术", False)])
+    with duckdb.connect(str(publish(city).detail), read_only=True) as con:
+        def by_area(schema):
+            return dict(con.execute(f"SELECT area, output_ytd FROM {schema}.output_by_area "
+                                    "WHERE period = DATE '2018-12-01'").fetchall())
+        # accepted by review, the held lines count under both catalogs (亿元)
+        expected = {"新一代信息技术": pytest.approx(360 + 10_000_000), "高端装备与新材料": pytest.approx(140 + 40_000)}
+        assert by_area("mart") == by_area("mart_current_catalog") == expected
