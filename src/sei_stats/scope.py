@@ -16,7 +16,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from .classify import CLASS_COLUMNS, classify
+from .classify import CLASS_COLUMNS, classify, entries_valid_in
 from .impute import impute
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
@@ -28,8 +28,14 @@ def _classified_by_frame(lines: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataF
     """``lines`` (period, product_code, industry_code = the frame's) with the CLASS_COLUMNS of their match."""
     if lines.empty:
         return lines.assign(**{c: pd.Series(dtype=object) for c in CLASS_COLUMNS})
-    parts = [classify(group, catalog, period.strftime("%Y-%m"))
-             for period, group in lines.groupby(pd.to_datetime(lines["period"]))]
+    # one call per set of entries in force (a year has one or two), not per month: the month only picks them
+    months = pd.to_datetime(lines["period"]).dt.strftime("%Y-%m")
+    in_force = {month: tuple(entries_valid_in(catalog, month).index) for month in months.unique()}
+    first_month = {}
+    for month in sorted(in_force):
+        first_month.setdefault(in_force[month], month)
+    picked = months.map(lambda month: first_month[in_force[month]])
+    parts = [classify(group, catalog, month) for month, group in lines.groupby(picked)]
     return pd.concat(parts).loc[lines.index]
 
 

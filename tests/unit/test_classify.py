@@ -54,3 +54,18 @@ def test_two_primary_entries_for_one_code_in_a_month_are_refused():
     twice = pd.concat([CATALOG, CATALOG.iloc[[1]]], ignore_index=True)
     with pytest.raises(CatalogError, match="product 3973 valid in 2018-03: one primary entry per code"):
         classify(lines(["3973", "3973"]), twice, "2018-03")
+
+
+def test_the_frame_step_classifies_each_month_by_the_entries_in_force_in_it():
+    # scope classifies once per set of entries in force, not once per month: 2018-11 and 2018-12 share one set,
+    # 2019-01 has another (397301 opens, 3491 closed), and the lines come back in their own order
+    from sei_stats.scope import _classified_by_frame
+
+    frame = pd.DataFrame({
+        "period": pd.to_datetime(["2019-01-01", "2018-11-01", "2018-12-01", "2019-01-01", "2018-12-01"]),
+        "product_code": ["39730188", "39730188", None, None, "39730188"],
+        "industry_code": ["3973", "3973", "3491", "3491", "3973"],
+    }, index=[10, 11, 12, 13, 14]).astype({"product_code": "string", "industry_code": "string"})
+    got = _classified_by_frame(frame, CATALOG)
+    assert got.index.tolist() == [10, 11, 12, 13, 14]
+    assert values(got["catalog_code"]) == ["397301", "3973", "3491", None, "3973"]
