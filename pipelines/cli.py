@@ -901,16 +901,16 @@ def _stopped(paths: DataPaths) -> int:
     return EXIT_STOPPED
 
 
-# The commands that change or publish something, each run of which leaves a run record (pipelines/runlog.py);
-# with an action, only those actions (`catalog reclassify`, `vintage rebuild`).
+# The commands that change or write something, each run of which leaves a run record (pipelines/runlog.py):
+# always, or when the arguments ask for a change (`catalog reclassify`, `vintage rebuild`, `review --xlsx`).
 RECORDED = {"materialize": None, "demo": None, "demo-data": None, "brief": None, "export": None, "publish": None,
-            "catalog": {"reclassify"}, "vintage": {"rebuild"}}
+            "catalog": lambda args: args.action == "reclassify", "vintage": lambda args: args.action == "rebuild",
+            "review": lambda args: bool(args.xlsx)}
 
 
 def _start_record(args: argparse.Namespace, argv: list[str]) -> RunRecord | None:
     """The record of this run, written at once (outcome "running"), when the command is one of RECORDED."""
-    actions = RECORDED.get(args.command, ())
-    if args.command not in RECORDED or (actions and getattr(args, "action", None) not in actions):
+    if args.command not in RECORDED or (RECORDED[args.command] and not RECORDED[args.command](args)):
         return None
     from .runlog import RunRecord
 

@@ -3,6 +3,8 @@ registry files as Excel saves them (GB18030, codes turned into numbers)."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -243,3 +245,9 @@ def test_the_cli_writes_the_workbook_beside_the_review_file_and_keeps_an_existin
     assert cli.main(["review", "--period", "2018-03", "--xlsx", str(tmp_path / "mine.xlsx")]) == 0
     assert (tmp_path / "mine.xlsx").exists()
     assert cli.main(["review", "--period", "2018-03", "--xlsx", "--force"]) == 0
+    # each workbook written (or refused) leaves a run record; the queue shown on the terminal does not
+    assert cli.main(["review", "--period", "2018-03"]) == 0
+    logged = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((paths.root / "logs").glob("*.json"))]
+    assert [(r["command"], r["outcome"], r["periods"]) for r in logged] == [
+        ("review", "ok", ["2018-03"]), ("review", "failed", ["2018-03"]), ("review", "ok", ["2018-03"]),
+        ("review", "ok", ["2018-03"])]
