@@ -153,10 +153,11 @@ def store(con: duckdb.DuckDBPyConnection, schema_of: str, folders: list[Path]) -
          json.dumps(m["landings"] | {f"{y} 年报": i for y, i in m["annual_landings"].items()}, ensure_ascii=False),
          json.dumps(m["inputs"], ensure_ascii=False), m["code_version"]) for m in manifests])
     for mart in VINTAGE_MARTS:
-        # each folder's file with its vintage id (this publish's folder has a temporary name)
+        # each folder's file with its vintage id (this publish's folder has a temporary name); a vintage recorded
+        # before a mart was kept (vintage.disclosure came later) has none of its rows, and is no error
         parts = "\nUNION ALL BY NAME\n".join(
             f"SELECT {quote(m['vintage_id'])} AS vintage_id, * FROM read_parquet({quote(str(f / f'{mart}.parquet'))})"
-            for m, f in zip(manifests, folders))
+            for m, f in zip(manifests, folders) if (f / f"{mart}.parquet").exists())
         con.execute(f"""CREATE TABLE {db}.vintage.{mart} AS
                         SELECT v.vintage_id, r.released, v.* EXCLUDE (vintage_id)
                         FROM ({parts}) AS v JOIN {db}.vintage.releases AS r USING (vintage_id)
@@ -281,6 +282,8 @@ def rebuild(paths: DataPaths, vintage_id: str, work: Path) -> Rebuilt:
     rows, differing = {}, {}
     with duckdb.connect(str(rebuilt), read_only=True) as con:
         for mart in VINTAGE_MARTS:
+            if not (folder / f"{mart}.parquet").exists():  # recorded before the mart was kept: nothing to compare
+                continue
             released = f"read_parquet({quote(str(folder / f'{mart}.parquet'))})"
             ours = {c for c, in con.execute(f"SELECT column_name FROM (DESCRIBE SELECT * FROM {released})").fetchall()}
             columns = ", ".join(f'"{c}"' for c, in con.execute(f"SELECT column_name FROM (DESCRIBE mart.{mart})").fetchall()

@@ -114,3 +114,21 @@ def test_rebuild_reproduces_a_vintage_from_what_it_recorded(city, tmp_path, monk
     assert vintages.rebuild(city, first.publish_id, tmp_path / "again").differing["indicators_monthly"] == 2
     with pytest.raises(vintages.VintageError, match="no vintage"):
         vintages.rebuild(city, "20000101T000000000000Z-1", tmp_path / "again")
+
+
+def test_a_vintage_recorded_before_a_mart_was_kept_has_none_of_its_rows(city):
+    # vintage.disclosure came after the first vintages: a data folder upgraded with such a vintage still publishes
+    for period in ("2017-12", "2018-03", "2018-12"):
+        land_month(city, period)
+    first = publish(city)
+    (city.vintages / first.publish_id / "disclosure.parquet").unlink()
+    second = publish(city)
+    with duckdb.connect(str(second.path), read_only=True) as con:
+        kept = con.execute("SELECT DISTINCT vintage_id FROM vintage.disclosure").fetchall()
+        releases = con.execute("SELECT count(*) FROM vintage.releases").fetchone()[0]
+    assert (kept, releases) == ([(second.publish_id,)], 2)
+    # and it is rebuilt, compared on the marts it kept
+    from sei_stats import vintages
+
+    done = vintages.rebuild(city, first.publish_id, city.root.parent / "again")
+    assert done.identical and "disclosure" not in done.rows and done.rows["indicators_monthly"] == 3
