@@ -241,8 +241,12 @@ def _store_for_analysts(con: duckdb.DuckDBPyConnection, target: Path, record_vin
         tables = {}
         for schema in sorted({s for s, _ in _analyst_relations(con)}):
             con.execute(f"CREATE SCHEMA analysts.{schema}")
+        aliases = _aliases(con)
         for schema, name in _analyst_relations(con):
-            con.execute(f'CREATE TABLE analysts.{schema}."{name}" AS SELECT * FROM {schema}."{name}"')
+            # a view of another stored relation's rows (the current-catalog marts, when today's catalog classifies
+            # every line as landed) is copied from its stored table, not computed again
+            source = f"analysts.{aliases[(schema, name)]}" if (schema, name) in aliases else f'{schema}."{name}"'
+            con.execute(f'CREATE TABLE analysts.{schema}."{name}" AS SELECT * FROM {source}')
             tables[f"{schema}.{name}"] = con.execute(f'SELECT count(*) FROM analysts.{schema}."{name}"').fetchone()[0]
         _copy_comments(con)
         if record_vintage is not None:
@@ -251,6 +255,22 @@ def _store_for_analysts(con: duckdb.DuckDBPyConnection, target: Path, record_vin
         return tables
     finally:
         con.execute("DETACH analysts")
+
+
+def _aliases(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
+    """(schema, name) -> schema.name of each view that is all the rows of one relation stored before it."""
+    rows = con.execute("SELECT schema_name, view_name, sql FROM duckdb_views() WHERE NOT internal "
+                       "AND database_name = current_database()").fetchall()
+    stored = set(_analyst_relations(con))
+    out = {}
+    for schema, name, sql in rows:
+        match = _ALIAS.match(sql or "")
+        if match and tuple(match[1].split(".")) in stored and tuple(match[1].split(".")) < (schema, name):  # stored first
+            out[(schema, name)] = match[1]
+    return out
+
+
+_ALIAS = re.compile(r"^\s*CREATE VIEW \S+ AS SELECT \* FROM (\w+\.\w+)\s*;?\s*$", re.IGNORECASE)
 
 
 def _copy_comments(con: duckdb.DuckDBPyConnection) -> None:

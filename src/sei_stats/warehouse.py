@@ -23,7 +23,7 @@ from .calendar import calendar_in_force
 from .catalog import read_districts, read_nbs_categories, read_products, read_targets, read_zones
 from .config import DataPaths
 from .inputs import INPUTS, InputMissing, versions
-from .reclassify import catalog_in_force, current_catalog_as_of
+from .reclassify import catalog_in_force, classifies_as_landed, current_catalog_as_of
 from .review_match import check_decisions
 from . import year_step
 from .scope import fill_year as fill_scope
@@ -230,12 +230,25 @@ def check_landing_format(paths: DataPaths, files: list[Path]) -> None:
 _sql_list = relations.sql_list
 
 
+_COMMENT_ON_TABLE = re.compile(r"^(?:\s|--[^\n]*\n)*COMMENT\s+ON\s+TABLE\s+(\w+\.\w+)", re.IGNORECASE)
+
+
+def _as_published(name: str | None, statement: str) -> str:
+    """A current-catalog relation as a view over the published one of the same name (its comments kept)."""
+    created = relations.created_by(statement)
+    if created:
+        return f"CREATE VIEW {created} AS SELECT * FROM {name}"
+    commented = _COMMENT_ON_TABLE.match(statement)
+    return f"COMMENT ON VIEW {commented[1]}" + statement[commented.end():] if commented else statement
+
+
 def build_relations(con: duckdb.DuckDBPyConnection, paths: DataPaths, landings: dict[str, Path],
                     reclassified: dict[str, Path] | None, settings: Settings,
                     annual: dict[str, Path] | None = None) -> dict[str, Kept]:
     """Create every relation of the warehouse in ``con``: ref tables, then fact, mart and qa relations over exactly
     ``landings`` and the annual reports' ``annual`` (and the current-catalog ones over ``reclassified``, without
-    annual reports: those are classified by their year's catalog only). The stored facts are each year's kept rows
+    annual reports: those are classified by their year's catalog only; when today's catalog classifies every line
+    as it landed, views over the published ones, computed once). The stored facts are each year's kept rows
     (sei_stats.year_step), computed first for the years whose inputs changed; what each set kept, by variant."""
     for schema in SCHEMAS:
         con.execute(f"CREATE SCHEMA {schema}")
@@ -246,7 +259,9 @@ def build_relations(con: duckdb.DuckDBPyConnection, paths: DataPaths, landings: 
     max_months = int(settings.rule_params["imputed_too_long"]["max_consecutive_months"])
     catalog = read_products(paths.catalog)
     variants = [(year_step.Variant("as_landed", "", landings, annual or {}), catalog)]
-    if reclassified:
+    # today's catalog classifying every line as landed, the current-catalog relations are the published ones
+    alias = bool(reclassified) and classifies_as_landed(paths, landings)
+    if reclassified and not alias:
         variants.append((year_step.Variant("current_catalog", CURRENT, {p: reclassified[p] for p in landings}, {}),
                          catalog_in_force(catalog, current_catalog_as_of(paths))))
     done = {}
@@ -266,6 +281,11 @@ def build_relations(con: duckdb.DuckDBPyConnection, paths: DataPaths, landings: 
         done[variant.name] = year_step.keep_years(con, variant, paths.year_step, reference, run, fill)
         _run_sql(con, list(variant.monthly.values()), settings, suffix=variant.suffix,
                  annual=list(variant.annual.values()), rewrite=year_step.read_kept(done[variant.name].files, variant.suffix))
+    if alias:
+        for schema in ("fact", "mart", "qa"):
+            con.execute(f"CREATE SCHEMA {schema}{CURRENT}")
+        _run_sql(con, list(landings.values()), settings, suffix=CURRENT, annual=list((annual or {}).values()),
+                 rewrite=_as_published)
     check_decisions(con, paths.raw)  # a decision that decides no finding is an error, never ignored
     _inherit_fact_comments(con)
     missing = uncommented_columns(con)

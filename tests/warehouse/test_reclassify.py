@@ -67,3 +67,25 @@ def test_held_lines_are_classified_again_and_every_class_column_counts_as_a_chan
         # accepted by review, the held lines count under both catalogs (亿元)
         expected = {"新一代信息技术": pytest.approx(360 + 10_000_000), "高端装备与新材料": pytest.approx(140 + 40_000)}
         assert by_area("mart") == by_area("mart_current_catalog") == expected
+
+
+def test_a_history_todays_catalog_classifies_as_landed_is_published_once(city):
+    # the test catalog has no window that opens or closes in 2017–2018: reclassifying changes no line, so the
+    # current-catalog relations are views over the published ones, and no year is computed a second time
+    for period in ("2017-12", "2018-03", "2018-12"):
+        land_month(city, period)
+    assert reclassify_history(city).changed_lines == 0
+    published = publish(city)
+    assert not (city.year_step / "current_catalog").exists()
+    with duckdb.connect(str(published.detail), read_only=True) as con:
+        view = con.execute("SELECT sql FROM duckdb_views() WHERE schema_name = 'fact_current_catalog' "
+                           "AND view_name = 'lines'").fetchone()[0]
+        assert "SELECT * FROM fact.lines" in view
+        assert uncommented_columns(con) == []
+    with duckdb.connect(str(published.path), read_only=True) as con:
+        def annual(schema):
+            return con.execute(f"SELECT year, output_value FROM {schema}.indicators_annual ORDER BY year").fetchall()
+        assert annual("mart") == annual("mart_current_catalog") == [(2017, pytest.approx(400)), (2018, pytest.approx(500))]
+        comment = con.execute("SELECT comment FROM duckdb_tables() WHERE schema_name = 'mart_current_catalog' "
+                              "AND table_name = 'indicators_annual'").fetchone()[0]
+        assert comment
