@@ -127,3 +127,71 @@ def test_read_period_with_notes_gives_the_lines_and_the_ignored_litter(tmp_path)
     assert frame["source_file"].tolist() == ["2018-03/a.csv"]
     assert notes == [f"{tmp_path / '2018-03' / 'Thumbs.db'}: ignored, a Windows thumbnail cache"]
     assert all(type(note) is str for note in notes)
+
+
+# A CSV with no quote character and rows of one length is read column by column in Arrow; anything else row by
+# row. Both must give the same frame, or the same error, for every file.
+H = ",".join(HEADER)
+L = ",".join(ROW)
+PLAIN = {
+    "lf": f"{H}\n{L}\n{L}\n",
+    "crlf": f"{H}\r\n{L}\r\n{L}\r\n",
+    "cr": f"{H}\r{L}\r{L}",
+    "blank_lines": f"{H}\n\n{L}\n\n\n{L}\n",
+    "whitespace": f"{H}\n" + ",".join(f"\u3000 {c}\t\u00a0\x1c" for c in ROW) + "\n",
+    "blank_cells_row": f"{H}\n, , ,\u3000,,,,,\n{L}\n",
+    "units_row": f"{H}\n千元,,,,,,,千元,千元\n{L}\n",
+    "numbering_row": f"{H}\n甲,乙,丙,丁,1,2,3,4,5\n{L}\n",
+    "chinese_header": ",".join(CHINESE_HEADER) + f"\n{L}\n",
+    "title_padded": f"大连市报表,,,,,,,,\n{H}\n{L}\n",
+    "trailing_comma": f"{H},\n{L},\n",
+    "header_only": f"{H}\n\n",
+    "twice": f"{H},period\n{L},x\n",
+}
+ROW_BY_ROW = {
+    # the header, or the rows continuing it, may lie beyond the first 64 rows, where the fast path looks
+    "far_lines": H + "\n" + "\n" * 70 + f"{L}\n" * 3,
+    "far_units": H + "\n" + ",,,,,,,,\n" * 70 + "千元,,,,,,,千元,千元\n" + f"{L}\n" * 3,
+    "far_header": ",,,,,,,,\n" * 70 + H + "\n" + f"{L}\n" * 3,
+    "quoted": f'{H}\n{L.replace("大连芯片有限公司", chr(34) + "大连芯片,有限公司" + chr(34))}\n',
+    "title_row": f"大连市报表\n{H}\n{L}\n",
+    "ragged": f"{H}\n{L}\n{L},extra\n",
+}
+
+
+def _both_ways(path):
+    from sei_stats.read import _csv_rows, _frame_of_rows, _plain_csv_frame, decode
+
+    def outcome(read):
+        try:
+            return read(), None
+        except ReturnFileError as err:
+            return None, str(err)
+    fast = outcome(lambda: _plain_csv_frame(path, decode(path, path.read_bytes()), None))
+    slow = outcome(lambda: _frame_of_rows(path, _csv_rows(path), None))
+    return fast, slow
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN))
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_a_plain_csv_read_column_by_column_is_the_row_by_row_frame(tmp_path, name, encoding):
+    import pandas as pd
+
+    path = tmp_path / f"{name}.csv"
+    path.write_bytes(PLAIN[name].encode(encoding))
+    (fast, fast_error), (slow, slow_error) = _both_ways(path)
+    assert fast_error == slow_error
+    if slow is not None:
+        assert fast is not None, "the fast path was not taken"
+        pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+
+
+@pytest.mark.parametrize("name", sorted(ROW_BY_ROW))
+def test_quotes_rows_of_other_lengths_and_a_far_header_are_read_row_by_row(tmp_path, name):
+    import pandas as pd
+
+    path = tmp_path / f"{name}.csv"
+    path.write_text(ROW_BY_ROW[name], encoding="utf-8")
+    (fast, fast_error), (slow, _) = _both_ways(path)
+    assert (fast, fast_error) == (None, None)
+    pd.testing.assert_frame_equal(read_return_file(path), slow, check_exact=True)
