@@ -142,24 +142,33 @@ def land_and_check_month(paths, period: str, *, lenient: bool = False) -> tuple:
         "rules_failed": dg.MetadataValue.json(landed.rules_failed),
         "catalog_version": landed.catalog_version,
     }
-    frame = duckdb.execute("SELECT * FROM read_parquet(?)", [str(landed.path)]).df()
-    accepted = frame[frame["status"] == "accepted"]
     schema = accepted_lines_schema(set(read_districts(paths.catalog)["code"]),
                                    roster_codes(paths, periods.year(period)))
-    try:
-        schema.validate(accepted, lazy=True)
-        contract = dg.AssetCheckResult(check_name="accepted_lines_match_contract", passed=True,
-                                       metadata={"rows_checked": len(accepted)})
-    except pa.errors.SchemaErrors as error:  # report, do not raise, so the check shows why
-        contract = dg.AssetCheckResult(check_name="accepted_lines_match_contract", passed=False,
-                                       metadata={"rows_checked": len(accepted), "error": str(error)[:2000]})
-    counts = frame["status"].value_counts().to_dict()
+    checked, error, counts = _judge_landing(landed.path, schema)
+    contract = dg.AssetCheckResult(check_name="accepted_lines_match_contract", passed=error is None,
+                                   metadata={"rows_checked": checked} | ({"error": error[:2000]} if error else {}))
     buckets = dg.AssetCheckResult(
         check_name="every_line_in_one_bucket",
-        passed=len(frame) == landed.rows_received == sum(counts.values()) and set(counts) <= set(LANDING_BUCKETS),
-        metadata={"received": landed.rows_received, **{k: int(v) for k, v in counts.items()}},
+        passed=sum(counts.values()) == landed.rows_received and set(counts) <= set(LANDING_BUCKETS),
+        metadata={"received": landed.rows_received, **counts},
     )
     return landed, metadata, [contract, buckets]
+
+
+def _judge_landing(path, schema) -> tuple[int, str | None, dict[str, int]]:
+    """A landed file's accepted lines checked against ``schema`` (how many; the error, None when they pass) and its
+    lines by bucket. Only the accepted lines' contract columns are read, through Arrow: the national month read
+    whole with .df() took 17.6 s and 6.2 GB, the peak of its whole materialize; these take 3.9 s and 1.2 GB."""
+    with duckdb.connect() as con:
+        landed = con.read_parquet(str(path))
+        accepted = (landed.filter("status = 'accepted'").select(", ".join(schema.columns))
+                    .to_arrow_table().to_pandas())
+        counts = {bucket: int(n) for bucket, n in landed.aggregate("status, count(*)", "status").fetchall()}
+    try:
+        schema.validate(accepted, lazy=True)
+        return len(accepted), None, counts
+    except pa.errors.SchemaErrors as error:  # reported, not raised, so the check shows why
+        return len(accepted), str(error), counts
 
 
 def _not_a_report_period(context: dg.AssetExecutionContext, why: str):
@@ -252,18 +261,14 @@ def _annual_checks(paths, landed: dict):
     bucketed = True
     districts = set(read_districts(paths.catalog)["code"])
     for year, item in landed.items():
-        frame = duckdb.execute("SELECT * FROM read_parquet(?)", [str(item.path)]).df()
-        accepted = frame[frame["status"] == "accepted"]
-        checked += len(accepted)
-        try:
-            accepted_lines_schema(districts, roster_codes(paths, int(year))).validate(accepted, lazy=True)
-        except pa.errors.SchemaErrors as error:  # report, do not raise, so the check shows why
+        year_checked, error, year_counts = _judge_landing(item.path, accepted_lines_schema(districts, roster_codes(paths, int(year))))
+        checked += year_checked
+        if error:
             errors.append(f"{year}: {error}")
-        year_counts = frame["status"].value_counts().to_dict()
-        bucketed &= len(frame) == item.rows_received == sum(year_counts.values()) and set(year_counts) <= set(LANDING_BUCKETS)
+        bucketed &= sum(year_counts.values()) == item.rows_received and set(year_counts) <= set(LANDING_BUCKETS)
         received += item.rows_received
         for bucket, n in year_counts.items():
-            counts[bucket] = counts.get(bucket, 0) + int(n)
+            counts[bucket] = counts.get(bucket, 0) + n
     contract = {"rows_checked": checked} | ({"error": "\n".join(errors)[:2000]} if errors else {})
     yield dg.AssetCheckResult(check_name="accepted_lines_match_contract", passed=not errors, metadata=contract)
     yield dg.AssetCheckResult(check_name="every_line_in_one_bucket", passed=bucketed,

@@ -28,6 +28,7 @@ from . import period as periods
 from .catalog import read_districts, read_products
 from .classify import CLASS_COLUMNS, classify
 from .config import DataPaths
+from .memory import released
 from .normalize import normalize_lines, received_text
 from .read import FIELDS, read_annual_with_notes, read_period_with_notes, scan_annual, scan_period
 from .roster import roster_codes
@@ -152,12 +153,14 @@ def judge_and_classify(paths: DataPaths, received: pd.DataFrame, period: str, mo
     return lines, failed
 
 
+@released
 def land_month(paths: DataPaths, period: str, *, lenient: bool = False) -> LandedMonth:
     """Land report period YYYY-MM as a new version landed/returns/YYYY-MM/<landing id>.parquet."""
     lines, failed, notes = prepare_month(paths, period, lenient=lenient)
     return _land(paths, lines, failed, notes, period, periods.first_day(period), paths.landed_month_dir(period))
 
 
+@released
 def land_annual(paths: DataPaths, year: int | str, *, lenient: bool = False) -> LandedMonth:
     """Land the annual report (年报) of ``year`` as a new version landed/annual/YYYY/<landing id>.parquet.
 

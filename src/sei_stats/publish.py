@@ -32,7 +32,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import crashpoints, pending, protection, vintages, year_step
+from . import crashpoints, memory, pending, protection, vintages, year_step
 from .config import DataPaths
 from .disclosure import Rules
 from .labels import store_column_labels
@@ -71,6 +71,7 @@ class Published:
     waiting: list[pending.Waiting] = field(default_factory=list)  # its files that wait in warehouse/pending/
 
 
+@memory.released
 def publish(paths: DataPaths, released: dt.datetime | None = None) -> Published:
     """Build and verify both files from the current landings and the reference inputs, then move them into place.
 

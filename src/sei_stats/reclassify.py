@@ -24,6 +24,7 @@ from . import period as periods
 from .catalog import read_products
 from .classify import CLASS_COLUMNS, classify, entries_valid_in
 from .config import DataPaths
+from .memory import released
 from .land import catalog_version, write_parquet
 
 MANIFEST = "manifest.json"
@@ -87,6 +88,7 @@ def _classified_differently(con: duckdb.DuckDBPyConnection, landed: Path, reclas
         WHERE l.status IN ('accepted', 'held') AND ({differs})""", [str(landed), str(reclassified)]).fetchall()[0][0]
 
 
+@released
 def reclassify_history(paths: DataPaths, as_of: str | None = None) -> Reclassified:
     """Every month's current landing under the catalog in force at ``as_of``; the manifest names the set."""
     periods = paths.landed_periods()

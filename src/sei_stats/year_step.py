@@ -32,6 +32,7 @@ import duckdb
 import pandas as pd
 
 from . import relations
+from .memory import release
 
 # The modules whose code decides a kept year's rows (with every file of sql/).
 _CODE = ("year_step", "scope", "impute", "classify", "warehouse", "relations")
@@ -145,6 +146,7 @@ def keep_years(con: duckdb.DuckDBPyConnection, variant: Variant, folder: Path, r
         entry = folder / variant.name / str(year)
         if not (entry / f"{key}.json").exists():
             _compute(con, variant, year, previous, entry, key, files, run_sql, fill_year)
+            release()  # the frame step's frames: the next year's peak does not come on top of them
             computed.append(year)
         else:
             reused.append(year)
