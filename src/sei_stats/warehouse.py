@@ -248,8 +248,8 @@ def build_relations(con: duckdb.DuckDBPyConnection, paths: DataPaths, landings: 
     """Create every relation of the warehouse in ``con``: ref tables, then fact, mart and qa relations over exactly
     ``landings`` and the annual reports' ``annual`` (and the current-catalog ones over ``reclassified``, without
     annual reports: those are classified by their year's catalog only; when today's catalog classifies every line
-    as it landed, views over the published ones, computed once). The stored facts are each year's kept rows
-    (sei_stats.year_step), computed first for the years whose inputs changed; what each set kept, by variant."""
+    as it landed and no annual report is landed, views over the published ones, computed once). The stored facts
+    are each year's kept rows (sei_stats.year_step), computed first for the years whose inputs changed; what each set kept, by variant."""
     for schema in SCHEMAS:
         con.execute(f"CREATE SCHEMA {schema}")
     ref_sql = next(f for f in relations.sql_files(_sql_rules(settings)) if f.name == "ref.sql")
@@ -259,8 +259,9 @@ def build_relations(con: duckdb.DuckDBPyConnection, paths: DataPaths, landings: 
     max_months = int(settings.rule_params["imputed_too_long"]["max_consecutive_months"])
     catalog = read_products(paths.catalog)
     variants = [(year_step.Variant("as_landed", "", landings, annual or {}), catalog)]
-    # today's catalog classifying every line as landed, the current-catalog relations are the published ones
-    alias = bool(reclassified) and classifies_as_landed(paths, landings)
+    # today's catalog classifying every line as landed, the current-catalog relations are the published ones; not
+    # with an annual report landed: the current-catalog set has none (its priors and figures of record differ)
+    alias = bool(reclassified) and not annual and classifies_as_landed(paths, landings)
     if reclassified and not alias:
         variants.append((year_step.Variant("current_catalog", CURRENT, {p: reclassified[p] for p in landings}, {}),
                          catalog_in_force(catalog, current_catalog_as_of(paths))))
@@ -284,8 +285,7 @@ def build_relations(con: duckdb.DuckDBPyConnection, paths: DataPaths, landings: 
     if alias:
         for schema in ("fact", "mart", "qa"):
             con.execute(f"CREATE SCHEMA {schema}{CURRENT}")
-        _run_sql(con, list(landings.values()), settings, suffix=CURRENT, annual=list((annual or {}).values()),
-                 rewrite=_as_published)
+        _run_sql(con, list(landings.values()), settings, suffix=CURRENT, annual=[], rewrite=_as_published)
     check_decisions(con, paths.raw)  # a decision that decides no finding is an error, never ignored
     _inherit_fact_comments(con)
     missing = uncommented_columns(con)

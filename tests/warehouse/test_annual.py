@@ -165,3 +165,23 @@ def test_an_annual_report_of_a_year_without_its_months_is_published_and_gives_it
                            "WHERE period = DATE '2018-12-01' AND credit_code = ?", [A]).fetchall() == [
             (A, 31000000, "last_year_annual")]
         assert con.execute("SELECT year FROM mart.indicators_annual ORDER BY year").fetchall() == [(2018,)]
+
+
+def test_with_an_annual_report_landed_the_current_catalog_figures_are_computed_apart(tmp_path):
+    """Today's catalog classifies every line as landed, but the current-catalog set has no annual reports: its
+    2018-12 prior of A is A's 2017 December, 30,000,000 (not the annual report's 31,000,000), and it has no annual
+    revisions. So its relations are computed, not views over the published ones."""
+    from sei_stats.reclassify import reclassify_history
+
+    city(tmp_path / "data").close()
+    paths = data_paths(tmp_path / "data")
+    assert reclassify_history(paths).changed_lines == 0
+    with duckdb.connect(str(publish(paths).detail), read_only=True) as con:
+        def prior_of_a(schema):
+            return con.execute(f"SELECT output_ytd_prior, prior_source FROM {schema}.sei_lines "
+                               "WHERE period = DATE '2018-12-01' AND credit_code = ?", [A]).fetchone()
+        assert prior_of_a("fact") == (31000000, "last_year_annual")
+        assert prior_of_a("fact_current_catalog")[0] == 30000000
+        revisions = "SELECT count(*) FROM {}.annual_vs_december WHERE year = 2017"
+        assert con.execute(revisions.format("mart")).fetchone()[0] > 0
+        assert con.execute(revisions.format("mart_current_catalog")).fetchone()[0] == 0
