@@ -2,16 +2,21 @@
 -- 1–X月): one aggregation over grouping sets, so every breakdown mart shows the same measure columns computed
 -- the same way. Money in 亿元 = 千元 / 100000. Industrial output and services revenue are never added.
 
+CREATE VIEW fact.unit_zones AS
+-- the roster's zone of each unit for the year (a derived frame has no roster: no zone); one per unit
+SELECT year, credit_code, min(nullif(zone_id, '')) AS zone_id
+FROM ref.roster
+GROUP BY year, credit_code;
+
+COMMENT ON VIEW fact.unit_zones IS 'The functional zone of each unit of a year''s roster (one per unit): what puts a line in a zone.';
+COMMENT ON COLUMN fact.unit_zones.year IS 'Year of the roster';
+COMMENT ON COLUMN fact.unit_zones.credit_code IS 'Unified social credit code of the unit (GB 32100-2015)';
+COMMENT ON COLUMN fact.unit_zones.zone_id IS 'Functional zone of the unit (ref.roster.zone_id), NULL for units in no zone';
+
 CREATE VIEW fact.sei_lines_zoned AS
-WITH zones AS (
-    -- the roster's zone of each unit for the year (a derived frame has no roster: no zone); one per unit
-    SELECT year, credit_code, min(nullif(zone_id, '')) AS zone_id
-    FROM ref.roster
-    GROUP BY year, credit_code
-)
 SELECT l.*, z.zone_id
 FROM fact.sei_lines AS l
-LEFT JOIN zones AS z ON z.year = l.year AND z.credit_code = l.credit_code;
+LEFT JOIN fact.unit_zones AS z ON z.year = l.year AND z.credit_code = l.credit_code;
 
 COMMENT ON VIEW fact.sei_lines_zoned IS 'fact.sei_lines with the roster''s functional zone of each unit: what the breakdowns and the disclosure control (fact.sei_enterprise_cells) read. Money in 千元.';
 COMMENT ON COLUMN fact.sei_lines_zoned.zone_id IS 'Functional zone of the unit (ref.roster.zone_id), NULL for units in no zone or without a roster';
@@ -27,7 +32,18 @@ COMMENT ON VIEW fact.sei_enterprise_cells IS 'Each enterprise''s SEI output (ind
 COMMENT ON COLUMN fact.sei_enterprise_cells.zone_id IS 'Functional zone of the unit (ref.roster.zone_id), NULL for units in no zone or without a roster';
 COMMENT ON COLUMN fact.sei_enterprise_cells.value IS 'The enterprise''s output_ytd in the cell (industrial output or services revenue by measure), 千元';
 
-CREATE VIEW fact.sei_breakdowns AS
+-- Stored, a year's rows kept with its facts (sei_stats.year_step): the five breakdown marts read it, so the lines
+-- are summed once per changed year, not once per mart and publish (national month: 5 × 1.2 s). It reads
+-- fact.figure_lines, not fact.sei_lines: no sum here uses the value-added rates sei_lines joins, so a revision of the
+-- rates does not recompute a kept year.
+CREATE TABLE fact.sei_breakdowns AS
+WITH lines AS (
+    SELECT l.period, l.credit_code, l.area, l.field, l.key_field, l.district_code, z.zone_id, l.measure, l.imputed,
+           l.output_ytd, l.prior AS output_ytd_prior
+    FROM fact.figure_lines AS l
+    LEFT JOIN fact.unit_zones AS z ON z.year = year(l.period) AND z.credit_code = l.credit_code
+    WHERE l.is_sei
+)
 SELECT CASE WHEN grouping(field) = 0 THEN 'field'
             WHEN grouping(area) = 0 AND grouping(district_code) = 0 THEN 'area_district'
             WHEN grouping(area) = 0 THEN 'area'
@@ -49,11 +65,11 @@ SELECT CASE WHEN grouping(field) = 0 THEN 'field'
            / nullif(sum(output_ytd_prior) FILTER (WHERE measure = 'services'), 0) - 1                  AS services_revenue_growth,
        count(DISTINCT credit_code) FILTER (WHERE measure = 'services')                                 AS n_services_enterprises,
        coalesce(sum(output_ytd) FILTER (WHERE measure = 'services' AND imputed), 0) / 100000           AS services_revenue_imputed
-FROM fact.sei_lines_zoned
+FROM lines
 GROUP BY GROUPING SETS ((period, area), (period, area, field, key_field), (period, district_code), (period, zone_id),
                         (period, area, district_code));
 
-COMMENT ON VIEW fact.sei_breakdowns IS 'SEI output and services revenue of each report period by area, field, district and zone (breakdown), one aggregation for the breakdown marts. Money in 亿元.';
+COMMENT ON TABLE fact.sei_breakdowns IS 'SEI output and services revenue of each report period by area, field, district and zone (breakdown), one aggregation for the breakdown marts. Money in 亿元.';
 COMMENT ON COLUMN fact.sei_breakdowns.breakdown IS 'What the row breaks the total down by: area, field (with its area), district, area and district, or zone';
 COMMENT ON COLUMN fact.sei_breakdowns.output_ytd IS 'Industrial output (工业总产值) this year to date, 亿元 (0 for a group with services only)';
 COMMENT ON COLUMN fact.sei_breakdowns.output_comparable IS 'Output of the lines with a prior (all unless the same month a year earlier is not in the warehouse), 亿元';
