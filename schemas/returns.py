@@ -20,7 +20,7 @@ import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
 
 from sei_stats import period as periods
-from sei_stats.credit_code import problem as credit_code_problem
+from sei_stats.credit_code import problem as credit_code_problem, valid_mask as valid_credit_codes
 from sei_stats.schemas.rules import load_rules
 
 TEXT = pd.StringDtype()
@@ -67,6 +67,17 @@ def _unsigned_below(limit: Decimal) -> str | None:
     """The pattern of unsigned numbers (at most 3 decimals) certainly at or below ``limit``: under 10**digits."""
     digits = _digits_below(limit)
     return _UNSIGNED.format(digits=digits) if digits else None
+
+
+def _credit_codes_valid(roster: frozenset[str] = frozenset()):
+    """GB 32100-2015's check character judged over a whole column at once (credit_code.valid_mask: the national
+    month's 500,000 distinct codes one call each took 2.6 s); a code of ``roster`` passes too."""
+    def credit_codes_valid(column: pd.Series) -> pd.Series:  # (named so that pandera takes it for no built-in check)
+        valid = valid_credit_codes(column)
+        if roster and not valid.all():  # only the failing codes looked up (isin over every line: 2.1 s)
+            valid[~valid] = column[~valid].isin(roster).to_numpy(dtype=bool)
+        return pd.Series(valid, index=column.index)
+    return credit_codes_valid
 
 
 def _per_value(predicate, *, passing: str | None = None):
@@ -166,7 +177,7 @@ def received_lines_schema(period: str, district_codes: frozenset[str] | set[str]
         {
             "period": text(period_check, required=True),
             "credit_code": text(
-                Check(_per_value(lambda v: credit_code_problem(v) is None), name="credit_code_check",
+                Check(_credit_codes_valid(), name="credit_code_check",
                       error="fails GB 32100-2015"),
                 required=True,
             ),
@@ -205,8 +216,7 @@ def accepted_lines_schema(district_codes: frozenset[str] | set[str],
     return DataFrameSchema(
         {
             "period": Column("datetime64[us]", Check(lambda s: s.dt.day == 1, name="first_of_month")),
-            "credit_code": Column(TEXT, Check(lambda v: credit_code_problem(v) is None or v in roster, element_wise=True,
-                                              name="credit_code_check")),
+            "credit_code": Column(TEXT, Check(_credit_codes_valid(roster), name="credit_code_check")),
             "district_code": Column(TEXT, Check.isin(districts, name="district_in_dalian")),
             "industry_code": Column(TEXT, Check.str_matches(r"^[0-9]{4}$", name="industry_code_format")),
             "output_ytd": Column(float, Check.ge(0, name="output_ytd_non_negative"), nullable=False),

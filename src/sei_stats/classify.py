@@ -51,7 +51,9 @@ def classify(lines: pd.DataFrame, catalog: pd.DataFrame, period: str) -> pd.Data
     row = pd.Series(none, index=lines.index, dtype="int64")
     for rows, by in ((industry_rows, by_industry), (product_rows, by_product)):  # product overrides industry
         row = row.where(by < 0, rows.reindex(by.to_numpy()).fillna(none).astype("int64").to_numpy())
-    measured = lines["industry_code"].astype("string").fillna("").map(measure_of).notna()
+    industry = lines["industry_code"].astype("string").fillna("")
+    measures = {code: measure_of(code) is not None for code in industry.unique()}  # each distinct code once
+    measured = industry.map(measures).astype(bool)
     row = row.where(measured.to_numpy(), none)
     kind = pd.Series(pd.NA, index=lines.index, dtype="string")
     kind = kind.mask(by_industry >= 0, "industry").mask(by_product >= 0, "product").where(measured.to_numpy())

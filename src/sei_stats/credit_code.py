@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 # Character set of GB 32100-2015: value = index. I, O, S, V and Z are never used.
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(CHARSET)}
@@ -33,3 +36,31 @@ def problem(code: str) -> str | None:
 def is_valid(code: str) -> bool:
     """True when ``code`` is 18 characters of the GB 32100-2015 set with the right check character."""
     return problem(code) is None
+
+
+def valid_mask(codes) -> np.ndarray:
+    """is_valid of every code of ``codes`` (a sequence of str) at once, as a boolean array: the national month's
+    2.4 million lines in a fraction of a second instead of a Python call per distinct code."""
+    text = pd.Series(codes, dtype="string").fillna("")
+    result = np.zeros(len(text), dtype=bool)
+    # 18 characters, all ASCII: 18 bytes each (any other character is outside the set anyway)
+    candidate = ((text.str.len() == 18) & text.str.isascii()).to_numpy(dtype=bool, na_value=False)
+    if not candidate.any():
+        return result
+    raw = np.frombuffer("".join(text[candidate].tolist()).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
+    values = _LOOKUP[raw]
+    in_set = (values >= 0).all(axis=1)
+    expected = (31 - (values[:, :17] * np.array(WEIGHTS)).sum(axis=1) % 31) % 31
+    result[candidate] = in_set & (values[:, 17] == expected)
+    return result
+
+
+def _lookup() -> np.ndarray:
+    """The value of each byte in the GB 32100-2015 set, -1 for every other byte."""
+    table = np.full(256, -1, dtype=np.int64)
+    for character, value in _VALUE.items():
+        table[ord(character)] = value
+    return table
+
+
+_LOOKUP = _lookup()

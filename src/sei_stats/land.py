@@ -210,7 +210,7 @@ def _land(paths: DataPaths, lines: pd.DataFrame, failed: pd.DataFrame, notes: li
         period=period,
         path=target,
         landing_id=landing_id,
-        files=list(dict.fromkeys(lines["source_file"])),
+        files=lines["source_file"].drop_duplicates().tolist(),  # in order of first line (a loop over every line: 1.6 s)
         buckets={b: int(counts.get(b, 0)) for b in LANDING_BUCKETS},
         rows_received=len(lines),
         rows_unclassified=int((accepted & ~lines["is_sei"].fillna(False).astype(bool)).sum()),

@@ -351,21 +351,23 @@ def test_cli_review_csv_writes_no_live_formula(tmp_path, monkeypatch, capsys):
 
 
 def test_the_landing_check_reads_the_accepted_lines_and_counts_every_bucket(tmp_path):
-    """Two accepted lines, one breaking the contract (a district outside Dalian), and a rejected line whose
-    broken fields the contract does not judge: one failure, three lines in two buckets."""
+    """Two accepted lines, one breaking the contract (a district outside Dalian, a credit code failing its check
+    character and not on the roster), and a rejected line whose broken fields the contract does not judge: three
+    lines in two buckets. With that district and code allowed (a roster unit), the lines pass."""
     from sei_stats.schemas.returns import accepted_lines_schema
 
     landed = tmp_path / "landed.parquet"
     duckdb.execute(f"""COPY (SELECT * FROM (VALUES
-        (DATE '2020-06-01', '91210200MA0QC0TE9C', '210202', '3841', 120.0, 100.0, 'accepted', true),
-        (DATE '2020-06-01', '91210200MA0QC0TE9C', '110101', '3841', 30.0, NULL, 'accepted', false),
+        (DATE '2020-06-01', '91210200MA0QC0TE9B', '210202', '3841', 120.0, 100.0, 'accepted', true),
+        (DATE '2020-06-01', '91210200MA0QC0TE9X', '110101', '3841', 30.0, NULL, 'accepted', false),
         (DATE '2020-06-01', 'not a code', '999999', 'x', -5.0, NULL, 'rejected', false))
         t(period, credit_code, district_code, industry_code, output_ytd, output_ytd_prior, status, is_sei))
         TO '{landed}' (FORMAT parquet)""")
-    schema = accepted_lines_schema({"210202"}, {"91210200MA0QC0TE9C"})
+    schema = accepted_lines_schema({"210202"})
     checked, error, counts = assets._judge_landing(landed, schema)
     assert (checked, counts) == (2, {"accepted": 2, "rejected": 1})
     assert error is not None and "district_code" in error and "110101" in error
+    assert "credit_code_check" in error and "91210200MA0QC0TE9X" in error
     assert "999999" not in error  # the rejected line is not judged again
-    schema = accepted_lines_schema({"210202", "110101"}, {"91210200MA0QC0TE9C"})
+    schema = accepted_lines_schema({"210202", "110101"}, {"91210200MA0QC0TE9X"})
     assert assets._judge_landing(landed, schema) == (2, None, {"accepted": 2, "rejected": 1})
