@@ -35,16 +35,17 @@ def read_roster(paths: DataPaths, year: int) -> pd.DataFrame | None:
     if len(twice):
         raise RosterError(f"{path}: line {twice.index[0] + 2}: credit_code {twice.iloc[0]['credit_code']} is listed twice")
     for column in WINDOW_COLUMNS:
-        for index, value in frame[column].items():
-            if value and not (re.fullmatch(periods.PATTERN, value) and periods.year(value) == year):
+        for index, value in frame.loc[frame[column] != "", column].items():  # most units are live all year
+            if not (re.fullmatch(periods.PATTERN, value) and periods.year(value) == year):
                 raise RosterError(f"{path}: line {index + 2}: {column} {value!r} is not a month YYYY-MM of {year}")
     backwards = frame[(frame["active_from"] != "") & (frame["active_to"] != "") & (frame["active_from"] > frame["active_to"])]
     if len(backwards):
         row = backwards.iloc[0]
         raise RosterError(f"{path}: line {backwards.index[0] + 2}: active_from {row['active_from']} is after "
                           f"active_to {row['active_to']}")
-    for column in WINDOW_COLUMNS:  # first day of the month, or None: open at that end
-        frame[column] = frame[column].map(lambda v: pd.Timestamp(periods.first_day(v)) if v else None)
+    for column in WINDOW_COLUMNS:  # first day of the month, or None: open at that end (each distinct month once)
+        frame[column] = frame[column].map({v: pd.Timestamp(periods.first_day(v)) if v else None
+                                           for v in frame[column].unique()})
     return frame
 
 
