@@ -170,8 +170,8 @@ def received_lines_schema(period: str, district_codes: frozenset[str] | set[str]
     output_checks.append(Check(_per_value(lambda v: not _is_number(v) or not (max_line < Decimal(v) <= max_output),
                                           passing=_unsigned_below(max_line)),
                                name="output_ytd_implausible",
-                               error=f"is implausibly large for one line (above {_plain(max_line)} 千元), "
-                                     "a suspected unit error (元 entered as 千元?) held for review"))
+                               # held for a reviewer: in Chinese, as the review queue's other findings
+                               error=f"（本年累计）超过单行合理上限{_plain(max_line)}千元，疑似将元误填为千元，暂缓待审"))
 
     return DataFrameSchema(
         {

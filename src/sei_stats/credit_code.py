@@ -20,16 +20,17 @@ def check_character(first17: str) -> str:
     return CHARSET[(31 - total % 31) % 31]
 
 
-def problem(code: str) -> str | None:
-    """Why ``code`` is not a valid credit code, or None when it is valid."""
+def problem(code: str, *, chinese: bool = False) -> str | None:
+    """Why ``code`` is not a valid credit code, or None when it is valid (in Chinese for the reviewers' queue)."""
     if len(code) != 18:
-        return f"has {len(code)} characters, not 18"
-    bad = sorted({c for c in code if c not in _VALUE})
+        return f"{len(code)}位，应为18位" if chinese else f"has {len(code)} characters, not 18"
+    bad = "".join(sorted({c for c in code if c not in _VALUE}))
     if bad:
-        return f"has characters outside the GB 32100-2015 set: {''.join(bad)}"
+        return f"含GB 32100-2015字符集以外的字符{bad}" if chinese else f"has characters outside the GB 32100-2015 set: {bad}"
     expected = check_character(code[:17])
     if code[17] != expected:
-        return f"check character is {code[17]}, GB 32100-2015 gives {expected}"
+        return (f"校验码为{code[17]}，按GB 32100-2015应为{expected}" if chinese
+                else f"check character is {code[17]}, GB 32100-2015 gives {expected}")
     return None
 
 

@@ -119,6 +119,8 @@ class _Year:
 PAIR = ["period", "credit_code"]
 # What imputing a unit or a line needs; the lines are built from it in one go.
 PLAN_COLUMNS = ("period", "credit_code", "base_period", "line_key", "factor", "stratum", "method", "imputation", "reason")
+# Why a whole unit is imputed (its reason), as the reviewers' queue says it (imputed_too_long findings are in Chinese).
+WHY_ZH = {"no return": "未报送", "every line held or rejected": "各行均暂缓待审或拒收"}
 
 
 def _last_before(rows: pd.DataFrame, months: pd.DataFrame, by: list[str]) -> pd.Series:
@@ -240,9 +242,9 @@ def _dropped_lines(lines: pd.DataFrame, returned: pd.DataFrame) -> pd.DataFrame:
     fail = judged["present"].isna()
     judged["outcome"] = fail.map({True: "fail", False: "pass"})
     failed = judged[fail]  # only the failures get a message: formatting every pass costs more than the rest
-    message = (failed["product_key"] + ": " + failed["output_ytd"].map("{:,.3f}".format).astype(str) + " 千元 in "
-               + failed["previous"].dt.month.map(periods.cumulative_label).astype(str)
-               + " is absent from the return of " + failed["period"].dt.month.map(periods.cumulative_label).astype(str))
+    message = (failed["product_key"] + "：" + failed["previous"].dt.month.map(periods.cumulative_label).astype(str)
+               + "本年累计" + failed["output_ytd"].map("{:,.3f}".format).astype(str) + "千元，"
+               + failed["period"].dt.month.map(periods.cumulative_label).astype(str) + "报表中无此行")
     judged["message"] = message.reindex(judged.index)
     return judged.assign(rule="line_dropped_from_cumulative").rename(columns={"product_key": "product"})[list(FINDING_COLUMNS)]
 
@@ -299,7 +301,7 @@ def impute(lines: pd.DataFrame, frame: pd.DataFrame, returned: pd.DataFrame, min
         "period": too_long["period"], "credit_code": too_long["credit_code"], "product": "",
         "rule": "imputed_too_long",
         "outcome": ["fail" if r > max_consecutive_months else "pass" for r in too_long["months_imputed_running"]],
-        "message": [f"imputed {r} months running ({why})" if r > max_consecutive_months else None
+        "message": [f"连续{r}个月插补（{WHY_ZH.get(why, why)}）" if r > max_consecutive_months else None
                     for r, why in zip(too_long["months_imputed_running"], too_long["why"])],
     })
     findings = pd.concat([findings, *[p[2] for p in parts]], ignore_index=True)[list(FINDING_COLUMNS)]

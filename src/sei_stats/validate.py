@@ -13,6 +13,7 @@ import re
 import pandas as pd
 import pandera.pandas as pa
 
+from sei_stats.credit_code import problem as credit_code_problem
 from sei_stats.schemas.returns import failures as schema_failures
 from sei_stats.schemas.returns import received_lines_schema
 from sei_stats.schemas.rules import load_rules, severity
@@ -87,9 +88,11 @@ def find_failures(lines: pd.DataFrame, period: str, district_codes: set[str],
     if pilot.any():  # isin costs the size of its values: only the failing codes are looked up in the roster
         codes = found["row"].map(lines["credit_code"])
         pilot &= codes.isin(frozenset(roster_codes).intersection(codes[pilot].dropna()))
-    found.loc[pilot, "rule"] = "credit_code_check_roster"
-    found.loc[pilot, "severity"] = severity("credit_code_check_roster")
-    found.loc[pilot, "message"] = found.loc[pilot, "message"] + "; the enterprise is in the survey roster"
+        found.loc[pilot, "rule"] = "credit_code_check_roster"
+        found.loc[pilot, "severity"] = severity("credit_code_check_roster")
+        found.loc[pilot, "message"] = codes[pilot].map(  # a finding for the reviewers' queue: in Chinese
+            lambda code: f"统一社会信用代码{code}未通过GB 32100-2015校验（{credit_code_problem(code, chinese=True)}），"
+                         "该单位在调查名录内")
     return found.reset_index(drop=True)
 
 
@@ -104,7 +107,7 @@ def find_duplicates(lines: pd.DataFrame, candidates: pd.Series) -> pd.DataFrame:
     conflicting = grouped["output_ytd"].transform("size") > 1
     for i in distinct.index[conflicting]:
         rows.append((i, "conflicting_duplicate", "output_ytd", severity("conflicting_duplicate"),
-                     f"{distinct.at[i, 'credit_code']} reports product {key[i]} more than once with different values"))
+                     f"{distinct.at[i, 'credit_code']}的产品{key[i]}在本期报表中有多行且数值不同"))
     return _failures(rows)
 
 

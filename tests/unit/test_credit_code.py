@@ -39,3 +39,10 @@ def test_a_whole_column_is_judged_as_each_code_alone():
     assert 900 < sum(expected) < 1100
     assert valid_mask(pd.Series(codes, dtype="string")).tolist() == expected
     assert valid_mask([]).tolist() == [] and valid_mask(["9121020024176565"]).tolist() == [False]
+
+
+def test_problems_are_named_in_chinese_for_the_reviewers():
+    assert problem("91210200241765653X", chinese=True) == "校验码为X，按GB 32100-2015应为R"
+    assert problem("9121020024176565", chinese=True) == "16位，应为18位"
+    assert problem("91210200241765653I", chinese=True) == "含GB 32100-2015字符集以外的字符I"
+    assert problem("91210200241765653R", chinese=True) is None

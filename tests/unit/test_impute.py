@@ -103,7 +103,7 @@ def test_a_unit_imputed_more_than_three_months_running_is_listed():
     assert running["months_imputed_running"].tolist() == [0, 1, 2, 3, 4, 5]
     fails = got.findings[(got.findings["rule"] == "imputed_too_long") & (got.findings["outcome"] == "fail")]
     assert fails["period"].dt.strftime("%Y-%m").tolist() == ["2018-05", "2018-06"]
-    assert fails["message"].tolist()[0] == "imputed 4 months running (no return)"
+    assert fails["message"].tolist()[0] == "连续4个月插补（未报送）"
     # 5月: N = 50 × (500 + 1000 + 1500) / (100 + 200 + 300) = 50 × 5 = 250
     assert got.lines.loc[got.lines["period"] == pd.Timestamp("2018-05-01"), "output_ytd"].tolist() == [250.0]
 
@@ -126,7 +126,7 @@ def test_a_held_line_of_a_responding_unit_is_imputed_and_a_dropped_line_flagged(
     dropped_found = got.findings[(got.findings["rule"] == "line_dropped_from_cumulative") & (got.findings["outcome"] == "fail")]
     assert dropped_found[["credit_code", "product"]].values.tolist() == [[R1, "伺服电机"]]
     assert dropped_found["period"].dt.strftime("%Y-%m").tolist() == ["2018-05"]
-    assert dropped_found["message"].tolist() == ["伺服电机: 40.000 千元 in 1–4月 is absent from the return of 1–5月"]
+    assert dropped_found["message"].tolist() == ["伺服电机：1–4月本年累计40.000千元，1–5月报表中无此行"]
 
 
 def test_a_rejected_line_without_a_product_is_not_imputed_as_the_whole_unit():

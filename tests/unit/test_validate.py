@@ -1,5 +1,7 @@
 import pytest
 
+from sei_stats.credit_code import check_character
+
 from sei_stats.read import read_period
 from sei_stats.validate import find_failures, judge_period
 
@@ -143,4 +145,7 @@ def test_a_failing_check_character_is_a_warning_for_a_roster_enterprise(tmp_path
     assert judged["status"].tolist() == ["accepted", "rejected"]
     assert findings[["row", "rule", "severity"]].values.tolist() == [
         [0, "credit_code_check_roster", "warn"], [1, "credit_code_check", "reject"]]
-    assert "in the survey roster" in findings.loc[0, "message"]
+    expected = check_character(A[:17])
+    assert findings.loc[0, "message"] == (f"统一社会信用代码{pilot}未通过GB 32100-2015校验（校验码为{pilot[-1]}，"
+                                          f"按GB 32100-2015应为{expected}），该单位在调查名录内")
+    assert findings.loc[1, "message"].startswith("credit_code fails GB 32100-2015")  # a reject: the rejects' wording

@@ -174,9 +174,9 @@ def test_a_unit_imputed_four_months_running_is_listed_for_follow_up(built):
                     "AND year(period) = 2018 ORDER BY period", L) == [
         ("01", 0), ("02", 1), ("03", 2), ("04", 3), ("05", 4), ("06", 5), ("07", 6)]
     assert one(con, "SELECT strftime(period, '%m'), product, message FROM qa.review_queue WHERE rule = 'imputed_too_long' "
-                    "ORDER BY period") == [("05", "", "imputed 4 months running (no return)"),
-                                           ("06", "", "imputed 5 months running (no return)"),
-                                           ("07", "", "imputed 6 months running (no return)")]
+                    "ORDER BY period") == [("05", "", "连续4个月插补（未报送）"),
+                                           ("06", "", "连续5个月插补（未报送）"),
+                                           ("07", "", "连续6个月插补（未报送）")]
     assert one(con, "SELECT sum(fails) FROM mart.rule_results WHERE rule = 'imputed_too_long'") == [(3,)]
 
 
@@ -185,7 +185,7 @@ def test_an_industry_change_in_july_is_flagged_and_waits_for_next_years_frame(bu
     assert one(con, "SELECT is_sei, industry_code FROM fact.figure_lines WHERE credit_code = ? AND period = DATE '2018-07-01'", X) == [
         (True, "3491")]
     assert one(con, "SELECT rule, message FROM qa.review_queue WHERE credit_code = ? AND period = DATE '2018-07-01'", X) == [
-        ("industry_differs_from_frame", "industry 3311 on the return; the 2018 frame has 3491")]
+        ("industry_differs_from_frame", "报表行业代码3311，2018年调查名录为3491")]
     # 2019 has no roster: its frame takes X's first return of the year, 3311, which is not SEI
     assert one(con, "SELECT is_sei, industry_code FROM fact.figure_lines WHERE credit_code = ? AND period = DATE '2019-01-01'", X) == [
         (False, "3311")]

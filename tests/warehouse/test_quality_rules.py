@@ -65,6 +65,14 @@ def test_cross_period_rules_hold_and_warn(city):
         assert q(con, "SELECT rows_accepted, rows_held, output_held * 100000, warnings_open FROM mart.data_quality "
                       "WHERE period = DATE '2018-03-01'") == [(2, 1, pytest.approx(1600000), 3)]
         assert q(con, "SELECT count(*) FROM qa.review_queue WHERE period = DATE '2018-03-01'") == [(4,)]
+        # what the reviewer reads, in Chinese (growth 20000/150 − 1 = 13233.3%, 20000/4000 − 1 = 400%)
+        assert q(con, "SELECT strftime(period, '%Y-%m'), credit_code, rule, message FROM qa.review_queue ORDER BY 1, 2, 3") == [
+            ("2018-03", E, "unit_error_suspected", "本年累计1600000.0千元，上年同期累计1500.000千元，上月本年累计1100.000千元"),
+            ("2018-03", F, "growth_outlier", "同比增长13233.3%，本年累计20000.0千元"),
+            ("2018-03", F, "prior_differs_from_last_year", "上年同期累计150.0千元，但上年同期报表填报本年累计100.0千元"),
+            ("2018-03", G, "growth_outlier", "同比增长400.0%，本年累计20000.0千元"),
+            ("2018-04", E, "ytd_below_previous_month", "本年累计1050.0千元，低于上月本年累计1100.0千元"),
+        ]
         results = {r[0]: r[1:] for r in q(con, "SELECT rule, items, passes, fails, missing FROM mart.rule_results WHERE period = DATE '2018-03-01'")}
     assert results["unit_error_suspected"] == (3, 2, 1, 0)
     assert results["growth_outlier"] == (3, 0, 2, 1)  # E's unit error is not judged for growth
