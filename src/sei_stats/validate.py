@@ -107,7 +107,7 @@ def find_duplicates(lines: pd.DataFrame, candidates: pd.Series) -> pd.DataFrame:
     conflicting = grouped["output_ytd"].transform("size") > 1
     for i in distinct.index[conflicting]:
         rows.append((i, "conflicting_duplicate", "output_ytd", severity("conflicting_duplicate"),
-                     f"{distinct.at[i, 'credit_code']}的产品{key[i]}在本期报表中有多行且数值不同"))
+                     f"{distinct.at[i, 'credit_code']}的产品{key[i].removeprefix('name:')}在本期报表中有多行且数值不同"))
     return _failures(rows)
 
 

@@ -136,6 +136,14 @@ def test_exact_duplicates_collapse_and_conflicting_ones_are_held(tmp_path):
     assert judged["status"].tolist() == ["accepted", "duplicate", "held", "held", "accepted"]
     assert findings[["row", "rule", "severity"]].values.tolist() == [
         [1, "exact_duplicate", "duplicate"], [2, "conflicting_duplicate", "hold"], [3, "conflicting_duplicate", "hold"]]
+    assert findings.loc[1, "message"] == findings.loc[2, "message"] == f"{B}的产品1在本期报表中有多行且数值不同"
+
+
+def test_a_conflicting_product_without_a_code_is_named_by_its_name(tmp_path):
+    rows = [line(A, "", "100"), line(A, "", "120")]
+    write_csv(tmp_path / "2018-03" / "01.csv", rows)
+    _, findings = judge_period(read_period(tmp_path, "2018-03"), "2018-03", DALIAN)
+    assert findings["message"].tolist() == [f"{A}的产品产品在本期报表中有多行且数值不同"] * 2
 
 
 def test_a_failing_check_character_is_a_warning_for_a_roster_enterprise(tmp_path):
