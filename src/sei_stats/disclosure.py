@@ -83,19 +83,31 @@ def sensitive(contributions: pd.DataFrame, keys: list[str], rules: Rules = Rules
 
     ``contributions``: enterprise-level rows with the ``keys``, ``credit_code`` and ``value`` (≥ 0). An
     enterprise with several rows in a cell counts once, with their sum; so a margin computed with fewer keys
-    counts an enterprise present in two of its cells once."""
+    counts an enterprise present in two of its cells once. Computed over whole columns (a loop over the demo's
+    cells took 1.6 s a publish); ``_cell_row`` says the same of one cell, and a test holds the two together."""
     if (contributions["value"] < 0).any():
         raise DisclosureError("contributions: a negative value")
-    per_enterprise = contributions.groupby([*keys, "credit_code"], dropna=False, sort=True)["value"].sum()
-    rows = []
-    if keys:
-        for cell, group in per_enterprise.groupby(level=list(range(len(keys))), sort=True):
-            cell = cell if isinstance(cell, tuple) else (cell,)
-            rows.append(dict(zip(keys, cell)) | _cell_row(group.to_numpy(dtype=float), rules))
-    else:
-        rows.append(_cell_row(per_enterprise.to_numpy(dtype=float), rules))
-    columns = [*keys, "value", "n", "top1", "top2", "sensitive", "reason"]
-    return pd.DataFrame(rows, columns=columns)
+    if not keys:  # the grand total: one cell
+        per_enterprise = contributions.groupby("credit_code", dropna=False)["value"].sum()
+        return pd.DataFrame([_cell_row(per_enterprise.to_numpy(dtype=float), rules)],
+                            columns=["value", "n", "top1", "top2", "sensitive", "reason"])
+    per = contributions.groupby([*keys, "credit_code"], dropna=False, sort=False)["value"].sum().reset_index()
+    per["value"] = per["value"].astype(float)
+    per = per.sort_values("value", ascending=False, kind="stable")  # each cell's largest enterprise first
+    per = per.dropna(subset=keys)  # a row with a key missing is in no cell
+    rank = per.groupby(keys, sort=False).cumcount()
+    tops = sorted({1, 2, *(top_n for top_n, _ in rules.dominance)})
+    per = per.assign(positive=per["value"] > 0, **{f"top{t}": per["value"].where(rank < t, 0.0) for t in tops})
+    cells = (per.groupby(keys, sort=True)
+             .agg(value=("value", "sum"), n=("positive", "sum"), **{f"top{t}": (f"top{t}", "sum") for t in tops})
+             .reset_index())
+    cells["n"] = cells["n"].astype(int)
+    conditions = [(cells["value"] > 0) & (cells["n"] < rules.min_frequency)]
+    conditions += [(cells["value"] > 0) & (cells[f"top{top_n}"] > k * cells["value"]) for top_n, k in rules.dominance]
+    reasons = ["frequency", *(f"dominance ({top_n}, {k:g})" for top_n, k in rules.dominance)]
+    cells["reason"] = np.select(conditions, reasons, default="")
+    cells["sensitive"] = cells["reason"] != ""
+    return cells[[*keys, "value", "n", "top1", "top2", "sensitive", "reason"]]
 
 
 # --- tables -----------------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sei_stats.disclosure import DisclosureError, Rules, Table, audit, is_safe, protect, sensitive, table_and_primary
+from sei_stats.disclosure import (DisclosureError, Rules, Table, _cell_row, audit, is_safe, protect, sensitive,
+                                  table_and_primary)
 from sei_stats.settings import load_settings
 
 RULES = Rules()
@@ -56,6 +57,31 @@ def test_dominance_of_the_largest_two_is_more_than_90_percent():
 def test_a_zero_cell_is_not_sensitive():
     zero = one_cell(0.0, 0.0)              # total 0, n = 0
     assert not zero.sensitive and zero.n == 0 and zero.value == 0.0
+
+
+def cell_by_cell(contributions, keys, rules):
+    """``sensitive`` as its definition says it: each cell's enterprises summed, then _cell_row on them."""
+    per_enterprise = contributions.groupby([*keys, "credit_code"], dropna=False, sort=True)["value"].sum()
+    rows = [dict(zip(keys, cell if isinstance(cell, tuple) else (cell,))) | _cell_row(group.to_numpy(float), rules)
+            for cell, group in per_enterprise.groupby(level=list(range(len(keys))), sort=True)]
+    return pd.DataFrame(rows, columns=[*keys, "value", "n", "top1", "top2", "sensitive", "reason"])
+
+
+@pytest.mark.parametrize("rules", [RULES, Rules(min_frequency=4, dominance=((1, 0.6), (3, 0.95)))])
+def test_the_whole_column_computation_is_the_cell_by_cell_definition(rules):
+    # 80 rows: 12 enterprises over 3 × 4 cells (some rows without a district: in no cell), whole values so that
+    # sums are exact, zeros, and enterprises with two rows in a cell; the second rules have a (3, k) rule
+    rng = np.random.default_rng(7)
+    frame = pd.DataFrame({"district": rng.choice(["D1", "D2", None], 80), "area": rng.choice(list("abcd"), 80),
+                          "credit_code": rng.choice([f"E{k}" for k in range(12)], 80),
+                          "value": rng.choice([0.0, 1.0, 5.0, 40.0, 900.0], 80)})
+    reasons = set()
+    for keys in (["district", "area"], ["area"], ["district"]):
+        expected = cell_by_cell(frame, keys, rules)
+        got = sensitive(frame, keys, rules)
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), expected, check_dtype=False)
+        reasons |= set(got["reason"])
+    assert "" in reasons and len(reasons) >= 3  # safe cells and at least two rules were compared
 
 
 def test_a_margin_counts_an_enterprise_in_two_cells_once():
