@@ -134,6 +134,7 @@ def land_and_check_month(paths, period: str, *, lenient: bool = False) -> tuple:
     metadata = {
         "path": dg.MetadataValue.path(str(landed.path)),
         "landing_id": landed.landing_id,
+        "reused": landed.reused,  # its inputs unchanged: the current landing kept (sei_stats.land.landing_inputs)
         "notes": dg.MetadataValue.json(landed.notes),
         "files": dg.MetadataValue.json(landed.files),
         "rows_received": landed.rows_received,
@@ -188,7 +189,8 @@ def skipped_checks(note: str) -> list:
 
 
 class AnnualConfig(dg.Config):
-    """years: the annual reports to land (YYYY), each landed anew; none: every year folder of raw/annual/ whose
+    """years: the annual reports to land (YYYY), each landed anew (its current landing kept when nothing it reads
+    changed: sei_stats.land.landing_inputs); none: every year folder of raw/annual/ whose
     files are newer than its current landing (or never landed). lenient: as LandingConfig, and a misnamed entry of
     raw/annual/ is a warning, not an error."""
 
@@ -248,7 +250,8 @@ def annual_metadata(landed: dict, notes: list[str]) -> dict:
         "notes": dg.MetadataValue.json(notes),
         "rows_received": sum(item.rows_received for item in landed.values()),
         "landings": dg.MetadataValue.json({year: {
-            "path": str(item.path), "landing_id": item.landing_id, "files": item.files, "notes": item.notes,
+            "path": str(item.path), "landing_id": item.landing_id, "reused": item.reused, "files": item.files,
+            "notes": item.notes,
             "rows_received": item.rows_received, **{f"rows_{bucket}": n for bucket, n in item.buckets.items()},
             "rows_unclassified": item.rows_unclassified, "rules_failed": item.rules_failed,
             "catalog_version": item.catalog_version} for year, item in landed.items()}),

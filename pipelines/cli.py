@@ -173,7 +173,8 @@ class _Progress:
 def _landed(landing: Landing) -> str:
     """'4 lines (accepted 3, rejected 1)': every bucket with lines, and always accepted."""
     buckets = ", ".join(f"{b} {n}" for b, n in landing.buckets.items() if n or b == ACCEPTED)
-    return f"{landing.rows_received} lines ({buckets})"
+    kept = "; files unchanged, current landing kept" if landing.reused else ""
+    return f"{landing.rows_received} lines ({buckets}{kept})"
 
 
 def _show_checks(step: RunOutcome) -> None:
@@ -752,7 +753,8 @@ def parser() -> argparse.ArgumentParser:
                        help="every period with a folder under raw/returns/ and every annual report under raw/annual/")
     m.add_argument("--annual", action="append", default=[], metavar="YYYY",
                    help="the annual report (年报) of a year, raw/annual/YYYY/ (repeatable; with --period or alone), "
-                        "landed anew")
+                        "landed anew unless its files, the catalog, roster, settings and code are those of its "
+                        "current landing")
     m.add_argument("--lenient", action="store_true",
                    help="land in spite of misnamed folders under raw/returns/ or raw/annual/ (with --all; a January folder that is "
                         "no report period is then not read), subfolders or files that are no return in a period's "

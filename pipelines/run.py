@@ -89,6 +89,7 @@ class Landing(RunOutcome):
     buckets: dict[str, int] = field(default_factory=dict)  # {} when the landing failed
     notes: tuple[str, ...] = ()                            # files ignored, problems a lenient landing let pass
     skipped: str | None = None                             # why nothing landed: the month is no report period
+    reused: bool = False                                   # inputs unchanged: the current landing was kept
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -639,7 +640,7 @@ def _landing_fields(events: Sequence[dg.DagsterEvent]) -> dict:
         skipped = _skipped(events)
         return {} if skipped is None else {"skipped": skipped, "notes": (skipped,)}
     return {"rows_received": int(meta["rows_received"]), "buckets": {b: int(meta[f"rows_{b}"]) for b in LANDING_BUCKETS},
-            "notes": _notes(meta.get("notes"))}
+            "notes": _notes(meta.get("notes")), "reused": bool(meta.get("reused", False))}
 
 
 def _annual_fields(events: Sequence[dg.DagsterEvent], year: str) -> dict:
@@ -650,7 +651,8 @@ def _annual_fields(events: Sequence[dg.DagsterEvent], year: str) -> dict:
         return {}
     return {"rows_received": int(landing["rows_received"]),
             "buckets": {b: int(landing[f"rows_{b}"]) for b in LANDING_BUCKETS},
-            "notes": _notes([*(meta.get("notes") or []), *(landing.get("notes") or [])])}
+            "notes": _notes([*(meta.get("notes") or []), *(landing.get("notes") or [])]),
+            "reused": bool(landing.get("reused", False))}
 
 
 def _skipped(events: Sequence[dg.DagsterEvent]) -> str | None:

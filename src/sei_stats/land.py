@@ -2,7 +2,10 @@
 
 Each landing is a new immutable file, landed/returns/YYYY-MM/<landing id>.parquet, written beside
 its final name and moved there with os.replace: a failed run leaves the month as it was, a rerun
-adds a newer version, and nothing an analyst sees changes until a publish includes it.
+adds a newer version, and nothing an analyst sees changes until a publish includes it. A rerun whose
+inputs are byte for byte those of the current landing (the period's files, the catalog, the year's
+roster, the settings, the code: ``landing_inputs``) keeps that landing instead: the same lines would
+land again, and a new landing id would make the publish compute the year anew for nothing.
 
 The annual report (年报) of a year lands the same way, with the same columns, as
 landed/annual/YYYY/<landing id>.parquet (``land_annual``): its period is the year's December, the span
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -82,6 +86,12 @@ class LandedMonth:
     catalog_version: str
     rules_failed: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # files ignored, and problems a lenient landing let pass
+    reused: bool = False  # the current landing kept: its inputs are unchanged (landing_inputs)
+
+
+# The landed file's Parquet key-value metadata: the hash of what it read, and the LandedMonth it made (its summary).
+INPUTS_KEY, SUMMARY_KEY = b"sei_stats.landing_inputs", b"sei_stats.landing_summary"
+_SUMMARY_FIELDS = ("files", "buckets", "rows_received", "rows_unclassified", "catalog_version", "rules_failed", "notes")
 
 
 def new_landing_id() -> str:
@@ -89,16 +99,19 @@ def new_landing_id() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
 
 
-def write_parquet(con: duckdb.DuckDBPyConnection, query: str, params: list, target: Path) -> None:
+def write_parquet(con: duckdb.DuckDBPyConnection, query: str, params: list, target: Path,
+                  metadata: dict[bytes, bytes] | None = None) -> None:
     """Write a query's rows to target atomically: beside it first, then moved onto it; nothing is left on failure.
 
-    The rows stream through Arrow in batches, so no path is ever written into SQL text.
+    The rows stream through Arrow in batches, so no path is ever written into SQL text. ``metadata`` goes into the
+    file's key-value metadata.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.stem}.{os.getpid()}.partial")
     try:
         batches = con.sql(query, params=params).to_arrow_reader(batch_size=100_000)
-        with pq.ParquetWriter(partial, batches.schema, compression="zstd") as writer:
+        schema = batches.schema.with_metadata({**(batches.schema.metadata or {}), **(metadata or {})})
+        with pq.ParquetWriter(partial, schema, compression="zstd") as writer:
             for batch in batches:
                 writer.write_batch(batch)
         crashpoints.reach("landing")
@@ -153,11 +166,47 @@ def judge_and_classify(paths: DataPaths, received: pd.DataFrame, period: str, mo
     return lines, failed
 
 
+def landing_inputs(paths: DataPaths, folder: Path, year: int, lenient: bool) -> str | None:
+    """A hash of everything landing the period of ``folder`` reads: every file of the folder and of the catalog
+    (names and bytes), the year's roster, the data folder's settings, and the code with the repository's rule
+    overrides (sei_stats.vintages.code_version). None when the folder is absent (a misnamed folder a lenient
+    landing reads past, or no folder at all): such a landing is never reused."""
+    from .vintages import code_version
+
+    if not folder.is_dir():
+        return None
+    digest = hashlib.sha256(f"{LANDING_FORMAT}\0{lenient}\0{code_version()}\0".encode())
+    for root in (folder, paths.catalog):
+        for path in sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in (paths.roster_file(year), paths.settings_yaml):
+        digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"absent") + b"\0")
+    return digest.hexdigest()[:24]
+
+
+def _reused(current: Path | None, inputs: str | None, period: str) -> LandedMonth | None:
+    """The current landing, when it was made from exactly ``inputs``; its mtime is set to now, as a new landing's
+    would be (the sensors and ``stale_annual_years`` ask whether the files are newer than the landing)."""
+    if current is None or inputs is None:
+        return None
+    metadata = pq.read_schema(current).metadata or {}
+    if metadata.get(INPUTS_KEY) != inputs.encode() or SUMMARY_KEY not in metadata:
+        return None
+    os.utime(current)
+    summary = json.loads(metadata[SUMMARY_KEY])
+    return LandedMonth(period=period, path=current, landing_id=current.stem, reused=True, **summary)
+
+
 @released
 def land_month(paths: DataPaths, period: str, *, lenient: bool = False) -> LandedMonth:
-    """Land report period YYYY-MM as a new version landed/returns/YYYY-MM/<landing id>.parquet."""
+    """Land report period YYYY-MM as a new version landed/returns/YYYY-MM/<landing id>.parquet, or keep the current
+    one when its inputs are unchanged (``landing_inputs``)."""
+    inputs = landing_inputs(paths, paths.returns / period, periods.year(period), lenient)
+    reused = _reused(paths.current_landing(period), inputs, period)
+    if reused:
+        return reused
     lines, failed, notes = prepare_month(paths, period, lenient=lenient)
-    return _land(paths, lines, failed, notes, period, periods.first_day(period), paths.landed_month_dir(period))
+    return _land(paths, lines, failed, notes, period, periods.first_day(period), paths.landed_month_dir(period), inputs)
 
 
 @released
@@ -170,9 +219,13 @@ def land_annual(paths: DataPaths, year: int | str, *, lenient: bool = False) -> 
     The LandedMonth's period is 'YYYY'.
     """
     year = periods.parse_year(year)
+    inputs = landing_inputs(paths, paths.annual_folder(year), int(year), lenient)
+    reused = _reused(paths.current_annual_landing(year), inputs, year)
+    if reused:
+        return reused
     lines, failed, notes = prepare_annual(paths, year, lenient=lenient)
     return _land(paths, lines, failed, notes, year, periods.first_day(periods.december(year)),
-                 paths.landed_annual_dir(year))
+                 paths.landed_annual_dir(year), inputs)
 
 
 def stale_annual_years(paths: DataPaths) -> dict[str, int]:
@@ -192,18 +245,28 @@ def stale_annual_years(paths: DataPaths) -> dict[str, int]:
 
 
 def _land(paths: DataPaths, lines: pd.DataFrame, failed: pd.DataFrame, notes: list[str], period: str,
-          first_day: str, folder: Path) -> LandedMonth:
-    """Write the judged lines as a new landing in ``folder`` (period DATE ``first_day``) and say what it holds."""
+          first_day: str, folder: Path, inputs: str | None) -> LandedMonth:
+    """Write the judged lines as a new landing in ``folder`` (period DATE ``first_day``) and say what it holds; the
+    file keeps the hash of its ``inputs`` and that summary."""
     version = catalog_version(paths.catalog)
     landing_id = new_landing_id()
     target = folder / f"{landing_id}.parquet"
+    landed = _summary(lines, failed, notes, period, target, landing_id, version)
+    metadata = {SUMMARY_KEY: json.dumps({k: getattr(landed, k) for k in _SUMMARY_FIELDS}, ensure_ascii=False).encode()}
+    if inputs is not None:
+        metadata[INPUTS_KEY] = inputs.encode()
     con = duckdb.connect()
     try:
         con.register("lines", lines)
         con.register("failed", failed)
-        write_parquet(con, LANDED_SQL, [first_day, version, landing_id], target)
+        write_parquet(con, LANDED_SQL, [first_day, version, landing_id], target, metadata)
     finally:
         con.close()
+    return landed
+
+
+def _summary(lines: pd.DataFrame, failed: pd.DataFrame, notes: list[str], period: str, target: Path,
+             landing_id: str, version: str) -> LandedMonth:
     counts = lines["status"].value_counts()
     accepted = lines["status"] == ACCEPTED
     return LandedMonth(

@@ -223,7 +223,11 @@ def test_the_annual_landings_of_a_year_are_versions_the_newest_current(city_2019
     assert paths.annual == paths.root / "raw" / "annual" and paths.annual_folder(2019) == paths.annual / "2019"
     assert paths.landed_annual == paths.root / "landed" / "annual"
     assert (paths.landed_annual_years(), paths.annual_landing_versions(2019), paths.current_annual_landing(2019)) == ([], [], None)
-    first, second = land_annual(paths, 2019), land_annual(paths, "2019")
+    first = land_annual(paths, 2019)
+    assert land_annual(paths, "2019").path == first.path  # the same files again: the landing is kept
+    with open(paths.annual_folder(2019) / "b.csv", "a", encoding="utf-8") as f:  # a line more: a new version
+        f.write(f"2019,{B},企业B,210211,3491,,工业机器人,100,\n")
+    second = land_annual(paths, "2019")
     (paths.landed_annual / "2018").mkdir()  # a folder without a landing is no landed year
     assert paths.landed_annual_years() == ["2019"]
     assert paths.annual_landing_versions("2019") == [first.path, second.path]

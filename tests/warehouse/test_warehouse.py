@@ -11,7 +11,7 @@ from sei_stats.read import ReturnFileError
 from sei_stats.publish import publish
 from sei_stats.warehouse import PublishError, uncommented_columns
 
-from conftest import A, make_data_dir, write_csv
+from conftest import A, B, make_data_dir, set_calendar, write_csv
 
 
 def land_all(paths):
@@ -90,6 +90,39 @@ def test_a_failed_month_leaves_its_previous_landing_untouched(city):
         land_month(city, "2018-12")
     assert landed.read_bytes() == before
     assert [p.name for p in landed.parent.iterdir()] == [landed.name]  # no partial file, no new version
+
+
+def test_a_rerun_on_unchanged_inputs_keeps_the_landing_and_each_input_changed_lands_anew(city):
+    first = land_month(city, "2018-12")
+    again = land_month(city, "2018-12")
+    assert not first.reused and again.reused
+    assert (again.landing_id, again.path, again.buckets, again.rows_received, again.files, again.rules_failed,
+            again.rows_unclassified, again.notes) == (first.landing_id, first.path, first.buckets, 4,
+                                                      ["2018-12/returns.csv"], first.rules_failed, 1, [])
+    assert [p.name for p in first.path.parent.iterdir()] == [first.path.name]
+    roster = "credit_code,enterprise_name,district_code,zone_id,industry_code,area\n" + f"{B},乙,210211,,3491,高端装备\n"
+    changes = {  # every input the landing reads
+        "a return file": lambda: write_csv(city.returns / "2018-12" / "returns_2_correction.csv",
+                                           [["2018-12", A, "企业", "210213", "3973", "397301", "芯片", "40000000", "1"]]),
+        "the year's roster": lambda: (city.roster_dir.mkdir(), city.roster_file(2018).write_text(roster, encoding="utf-8")),
+        "the settings": lambda: set_calendar(city, january_reported=False),
+        "the catalog": lambda: (city.catalog / "products.csv").write_text(
+            (city.catalog / "products.csv").read_text(encoding="utf-8") + "\n", encoding="utf-8"),
+    }
+    landings = {first.landing_id}
+    for what, change in changes.items():
+        change()
+        landed = land_month(city, "2018-12")
+        assert not landed.reused and landed.landing_id not in landings, what
+        landings.add(landed.landing_id)
+        assert land_month(city, "2018-12").landing_id == landed.landing_id, what
+    assert land_month(city, "2018-12", lenient=True).landing_id not in landings  # another way of reading the folder
+    assert land_month(city, "2017-12").rows_received == 3  # another month: its own landing
+    # a landing an older sei-stats wrote (no record of its inputs) is never reused
+    old = city.current_landing("2018-12")
+    duckdb.execute(f"COPY (SELECT * FROM read_parquet('{old}')) TO '{old}.tmp' (FORMAT parquet)")
+    os.replace(f"{old}.tmp", old)
+    assert not land_month(city, "2018-12", lenient=True).reused
 
 
 def test_a_correction_file_replaces_a_month_without_double_counting(city):
