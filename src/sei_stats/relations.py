@@ -32,11 +32,6 @@ def quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def quote_name(name: str) -> str:
-    """An identifier of SQL, quoted (a catalog named after its file may hold dots)."""
-    return '"' + name.replace('"', '""') + '"'
-
-
 def sql_list(paths) -> str:
     """A list literal of paths, each quoted."""
     return "[" + ", ".join(quote(str(p)) for p in paths) + "]"

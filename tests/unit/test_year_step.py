@@ -3,7 +3,6 @@
 
 import duckdb
 import pandas as pd
-import pytest
 
 from sei_stats import relations, year_step
 from sei_stats.reclassify import in_force_since
@@ -61,23 +60,3 @@ def test_a_review_of_one_year_changes_that_years_key_only_and_a_rule_parameter_e
     changed = year_step.References(con, ("settings",))
     assert changed.of_year(2018) != after.of_year(2018) and changed.of_year(2019) != after.of_year(2019)
     assert year_step.References(con, ("other settings",)).of_year(2018) != changed.of_year(2018)
-
-
-def test_a_year_is_computed_in_memory_reading_the_files_reference_tables_and_leaves_nothing_in_the_file(tmp_path):
-    con = duckdb.connect(str(tmp_path / "it's.building.duckdb"))  # a catalog name with a quote
-    main = con.execute("SELECT current_database()").fetchone()[0]
-    con.execute("CREATE SCHEMA ref")
-    con.execute("CREATE TABLE ref.gdp AS SELECT 2020 AS year, 7030.4::DOUBLE AS gdp")
-    con.execute("CREATE VIEW ref.gdp_2020 AS SELECT * FROM ref.gdp WHERE year = 2020")
-    with year_step._scratch(con):
-        con.execute("CREATE SCHEMA fact_y2020")
-        con.execute("CREATE TABLE fact_y2020.lines AS SELECT g.gdp * 2 AS doubled FROM ref.gdp_2020 g")
-        assert con.execute("SELECT doubled FROM fact_y2020.lines").fetchall() == [(pytest.approx(14060.8),)]
-        assert con.execute("SELECT database_name FROM duckdb_tables() WHERE table_name = 'lines'").fetchall() == [
-            (year_step.SCRATCH,)]
-    assert con.execute("SELECT current_database()").fetchone()[0] == main == "it's"
-    assert year_step.SCRATCH not in {d for d, in con.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
-    assert con.execute("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'fact_y2020'").fetchone() == (0,)
-    with pytest.raises(ZeroDivisionError), year_step._scratch(con):  # a failed year: the file's catalog comes back
-        1 / 0
-    assert con.execute("SELECT gdp FROM ref.gdp").fetchall() == [(pytest.approx(7030.4),)]
