@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sei_stats.disclosure import (DisclosureError, Rules, Table, _cell_row, audit, is_safe, protect, sensitive,
-                                  table_and_primary)
+from sei_stats.disclosure import (DisclosureError, Rules, Table, _cell_row, audit, audit_cells, is_safe, protect,
+                                  protect_cells, sensitive, table_and_primary)
 from sei_stats.settings import load_settings
 
 RULES = Rules()
@@ -218,3 +218,37 @@ def test_protect_cumulative_suppresses_consistently_across_the_months():
 def test_cumulative_months_must_have_the_same_cells():
     with pytest.raises(DisclosureError, match="same rows and columns"):
         audit([MAY, TABLE], [np.zeros((3, 3), bool), np.zeros((4, 4), bool)], RULES, cumulative=True)
+
+
+def _month_grid(month: str, inner: list[list[float]]) -> tuple[dict, list]:
+    """A table of one cumulative month keyed (month, row, column), "T" for a margin, and its equations."""
+    inner = np.array(inner, float)
+    rows, columns = inner.shape
+    values = {(month, i, j): inner[i, j] for i in range(rows) for j in range(columns)}
+    values |= {(month, i, "T"): inner[i].sum() for i in range(rows)}
+    values |= {(month, "T", j): inner[:, j].sum() for j in range(columns)} | {(month, "T", "T"): inner.sum()}
+    equations = [((month, i, "T"), [(month, i, j) for j in range(columns)]) for i in range(rows)]
+    equations += [((month, "T", j), [(month, i, j) for i in range(rows)]) for j in range(columns)]
+    equations += [((month, "T", "T"), [(month, i, "T") for i in range(rows)]),
+                  ((month, "T", "T"), [(month, "T", j) for j in range(columns)])]
+    return values, equations
+
+
+def test_a_cell_its_published_month_before_holds_within_p_is_never_a_secondary_cell():
+    # 1–5月 published: every cell 1 but (0, 1) = 48. 1–6月: a = (0, 0) = 10 is sensitive. The cheapest rectangle
+    # through it is (0, 1) 50, (1, 0) 40, (1, 1) 80, but suppressing (0, 1) cannot protect it: cumulative, it is at
+    # least its 1–5月 48 > 50 × 0.9 = 45. So the rectangle through column 2 is taken: a, (0, 2) 60, (1, 0), (1, 2) 90.
+    may, may_equations = _month_grid("may", [[1, 48, 1], [1, 1, 1]])
+    june, june_equations = _month_grid("june", [[10, 50, 60], [40, 80, 90]])
+    values = may | june
+    order = [(("may", *k[1:]), k) for k in june]  # every June cell ≥ its May cell: it did not fall
+    hidden = protect_cells(values, {("june", 0, 0)}, may_equations + june_equations, order, RULES,
+                           fixed=[*may, ("june", "T", "T")])
+    assert hidden == {("june", 0, 0), ("june", 0, 2), ("june", 1, 0), ("june", 1, 2)}
+    # published: row totals 120, 210, column 0 50, (0, 1) 50, (1, 1) 80; so a + (0, 2) = 70, (1, 0) = 50 − a,
+    # (1, 2) = 80 + a, and a ≥ 1 (its May), (1, 0) ≥ 1: a in [1, 49], (0, 2) in [21, 69], (1, 0) in [1, 49],
+    # (1, 2) in [81, 129]: each reaches its value ± 10% ((1, 2): 81 = 90 × 0.9 exactly)
+    cells = {c.key: (round(c.lower, 6), round(c.upper, 6), c.safe)
+             for c in audit_cells(values, hidden, may_equations + june_equations, order, RULES)}
+    assert cells == {("june", 0, 0): (1, 49, True), ("june", 0, 2): (21, 69, True),
+                     ("june", 1, 0): (1, 49, True), ("june", 1, 2): (81, 129, True)}
