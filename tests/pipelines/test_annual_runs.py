@@ -38,7 +38,12 @@ def test_cli_annual_lands_the_year_and_publishes(city, capsys):
     assert city.landed_annual_years() == ["2018"] and len(city.annual_landing_versions(2018)) == 1
     assert len(city.landed_versions("2018-12")) == 1  # no month was asked for
     assert stale_annual(city) == {}
-    # landed anew when asked again, whatever its files
+    # asked again on the same files: the landing is kept, and said so; a file changed: landed anew
+    assert cli.main(["materialize", "--annual", "2018"]) == 0
+    assert "landed 5 lines (accepted 3, rejected 1, superseded 1; files unchanged, current landing kept)" in (
+        capsys.readouterr().out)
+    assert len(city.annual_landing_versions(2018)) == 1
+    write_csv(city.annual_folder(2018) / "b.csv", return_rows("2018年1-12月", [B_CORRECTED, B_CORRECTED]))
     assert cli.main(["materialize", "--annual", "2018"]) == 0
     assert len(city.annual_landing_versions(2018)) == 2
 
