@@ -39,7 +39,7 @@ from .labels import store_column_labels
 from .land import new_landing_id
 from .processes import pid_alive
 from .reclassify import current_reclassification
-from .relations import lineage
+from .relations import in_one_commit, lineage
 from .settings import load_settings
 from .warehouse import (CURRENT, PublishError, _quote, build_relations, check_landing_format, current_annual_landings,
                         current_landings)
@@ -275,7 +275,8 @@ _ALIAS = re.compile(r"^\s*CREATE VIEW \S+ AS SELECT \* FROM (\w+\.\w+)\s*;?\s*$"
 
 
 def _copy_comments(con: duckdb.DuckDBPyConnection) -> None:
-    """Every relation's and column's COMMENT onto its stored table, in one batch (one statement each is slow)."""
+    """Every relation's and column's COMMENT onto its stored table, in one batch and one commit (one statement
+    each is slow)."""
     relations = set(_analyst_relations(con))
     tables = con.execute("SELECT schema_name, view_name, comment FROM duckdb_views() WHERE database_name = current_database() "
                          "UNION ALL SELECT schema_name, table_name, comment FROM duckdb_tables() "
@@ -285,7 +286,7 @@ def _copy_comments(con: duckdb.DuckDBPyConnection) -> None:
     statements = [f'COMMENT ON TABLE analysts.{s}."{n}" IS {_quote(c or "")};' for s, n, c in tables if (s, n) in relations]
     statements += [f'COMMENT ON COLUMN analysts.{s}."{n}"."{column}" IS {_quote(c or "")};'
                    for s, n, column, c in columns if (s, n) in relations]
-    con.execute("\n".join(statements))
+    in_one_commit(con, "\n".join(statements))
 
 
 def _verify_analysts(path: Path, tables: dict[str, int]) -> None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from graphlib import TopologicalSorter
 from importlib import resources
 
+import duckdb
+
 SCHEMAS = ("ref", "fact", "mart", "qa")
 PUBLISHED_SCHEMAS = ("mart", "qa")
 _CREATE = re.compile(r"\bCREATE\s+(?:TABLE|VIEW)\s+(\w+)\.(\w+)", re.IGNORECASE)
@@ -30,6 +32,20 @@ _CREATES = re.compile(r"^(?:\s|--[^\n]*\n)*CREATE\s+(?:TABLE|VIEW)\s+(\w+\.\w+)"
 def quote(text: str) -> str:
     """A string literal of SQL (a view's or COPY's paths take no parameters)."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def in_one_commit(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Statements that change the catalog only (COMMENTs) in one transaction: on a database file one commit for
+    them all takes half the time of one commit each (1,800 COMMENTs: 0.52 s against 1.05 s)."""
+    if not sql:
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(sql)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def sql_list(paths) -> str:

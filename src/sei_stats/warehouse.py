@@ -107,9 +107,9 @@ def _run_sql(con: duckdb.DuckDBPyConnection, files: list[Path], settings: Settin
     """Run the SQL files, statement by statement, over exactly ``files`` (one landing a month) and ``annual`` (one
     landing a year's annual report), in schemas fact, mart, qa + ``suffix``.
 
-    ``rewrite(relation or None, statement)`` may change a statement first (sei_stats.year_step: a kept relation is
-    read from its files, a year is computed alone); ``after_create(relation)`` follows each statement that creates
-    one, ``frame_step()`` the file that creates the tables of the survey frame's step."""
+    ``rewrite(relation or None, statement)`` may change a statement first, or to nothing (sei_stats.year_step: a
+    kept relation is read from its files, a year is computed alone); ``after_create(relation)`` follows each
+    statement that creates one, ``frame_step()`` the file that creates the tables of the survey frame's step."""
     for f in relations.sql_files(_sql_rules(settings)):
         if f.name == "ref.sql":
             continue  # the reference tables are shared by every set of schemas
@@ -119,28 +119,31 @@ def _run_sql(con: duckdb.DuckDBPyConnection, files: list[Path], settings: Settin
                .replace("{annual_included}", "true" if annual else "false"))
         if suffix:
             sql = VIEW_SCHEMAS.sub(lambda m: f"{m.group(1)}{suffix}.", sql)
-        comments: list[str] = []  # run together: one statement at a time is slow
+        comments: list[str] = []  # run together, in one commit: one statement at a time is slow
         for statement in con.extract_statements(sql):
             created = relations.created_by(statement.query)
             name = created and relations.unsuffixed(created, suffix)
             text = rewrite(name, statement.query) if rewrite else statement.query
+            if not text:  # rewritten away (a year's scratch schemas need no comment)
+                continue
             if not name:
                 comments.append(text.strip().rstrip(";") + ";")
                 continue
-            _execute(con, "\n".join(comments), f, suffix)
+            _execute(con, "\n".join(comments), f, suffix, one_commit=True)
             comments = []
             _execute(con, text, f, suffix)
             after_create(name)
-        _execute(con, "\n".join(comments), f, suffix)
+        _execute(con, "\n".join(comments), f, suffix, one_commit=True)
         if relations.SCOPE_TABLES[0] in f.creates:
             frame_step()
 
 
-def _execute(con: duckdb.DuckDBPyConnection, sql: str, file: relations.SqlFile, suffix: str) -> None:
+def _execute(con: duckdb.DuckDBPyConnection, sql: str, file: relations.SqlFile, suffix: str,
+             one_commit: bool = False) -> None:
     if not sql:
         return
     try:
-        con.execute(sql)
+        relations.in_one_commit(con, sql) if one_commit else con.execute(sql)
     except duckdb.Error as err:
         raise PublishError(f"sql/{file.name}{' (' + suffix + ')' if suffix else ''}: {err}") from err
 
@@ -175,8 +178,7 @@ def _inherit_fact_comments(con: duckdb.DuckDBPyConnection) -> None:
         """)
         comments = [f'COMMENT ON COLUMN {schema}.{table}."{column}" IS {_quote(comment)};'
                     for schema, table, column, comment in con.fetchall()]
-        if comments:
-            con.execute("\n".join(comments))
+        relations.in_one_commit(con, "\n".join(comments))
 
 
 def uncommented_columns(con: duckdb.DuckDBPyConnection) -> list[str]:

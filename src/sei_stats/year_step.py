@@ -6,7 +6,8 @@ cross-period rules and the priors compare with them) and on Y-1's final rows (it
 imputation it ends with), never on earlier years. So year Y is computed by the same SQL in a scratch set of schemas
 (suffix ``_yYYYY``) over the landings of Y-1 and Y; as soon as a file has made a stored relation there, its rows of
 other years are replaced by Y-1's kept rows, so everything of Y is computed from exactly what the whole history
-gives. The rows of Y are then kept as Parquet under a key of all they depend on:
+gives (only the statements that make a stored relation or one it reads are run there, without their COMMENTs).
+The rows of Y are then kept as Parquet under a key of all they depend on:
 
     landed/year_step/<variant>/YYYY/<key>.<relation>.parquet, and <key>.json (written last: the entry is complete)
 
@@ -49,6 +50,13 @@ def stored_relations() -> tuple[str, ...]:
 
 
 @functools.cache
+def _needed() -> frozenset[str]:
+    """The stored relations and everything they read: all a year's scratch schemas need."""
+    lineage = relations.lineage()
+    return frozenset(stored_relations()).union(*(lineage.get(name, ()) for name in stored_relations()))
+
+
+@functools.cache
 def code_version() -> str:
     """What a kept year is computed by: the SQL and the modules of this step (read once)."""
     package = Path(__file__).parent
@@ -77,7 +85,7 @@ class Kept:
     years_reused: list[int]
 
 
-# rewrite(relation or None, statement) -> the statement to run instead.
+# rewrite(relation or None, statement) -> the statement to run instead (empty: none).
 Rewrite = Callable[[str | None, str], str]
 # run(suffix, monthly files, annual files, rewrite, after_create, frame_step): runs sql/ in the schemas + suffix over
 # those landings, rewriting each statement first, calling after_create(relation) after each statement that creates
@@ -168,7 +176,10 @@ def _compute(con: duckdb.DuckDBPyConnection, variant: Variant, year: int, previo
         con.execute(f"CREATE SCHEMA {schema}{suffix}")
     try:
         def this_year_only(name: str | None, statement: str) -> str:
-            """A stored relation keeps the year's rows only (the filter also spares computing the year before's)."""
+            """A stored relation keeps the year's rows only (the filter also spares computing the year before's);
+            a COMMENT, or a relation no stored one reads, is not run (the scratch schemas are dropped after)."""
+            if name not in _needed():
+                return ""
             match = _CREATE_TABLE_AS.match(statement) if name in files else None
             if not match:
                 return statement

@@ -60,3 +60,30 @@ def test_a_review_of_one_year_changes_that_years_key_only_and_a_rule_parameter_e
     changed = year_step.References(con, ("settings",))
     assert changed.of_year(2018) != after.of_year(2018) and changed.of_year(2019) != after.of_year(2019)
     assert year_step.References(con, ("other settings",)).of_year(2018) != changed.of_year(2018)
+
+
+def test_a_years_scratch_schemas_make_the_stored_relations_and_what_they_read_and_nothing_else():
+    needed = year_step._needed()
+    assert set(year_step.stored_relations()) <= needed
+    # read by the stored ones (views computed in the scratch schemas, ref tables shared by all)
+    assert {"fact.received_lines", "fact.annual_lines", "ref.reviews", "ref.catalog"} <= needed
+    # published from the kept rows only: a year's scratch schemas never make them
+    assert not {"mart.indicators_monthly", "mart.output_by_area", "fact.sei_totals", "qa.review_log"} & needed
+
+
+def test_comments_in_one_commit_are_all_made_or_none(tmp_path):
+    con = duckdb.connect(str(tmp_path / "c.duckdb"))
+    con.execute("CREATE TABLE t (a INTEGER, b INTEGER)")
+    relations.in_one_commit(con, "COMMENT ON COLUMN t.a IS 'one'; COMMENT ON COLUMN t.b IS 'two';")
+    comments = "SELECT column_name, comment FROM duckdb_columns() WHERE table_name = 't' ORDER BY 1"
+    assert con.execute(comments).fetchall() == [("a", "one"), ("b", "two")]
+    try:
+        relations.in_one_commit(con, "COMMENT ON COLUMN t.a IS 'changed'; COMMENT ON COLUMN t.nope IS 'x';")
+    except duckdb.Error as err:
+        assert "nope" in str(err)
+    else:
+        raise AssertionError("a COMMENT on a missing column must fail")
+    # the first COMMENT went back with the failed one, and the connection takes the next statement
+    assert con.execute(comments).fetchall() == [("a", "one"), ("b", "two")]
+    relations.in_one_commit(con, "")
+    assert con.execute("SELECT 1").fetchone() == (1,)
