@@ -15,6 +15,7 @@ the two leaves a folder no later publish reads (and the next publish removes it)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -27,7 +28,7 @@ import duckdb
 
 from .config import DataPaths, data_paths
 from .inputs import INPUTS
-from .relations import quote
+from .relations import in_one_commit, quote
 
 # The marts whose every published value is kept by vintage.
 VINTAGE_MARTS = ("indicators_monthly", "indicators_annual", "output_by_area", "target_progress", "data_quality",
@@ -40,19 +41,38 @@ FILES = "files"  # warehouse/vintages/files/<sha256>: every input file a vintage
 
 
 def code_version() -> str:
-    """A hash of the package's Python, SQL, YAML and CSV files, and of the repository's config/quality.yaml (local
-    overrides of the rules' parameters, outside the data folder): the code a vintage was computed with."""
+    """A hash of the package's Python, SQL, YAML and CSV files (``hashed_files``: the data contracts of schemas/
+    included), and of the repository's config/quality.yaml (local overrides of the rules' parameters, outside the
+    data folder): the code a vintage was computed with, and a landing made by (sei_stats.land.landing_inputs)."""
     from . import settings
 
-    digest = hashlib.sha256()
-    root = resources.files("sei_stats")
-    for path in sorted(Path(str(root)).rglob("*"), key=lambda p: p.as_posix()):
-        if path.suffix in (".py", ".sql", ".yaml", ".csv") and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(Path(str(root))).as_posix().encode())
-            digest.update(path.read_bytes())
+    digest = _package_digest().copy()
     if Path(settings.OVERRIDES).exists():
         digest.update(b"config/quality.yaml\0" + Path(settings.OVERRIDES).read_bytes())
     return digest.hexdigest()[:16]
+
+
+def hashed_files() -> dict[str, Path]:
+    """The package's Python, SQL, YAML and CSV files by their name in it, sei_stats.schemas's (the data contracts
+    and rules.yaml) among them: installed editable, schemas/ lies outside src/sei_stats, so it is looked up apart."""
+    main = Path(str(resources.files("sei_stats")))
+    roots = [(main, "")]
+    schemas = Path(str(resources.files("sei_stats.schemas")))
+    if not schemas.is_relative_to(main):
+        roots.append((schemas, "schemas/"))
+    return {prefix + path.relative_to(root).as_posix(): path for root, prefix in roots for path in root.rglob("*")
+            if path.suffix in (".py", ".sql", ".yaml", ".csv") and "__pycache__" not in path.parts}
+
+
+@functools.cache
+def _package_digest():
+    """The package's files hashed once a process (a batch of landings asks for each): the code it runs is the code
+    it imported, so a file changed after that would not be run either. config/quality.yaml is read at every call."""
+    digest = hashlib.sha256()
+    for name, path in sorted(hashed_files().items()):
+        digest.update(name.encode())
+        digest.update(path.read_bytes())
+    return digest
 
 
 def building(folder: Path, publish_id: str) -> Path:
@@ -234,7 +254,7 @@ def _comment(con: duckdb.DuckDBPyConnection, db: str) -> None:
                 "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'mart' "
                 "AND table_name = ?", [db, mart]).fetchall():
             statements.append(f'COMMENT ON COLUMN {db}.vintage.{mart}."{column}" IS {quote(comment or "")};')
-    con.execute("\n".join(statements))
+    in_one_commit(con, "\n".join(statements))
 
 
 class VintageError(ValueError):

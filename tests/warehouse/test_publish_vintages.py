@@ -132,3 +132,27 @@ def test_a_vintage_recorded_before_a_mart_was_kept_has_none_of_its_rows(city):
 
     done = vintages.rebuild(city, first.publish_id, city.root.parent / "again")
     assert done.identical and "disclosure" not in done.rows and done.rows["indicators_monthly"] == 3
+
+
+def test_the_code_version_reads_the_rule_overrides_at_every_call(tmp_path, monkeypatch):
+    from sei_stats import settings, vintages
+
+    overrides = tmp_path / "quality.yaml"
+    monkeypatch.setattr(settings, "OVERRIDES", overrides)
+    absent = vintages.code_version()
+    overrides.write_text("rules: {}\n", encoding="utf-8")
+    once = vintages.code_version()
+    overrides.write_text("rules: {growth_outlier: {}}\n", encoding="utf-8")
+    assert len({absent, once, vintages.code_version()}) == 3  # the package's hash is kept, the overrides are not
+    overrides.write_text("rules: {}\n", encoding="utf-8")
+    assert vintages.code_version() == once
+
+
+def test_the_code_version_hashes_the_data_contracts_wherever_they_are_installed():
+    from sei_stats import vintages
+
+    names = vintages.hashed_files()
+    # schemas/ (sei_stats.schemas) lies outside src/sei_stats in the editable install: a changed rule or contract
+    # must still change the version, or a rerun would keep a landing judged by the old rules
+    assert {"schemas/returns.py", "schemas/rules.yaml", "schemas/catalog.py", "land.py", "sql/ref.sql"} <= set(names)
+    assert all(path.is_file() and not name.startswith("/") for name, path in names.items())
