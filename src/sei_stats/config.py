@@ -149,6 +149,12 @@ class DataPaths:
         return self.root / "landed" / "year_step"
 
     @property
+    def catalog_passed(self) -> Path:
+        """landed/catalog_passed.txt: the key of the last catalog that passed every rule of schemas/catalog.py
+        (``validate_catalog_unless_passed``), so a run on the same catalog and code does not judge it again."""
+        return self.root / "landed" / "catalog_passed.txt"
+
+    @property
     def disclosure_cache(self) -> Path:
         """landed/disclosure/<measure>-<year>-<hash>.parquet: each year's disclosure pattern (sei_stats.protection),
         reused while the year's cells and the rules are the same."""

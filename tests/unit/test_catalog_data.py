@@ -19,6 +19,7 @@ from sei_stats.schemas.catalog import (
     Failure,
     catalog_failures,
     validate_catalog,
+    validate_catalog_unless_passed,
 )
 from sei_stats.catalog import AREAS, CatalogError, read_products
 from sei_stats.catalog_report import coarse_reason, coverage_report
@@ -246,6 +247,23 @@ def test_overlapping_windows_fail_one_primary_entry(catalog: Path):
         validate_catalog(catalog)
     assert f"products.csv: line {last_line}: one_primary_entry" in str(err.value)
     assert isinstance(err.value, CatalogError)
+
+
+def test_a_catalog_that_passed_is_not_judged_again_until_a_file_changes(catalog: Path, tmp_path: Path):
+    record = tmp_path / "landed" / "catalog_passed.txt"
+    assert validate_catalog_unless_passed(catalog, record) is True       # judged, and its pass recorded
+    passed = record.read_text(encoding="utf-8")
+    assert validate_catalog_unless_passed(catalog, record) is False      # the same files and code: not again
+    original = (catalog / "products.csv").read_bytes()
+    i = row_of(catalog, "products.csv", code="3973", nbs_edition="2018")
+    edit(catalog, "products.csv", lambda f: pd.concat([f, f.loc[[i]]], ignore_index=True))
+    with pytest.raises(CatalogValidationError, match="one_primary_entry"):  # a changed file is judged, and fails
+        validate_catalog_unless_passed(catalog, record)
+    assert record.read_text(encoding="utf-8") == passed                  # a failure is never recorded
+    (catalog / "products.csv").write_bytes(original)
+    (catalog / "notes.txt").write_text("any file of the folder counts", encoding="utf-8")
+    assert validate_catalog_unless_passed(catalog, record) is True
+    assert [p.name for p in record.parent.iterdir()] == ["catalog_passed.txt"]  # no partial file left
 
 
 # One broken cell, one named failure on that cell's line: (file, row locator, column, bad value, rule).
