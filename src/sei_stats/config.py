@@ -157,6 +157,7 @@ class DataPaths:
     @property
     def disclosure_cache(self) -> Path:
         """landed/disclosure/<measure>-<year>-<hash>.parquet: each year's disclosure pattern (sei_stats.protection),
+        and cells/<year>-<hash>.parquet its cells,
         reused while the year's cells and the rules are the same."""
         return self.root / "landed" / "disclosure"
 

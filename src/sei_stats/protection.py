@@ -69,6 +69,36 @@ def cells_of(contributions: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     return out[["measure", "period", "breakdown", *KEYS, "value", "n", "sensitive", "reason"]]
 
 
+def cells_by_year(contributions: pd.DataFrame, rules: Rules, cache: Path | None = None) -> pd.DataFrame:
+    """``cells_of``, a year at a time, each year's cells kept in ``cache``/cells/ under the hash of its
+    contributions (in any order), the rules and this code: a publish computes the cells of changed years only
+    (the demo's four years took 1.2 s of every publish). Files no year uses now are removed."""
+    if cache is None or contributions.empty:
+        return cells_of(contributions, rules)
+    folder = Path(cache) / "cells"
+    out, used = [], set()
+    for year, part in contributions.groupby(pd.to_datetime(contributions["period"]).dt.year, sort=True):
+        rows = np.sort(pd.util.hash_pandas_object(part, index=False).to_numpy())
+        digest = hashlib.sha256((_CODE + repr(rules) + ",".join(part.columns)).encode() + rows.tobytes())
+        path = folder / f"{year}-{digest.hexdigest()[:20]}.parquet"
+        used.add(path.name)
+        if path.exists():
+            kept = pd.read_parquet(path)
+            kept[list(KEYS)] = kept[list(KEYS)].astype(object).where(kept[list(KEYS)].notna(), None)
+            out.append(kept)
+            continue
+        cells = cells_of(part, rules)
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        cells.to_parquet(partial, index=False)
+        os.replace(partial, path)
+        out.append(cells)
+    for stale in folder.glob("*.parquet"):
+        if stale.name not in used:
+            stale.unlink()
+    return pd.concat(out, ignore_index=True)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One measure's cells (any months) as the audit sees them; keys (breakdown, period, *KEYS)."""
@@ -295,7 +325,7 @@ COMMENTS = {
 def store(con: duckdb.DuckDBPyConnection, rules: Rules, *, cache: Path | None = None) -> int:
     """Create mart.disclosure from fact.sei_enterprise_cells (``cache``: see choose_pattern); its rows."""
     contributions = con.sql("SELECT * FROM fact.sei_enterprise_cells").df()
-    pattern = choose_pattern(cells_of(contributions, rules), rules, cache, zone_districts(con))
+    pattern = choose_pattern(cells_by_year(contributions, rules, cache), rules, cache, zone_districts(con))
     frame = pd.DataFrame({
         "period": pd.to_datetime(pattern["period"]).dt.date if len(pattern) else pd.Series(dtype=object),
         "measure": pattern["measure"], "breakdown": pattern["breakdown"],

@@ -117,6 +117,35 @@ def test_a_years_pattern_is_kept_by_its_cells_and_chosen_again_only_when_they_ch
     assert chosen == [1] and not kept.exists() and len(list(tmp_path.glob("*.parquet"))) == 1  # the stale one goes
 
 
+def test_a_years_cells_are_kept_by_its_contributions_and_computed_again_only_for_a_changed_year(tmp_path, monkeypatch):
+    def contributions(b_value):  # 2019 and 2020, the same four enterprises; B's 2020 value varies
+        one = pd.DataFrame({"measure": "industry", "credit_code": ["E1", "E2", "E3", "E4"],
+                            "area": ["a", "a", "b", "b"], "field": ["f", "f", "g", "g"],
+                            "district_code": ["X", "Y", "X", "Y"], "zone_id": None, "value": [50.0, 40.0, 20.0, 30.0]})
+        later = one.assign(value=[50.0, 40.0, b_value, 30.0])
+        return pd.concat([one.assign(period=pd.Timestamp("2019-06-01")),
+                          later.assign(period=pd.Timestamp("2020-06-01"))], ignore_index=True)
+
+    computed = []
+    real = protection.cells_of
+    monkeypatch.setattr(protection, "cells_of", lambda part, rules: computed.append(
+        sorted(part["period"].dt.year.unique())) or real(part, rules))
+    first = protection.cells_by_year(contributions(20.0), RULES, tmp_path)
+    assert computed == [[2019], [2020]] and len(list((tmp_path / "cells").glob("*.parquet"))) == 2
+    # the same contributions in another order: both years read back, equal to the whole computation
+    again = protection.cells_by_year(contributions(20.0).iloc[::-1], RULES, tmp_path)
+    assert computed == [[2019], [2020]]
+    pd.testing.assert_frame_equal(again, first)
+    whole = real(contributions(20.0), RULES)
+    for year in (2019, 2020):
+        pd.testing.assert_frame_equal(first[first["period"].dt.year == year].reset_index(drop=True),
+                                      whole[whole["period"].dt.year == year].reset_index(drop=True))
+    # E3's 2020 value changed: 2020 alone is computed again, and its old file goes
+    changed = protection.cells_by_year(contributions(35.0), RULES, tmp_path)
+    assert computed == [[2019], [2020], [2020]] and len(list((tmp_path / "cells").glob("*.parquet"))) == 2
+    assert changed.loc[(changed["breakdown"] == "area") & (changed["area"] == "b"), "value"].tolist() == [50.0, 65.0]
+
+
 def test_the_open_data_of_the_three_enterprise_city_withholds_every_breakdown(published):
     con, city = published
     opened = write_open_data(city, "2018-12")
