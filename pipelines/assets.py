@@ -308,7 +308,8 @@ class PublishConfig(dg.Config):
 def warehouse_marts(context: dg.AssetExecutionContext, config: PublishConfig, sei_data: SeiData):
     """Publish both files (built, verified, then moved into place) and report each published relation."""
     published = publish(sei_data.paths(), released=release_time(config.as_of))
-    context.log.info(f"published {published.publish_id}: {published.path} and {published.detail} "
+    context.log.info(f"publish {published.publish_id} kept: its inputs are unchanged" if published.kept else
+                     f"published {published.publish_id}: {published.path} and {published.detail} "
                      f"over {len(published.periods)} landed months")
     for note in published.notes:
         context.log.warning(note)
@@ -316,7 +317,7 @@ def warehouse_marts(context: dg.AssetExecutionContext, config: PublishConfig, se
     with duckdb.connect(str(published.path), read_only=True) as con:
         columns = column_schemas(con)
         for relation in PUBLISHED:
-            metadata = {"publish_id": published.publish_id, "landed_periods": landed}
+            metadata = {"publish_id": published.publish_id, "landed_periods": landed, "kept": published.kept}
             if relation.key in published.tables:  # a stored mart: small, read back for the preview the UI shows
                 mart = con.execute(f"SELECT * FROM {relation.key}").df()
                 metadata |= {"warehouse": dg.MetadataValue.path(str(published.path)), "dagster/row_count": len(mart),

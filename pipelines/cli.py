@@ -89,8 +89,9 @@ def materialize(paths: DataPaths, periods: list[str], *, notes: list[str] | tupl
             bar.landed(step)
         elif isinstance(step, run.Publishing):
             bar.published()
+            kept = "; inputs unchanged, the last publish kept" if step.kept else ""
             _say(f"published {paths.warehouse} (and the internal {paths.warehouse_detail.name}) and charts in "
-                 f"{paths.charts} ({step.seconds:.1f} s)" if step.success
+                 f"{paths.charts}{kept} ({step.seconds:.1f} s)" if step.success
                  else f"publish FAILED — {step.error}; the published files are those of the last publish that completed")
             for line in step.waiting:  # a published file held open: its new build waits (sei-stats publish)
                 _say(line)

@@ -40,6 +40,7 @@ LAND_ANNUAL_JOB = "sei_land_annual"
 LAND_MANY_JOB = "sei_land_months"  # pipelines/jobs.py: many months and years at once (multiprocess executor)
 TAG_BATCH = "sei/batch"  # finds the run of land_many while it runs
 LANDING_ASSET, RECLASSIFIED_ASSET = "monthly_returns", "reclassified_history"
+KEPT_FLAG_ASSET = "mart/indicators_monthly"  # one of warehouse_marts' assets: its metadata says whether the publish was kept
 ANNUAL_ASSET = "annual_returns"
 
 # Progress and failures are the callers' to print; Dagster's own event log stays in the instance (and the UI).
@@ -113,6 +114,7 @@ class Publishing(RunOutcome):
 
     reclassified: Reclassified | None = None  # None when the run did not reach it
     waiting: tuple[str, ...] = ()  # a warning line per published file held open, whose build waits (sei_stats.pending)
+    kept: bool = False  # the inputs were the last publish's: its files stand (sei_stats.publish)
 
 
 @dataclass(frozen=True)
@@ -242,7 +244,9 @@ def publish(instance: dg.DagsterInstance, *, paths: DataPaths | None = None,
         result, seconds = _execute(PUBLISH_JOB, instance, paths, ops=ops or None, step_ended=step_ended)
     except PoolBusy as busy:
         return Publishing(job=PUBLISH_JOB, success=False, error=str(busy))
-    return Publishing(**_outcome_fields(result, seconds), reclassified=_reclassified(result), waiting=waiting_files(paths))
+    marts = _materialization(result.all_events, KEPT_FLAG_ASSET) or {}
+    return Publishing(**_outcome_fields(result, seconds), reclassified=_reclassified(result), waiting=waiting_files(paths),
+                      kept=bool(marts.get("kept")))
 
 
 def waiting_files(paths: DataPaths | None = None) -> tuple[str, ...]:

@@ -188,6 +188,12 @@ class DataPaths:
         return self.root / "warehouse" / "publishes.jsonl"
 
     @property
+    def publish_counts(self) -> Path:
+        """warehouse/publish_counts.json: the last publish's id, the hash of its inputs and its rows (a publish on
+        the same inputs keeps it, sei_stats.publish)."""
+        return self.root / "warehouse" / "publish_counts.json"
+
+    @property
     def charts(self) -> Path:
         return self.root / "output" / "charts"
 

@@ -18,11 +18,16 @@ replaced: its verified build waits in warehouse/pending/ and the next publish or
 into place (sei_stats.pending). Each publish is logged (warehouse/publishes.jsonl) with the landings it
 includes and the kept years it reads; a landing or a kept year is pruned only when no publish of the
 kept window needs it.
+
+A publish whose inputs are those of the last one (``publish_inputs``: the same landings, reference files,
+catalog, settings, reclassification and code) keeps it: nothing is built, and the files in place, their
+publish id and vintage stand (``Published.kept``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -69,6 +74,7 @@ class Published:
     rows: dict[str, int]          # every relation verification read (qa.* among them) -> rows
     notes: list[str] = field(default_factory=list)  # what the publish cleaned up or moved aside
     waiting: list[pending.Waiting] = field(default_factory=list)  # its files that wait in warehouse/pending/
+    kept: bool = False            # the inputs were the last publish's: its files stand, nothing was built
 
 
 @memory.released
@@ -85,10 +91,14 @@ def publish(paths: DataPaths, released: dt.datetime | None = None) -> Published:
         raise PublishError(f"{paths.landed}: no landed month to publish; materialize a month first")
     annual = current_annual_landings(paths)
     check_landing_format(paths, [*landings.values(), *annual.values()])
-    publish_id = new_landing_id()
-    released = released or dt.datetime.now(dt.UTC)
     logged = logged_publishes(paths)
     notes += vintages.sweep(paths.vintages, logged, pid_alive)
+    inputs = publish_inputs(paths, landings, annual, released)
+    kept = _kept(paths, inputs, landings, notes)
+    if kept is not None:
+        return kept
+    publish_id = new_landing_id()
+    released = released or dt.datetime.now(dt.UTC)
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
     detail = _building(paths.warehouse_detail)
     analysts = _building(paths.warehouse)
@@ -129,6 +139,7 @@ def publish(paths: DataPaths, released: dt.datetime | None = None) -> Published:
             crashpoints.reach("between_replaces")
     _log_publish(paths, publish_id, landings | annual, sorted(k for v in kept.values() for k in v.keys.values()),
                  [w.target.name for w in waiting])
+    _write_counts(paths, {"publish_id": publish_id, "inputs": inputs, "tables": tables, "rows": rows})
     # an older build still waiting for either file is superseded now that this one is in place or pending
     notes += pending.drop_superseded([paths.warehouse_detail, paths.warehouse], publish_id)
     for item in waiting:
@@ -140,6 +151,51 @@ def publish(paths: DataPaths, released: dt.datetime | None = None) -> Published:
                      detail=built.get(paths.warehouse_detail, paths.warehouse_detail), publish_id=publish_id,
                      periods=list(landings), landings={p: f.stem for p, f in landings.items()},
                      tables=tables, rows=rows, notes=notes, waiting=waiting)
+
+
+def publish_inputs(paths: DataPaths, landings: dict[str, Path], annual: dict[str, Path],
+                   released: dt.datetime | None) -> str:
+    """A hash of everything a publish reads: the landings (a landing id names its content), every file of raw/
+    but the returns and annual reports (the reference inputs, the reviews: any file there, a misnamed one too),
+    the catalog folder, the data folder's settings, the reclassification's manifest, the code with the
+    repository's rule overrides, and the release time when one is given (a backfill's ``--as-of``)."""
+    digest = hashlib.sha256(repr((sorted((p, f.name) for p, f in landings.items()),
+                                  sorted((y, f.name) for y, f in annual.items()), vintages.code_version(),
+                                  released.isoformat() if released else None)).encode())
+    skip = {paths.returns, paths.raw / "annual"}
+    files = [f for f in sorted(paths.raw.rglob("*")) if f.is_file() and not any(f.is_relative_to(s) for s in skip)]
+    files += sorted(f for f in paths.catalog.rglob("*") if f.is_file())
+    files += [f for f in (paths.settings_yaml, paths.reclassified / "manifest.json") if f.is_file()]
+    for path in files:
+        digest.update(str(path.relative_to(paths.root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:24]
+
+
+def _kept(paths: DataPaths, inputs: str, landings: dict[str, Path], notes: list[str]) -> Published | None:
+    """The last publish, when it was made from exactly ``inputs``, completed (logged, nothing of it waiting) and
+    both its files are in place; else None."""
+    last = _published(paths, 1)
+    if not last or last[0].get("waiting") or not paths.publish_counts.is_file():
+        return None
+    counts = json.loads(paths.publish_counts.read_text(encoding="utf-8"))
+    if counts.get("inputs") != inputs or counts.get("publish_id") != last[0]["publish_id"]:
+        return None
+    if not (paths.warehouse.is_file() and paths.warehouse_detail.is_file()):
+        return None
+    if pending.waiting(paths.warehouse) or pending.waiting(paths.warehouse_detail):
+        return None
+    return Published(path=paths.warehouse, detail=paths.warehouse_detail, publish_id=counts["publish_id"],
+                     periods=list(landings), landings={p: f.stem for p, f in landings.items()},
+                     tables=counts["tables"], rows=counts["rows"], notes=notes, kept=True)
+
+
+def _write_counts(paths: DataPaths, counts: dict) -> None:
+    partial = paths.publish_counts.with_name(f".{paths.publish_counts.name}.{os.getpid()}.partial")
+    try:
+        partial.write_text(json.dumps(counts, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(partial, paths.publish_counts)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def move_pending(paths: DataPaths) -> tuple[list[str], list[pending.Waiting]]:

@@ -4,6 +4,7 @@
 12,000,000 to 14,000,000 千元: 520亿元 on 400 (30.0%), a revision of +20亿元 and +5.0 points.
 """
 
+import datetime as dt
 import json
 
 import duckdb
@@ -80,9 +81,11 @@ def test_a_vintage_no_publish_completed_is_removed(city):
     (orphan / "vintage.json").write_text("{}", encoding="utf-8")
     dead = city.vintages / ".20991231T000000000001Z-2.999999999.building"
     dead.mkdir()
-    published = publish(city)
-    assert not orphan.exists() and not dead.exists()
+    published = publish(city)  # the same inputs: the first publish is kept, and what the dead ones left goes
+    assert published.kept and not orphan.exists() and not dead.exists()
     assert any("its publish never completed" in n for n in published.notes)
+    published = publish(city, released=dt.datetime.now(dt.UTC))  # a release time of its own: published again
+    assert not published.kept
     with duckdb.connect(str(published.path), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM vintage.releases").fetchone()[0] == 2
 
@@ -122,7 +125,7 @@ def test_a_vintage_recorded_before_a_mart_was_kept_has_none_of_its_rows(city):
         land_month(city, period)
     first = publish(city)
     (city.vintages / first.publish_id / "disclosure.parquet").unlink()
-    second = publish(city)
+    second = publish(city, released=dt.datetime.now(dt.UTC))  # a release time of its own: not the first one kept
     with duckdb.connect(str(second.path), read_only=True) as con:
         kept = con.execute("SELECT DISTINCT vintage_id FROM vintage.disclosure").fetchall()
         releases = con.execute("SELECT count(*) FROM vintage.releases").fetchone()[0]
