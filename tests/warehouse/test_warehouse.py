@@ -1,3 +1,4 @@
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -123,6 +124,66 @@ def test_a_rerun_on_unchanged_inputs_keeps_the_landing_and_each_input_changed_la
     duckdb.execute(f"COPY (SELECT * FROM read_parquet('{old}')) TO '{old}.tmp' (FORMAT parquet)")
     os.replace(f"{old}.tmp", old)
     assert not land_month(city, "2018-12", lenient=True).reused
+
+
+def test_a_publish_on_the_last_ones_inputs_keeps_it_and_each_input_changed_publishes_anew(city):
+    land_month(city, "2017-12")
+    land_month(city, "2018-12")
+    first = publish(city)
+    files = {p: p.stat().st_mtime_ns for p in (city.warehouse, city.warehouse_detail)}
+    vintages = sorted(p.name for p in city.vintages.iterdir())
+    again = publish(city)
+    assert not first.kept and again.kept
+    assert (again.publish_id, again.path, again.tables, again.rows, again.periods) == (
+        first.publish_id, city.warehouse, first.tables, first.rows, ["2017-12", "2018-12"])
+    # nothing was built: the files, the vintages and the log are as the first publish left them
+    assert {p: p.stat().st_mtime_ns for p in files} == files
+    assert sorted(p.name for p in city.vintages.iterdir()) == vintages
+    assert len(city.publish_log.read_text(encoding="utf-8").splitlines()) == 1
+    changes = {  # what a publish reads besides the code
+        "a reference input": lambda: city.gdp_csv.write_text(
+            city.gdp_csv.read_text(encoding="utf-8") + "\n", encoding="utf-8"),
+        "a review": lambda: (city.raw / "reviews").mkdir(exist_ok=True) or (city.raw / "reviews" / "2018-12.csv").write_text(
+            "credit_code,product,rule,decision,field,corrected_value,reviewer,note\n", encoding="utf-8"),
+        "the settings": lambda: set_calendar(city, january_reported=False),
+        "the catalog": lambda: (city.catalog / "targets.yaml").write_text(
+            (city.catalog / "targets.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8"),
+        "a landing": lambda: (write_csv(city.returns / "2018-12" / "returns_2_correction.csv", [
+            ["2018-12", A, "企业", "210213", "3973", "397301", "芯片", "40000000", "30000000"]]), land_month(city, "2018-12")),
+    }
+    ids = {first.publish_id}
+    for what, change in changes.items():
+        change()
+        made = publish(city)
+        assert not made.kept and made.publish_id not in ids, what
+        ids.add(made.publish_id)
+        assert publish(city).publish_id == made.publish_id, what
+    # a backfill's release time is an input; and a misnamed file beside the reviews fails as ever, never kept
+    assert not publish(city, released=dt.datetime(2019, 1, 20, tzinfo=dt.UTC)).kept
+    (city.raw / "reviews" / "notes.csv").write_text("x", encoding="utf-8")
+    with pytest.raises(Exception, match="notes.csv"):
+        publish(city)
+
+
+def test_a_briefing_of_the_same_publish_is_kept_and_a_new_publish_writes_it_again(city):
+    from sei_stats.briefing.build import KEY_FILE, write_monthly
+
+    land_month(city, "2017-12")
+    land_month(city, "2018-12")
+    publish(city)
+    first = write_monthly(city, "2018-12")
+    stamps = {f: f.stat().st_mtime_ns for f in first}
+    assert {f.suffix for f in first} >= {".docx", ".html", ".xlsx", ".png", ".svg"}
+    assert write_monthly(city, "2018-12") == first and {f: f.stat().st_mtime_ns for f in first} == stamps
+    assert publish(city).kept and write_monthly(city, "2018-12") == first  # a kept publish: the same briefing
+    assert {f: f.stat().st_mtime_ns for f in first} == stamps
+    city.gdp_csv.write_text(city.gdp_csv.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    publish(city)  # a new publish id: every figure may have changed
+    again = write_monthly(city, "2018-12")
+    assert again == first and all(f.stat().st_mtime_ns > stamps[f] for f in again if f.suffix in (".docx", ".html"))
+    (city.briefings / "2018-12" / "brief-2018-12.docx").unlink()  # a file gone: written again
+    assert write_monthly(city, "2018-12") == first and (city.briefings / "2018-12" / KEY_FILE).is_file()
+    assert (city.briefings / "2018-12" / "brief-2018-12.docx").is_file()
 
 
 def test_a_correction_file_replaces_a_month_without_double_counting(city):

@@ -3,6 +3,8 @@ warehouse (opened read-only: a briefing never blocks a run, and never reads a ha
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import shutil
@@ -46,7 +48,13 @@ def write_annual(paths: DataPaths, year: int) -> list[Path]:
 def _write(paths: DataPaths, out: Path, name: str, build, **when) -> list[Path]:
     if not paths.warehouse.exists():
         raise BriefingError(f"no warehouse at {paths.warehouse}: run `sei-stats materialize` first")
+    template = paths.brief_template if paths.brief_template.exists() else None
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        key = _content_key(con, paths, name, template)
+        kept = _kept_files(out, key)
+        if kept is not None:  # written from this very publish, by this code: audited then, nothing to write again
+            log.info("briefing %s: kept, the publish and the code are those it was written from", name)
+            return kept
         audited = when.get("period") or periods.december(when["year"])
         try:  # the audit first: a document whose tables could reveal one enterprise is never written
             protection.check_release(con, audited, Rules.from_settings(load_settings(data=paths)))
@@ -60,7 +68,6 @@ def _write(paths: DataPaths, out: Path, name: str, build, **when) -> list[Path]:
             briefing: Briefing = build(con, charts)
         except (LookupError, ValueError) as err:
             raise BriefingError(f"{name}: {err}") from err
-    template = paths.brief_template if paths.brief_template.exists() else None
     # written apart, then moved into place: a killed run never leaves a half-written document under its name
     building = out / f".{os.getpid()}.building"
     shutil.rmtree(building, ignore_errors=True)
@@ -70,9 +77,46 @@ def _write(paths: DataPaths, out: Path, name: str, build, **when) -> list[Path]:
                    write_html(briefing, building / f"{briefing.file_stem}.html"),
                    write_xlsx(briefing, building / f"{briefing.file_stem}.xlsx")]
         files = [out / f.name for f in written]
+        (out / KEY_FILE).unlink(missing_ok=True)  # the files change: their old key goes first
         for done, target in zip(written, files):
             os.replace(done, target)
     finally:
         shutil.rmtree(building, ignore_errors=True)
     log.info("briefing %s: %s", name, ", ".join(str(f) for f in files))
-    return files + [f for c in charts for f in (Path(c.png), Path(c.svg))]
+    files += [f for c in charts for f in (Path(c.png), Path(c.svg))]
+    _record_key(out, key, files)
+    return files
+
+
+# out/.briefing.json: the content key of the briefing in ``out`` and its files, written after them.
+KEY_FILE = ".briefing.json"
+
+
+def _content_key(con: duckdb.DuckDBPyConnection, paths: DataPaths, name: str, template: Path | None) -> str:
+    """What a briefing is made from: the publish (its id names every figure it reads), the period or year, the
+    code, the simulated flag, the settings (the disclosure rules) and the Word template."""
+    from ..vintages import code_version
+
+    publish_id = con.execute("SELECT max(publish_id) FROM ref.publish").fetchone()[0]
+    parts = [publish_id, name, code_version(), paths.simulated]
+    parts += [f.read_bytes() for f in (paths.settings_yaml, template) if f is not None and f.is_file()]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
+def _kept_files(out: Path, key: str) -> list[Path] | None:
+    record = out / KEY_FILE
+    if not record.is_file():
+        return None
+    kept = json.loads(record.read_text(encoding="utf-8"))
+    files = [out / f for f in kept["files"]]
+    return files if kept["key"] == key and all(f.is_file() for f in files) else None
+
+
+def _record_key(out: Path, key: str, files: list[Path]) -> None:
+    partial = out / f".{KEY_FILE}.{os.getpid()}.partial"
+    try:
+        partial.write_text(json.dumps({"key": key, "files": [f.relative_to(out).as_posix() for f in files]}),
+                           encoding="utf-8")
+        os.replace(partial, out / KEY_FILE)
+    finally:
+        partial.unlink(missing_ok=True)
