@@ -14,7 +14,6 @@ constants; everything else is read from the files.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,6 +115,7 @@ def validate_catalog_unless_passed(catalog_dir: Path, record: Path) -> bool:
     """``validate_catalog``, unless ``record`` holds this catalog's key: it passed every rule, unchanged since (the
     key hashes each file of the catalog folder and the code that judges them, sei_stats.vintages.code_version).
     Only a pass is recorded. True when the rules ran now (a run that changes nothing skips their second)."""
+    from sei_stats.processes import replace_with_text
     from sei_stats.vintages import code_version
 
     catalog_dir = Path(catalog_dir)
@@ -127,12 +127,7 @@ def validate_catalog_unless_passed(catalog_dir: Path, record: Path) -> bool:
         return False
     validate_catalog(catalog_dir)
     record.parent.mkdir(parents=True, exist_ok=True)
-    partial = record.with_name(f".{record.name}.{os.getpid()}.partial")
-    try:
-        partial.write_text(key, encoding="utf-8")
-        os.replace(partial, record)
-    finally:
-        partial.unlink(missing_ok=True)
+    replace_with_text(record, key)
     return True
 
 

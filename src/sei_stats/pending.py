@@ -27,6 +27,8 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock
 
+from .processes import replace_with_text
+
 FOLDER = "pending"
 HELD = "在分析人员打开时无法替换 / held open by another program"
 RECORD = ".json"
@@ -99,9 +101,7 @@ def park(built: Path, target: Path, publish_id: str, why: str) -> Waiting:
 
 
 def _write_json(path: Path, data: dict) -> None:
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(partial, path)
+    replace_with_text(path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def waiting(target: Path) -> list[Waiting]:

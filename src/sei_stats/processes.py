@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 
 def pid_alive(pid: int) -> bool:
@@ -27,3 +28,19 @@ def pid_alive(pid: int) -> bool:
     except PermissionError:  # it exists, owned by another user
         return True
     return True
+
+
+def partial_of(path: Path) -> Path:
+    """Where ``path`` is written before it is moved into place: .<name>.<pid>.partial beside it, so a run that
+    died leaves a file the next one can tell and sweep (sei_stats.publish.sweep_stale_files)."""
+    return path.with_name(f".{path.name}.{os.getpid()}.partial")
+
+
+def replace_with_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all: a reader sees the old file or the new one, never half."""
+    partial = partial_of(path)
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)

@@ -42,7 +42,7 @@ from .config import DataPaths
 from .disclosure import Rules
 from .labels import store_column_labels
 from .land import new_landing_id
-from .processes import pid_alive
+from .processes import pid_alive, replace_with_text
 from .reclassify import current_reclassification
 from .relations import in_one_commit, lineage
 from .settings import load_settings
@@ -190,12 +190,7 @@ def _kept(paths: DataPaths, inputs: str, landings: dict[str, Path], notes: list[
 
 
 def _write_counts(paths: DataPaths, counts: dict) -> None:
-    partial = paths.publish_counts.with_name(f".{paths.publish_counts.name}.{os.getpid()}.partial")
-    try:
-        partial.write_text(json.dumps(counts, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(partial, paths.publish_counts)
-    finally:
-        partial.unlink(missing_ok=True)
+    replace_with_text(paths.publish_counts, json.dumps(counts, ensure_ascii=False, indent=1))
 
 
 def move_pending(paths: DataPaths) -> tuple[list[str], list[pending.Waiting]]:

@@ -13,7 +13,6 @@ landing and catalog stay the same; manifest.json names the set the latest run ma
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from .classify import CLASS_COLUMNS, classify, entries_valid_in
 from .config import DataPaths
 from .memory import released
 from .land import catalog_version, write_parquet
+from .processes import replace_with_text
 
 MANIFEST = "manifest.json"
 # In each file's name: a change of what a reclassified file holds makes new files, never reuses an old one.
@@ -145,10 +145,7 @@ def _read_manifest(paths: DataPaths) -> dict:
 
 
 def _write_manifest(paths: DataPaths, manifest: dict) -> None:
-    target = paths.reclassified / MANIFEST
-    partial = target.with_name(f".{MANIFEST}.{os.getpid()}.partial")
-    partial.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(partial, target)
+    replace_with_text(paths.reclassified / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
 
 
 def current_catalog_as_of(paths: DataPaths) -> str:

@@ -17,6 +17,7 @@ from ..config import DataPaths
 from .. import period as periods
 from .. import protection
 from ..disclosure import DisclosureError, Rules
+from ..processes import replace_with_text
 from ..settings import load_settings
 from .content import monthly_briefing
 from .evaluation import annual_evaluation
@@ -113,10 +114,4 @@ def _kept_files(out: Path, key: str) -> list[Path] | None:
 
 
 def _record_key(out: Path, key: str, files: list[Path]) -> None:
-    partial = out / f".{KEY_FILE}.{os.getpid()}.partial"
-    try:
-        partial.write_text(json.dumps({"key": key, "files": [f.relative_to(out).as_posix() for f in files]}),
-                           encoding="utf-8")
-        os.replace(partial, out / KEY_FILE)
-    finally:
-        partial.unlink(missing_ok=True)
+    replace_with_text(out / KEY_FILE, json.dumps({"key": key, "files": [f.relative_to(out).as_posix() for f in files]}))
