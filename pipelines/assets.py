@@ -14,14 +14,13 @@ from sei_stats import period as periods
 from sei_stats.calendar import calendar_in_force
 from sei_stats.publish import open_detail, publish, release_time
 from sei_stats.roster import roster_codes
-from sei_stats.catalog import read_districts, read_products
+from sei_stats.catalog import read_districts, read_products, validate_catalog_unless_passed
 from sei_stats.classify import entries_valid_in
 from sei_stats.land import catalog_version, land_annual, land_month, stale_annual_years
 from sei_stats.read import PathNote, ReturnFileError, scan_annual
 from sei_stats.reclassify import reclassify_history
 from sei_stats.terminal import markdown_table
 from sei_stats.vocabulary import LANDING_BUCKETS
-from sei_stats.schemas.catalog import validate_catalog_unless_passed
 from sei_stats.schemas.returns import accepted_lines_schema
 
 from .partitions import annual_in_partitions, monthly_partitions

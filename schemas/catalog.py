@@ -13,7 +13,6 @@ constants; everything else is read from the files.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,26 +108,6 @@ def validate_catalog(catalog_dir: Path) -> None:
     failures = catalog_failures(catalog_dir)
     if failures:
         raise CatalogValidationError(Path(catalog_dir), failures)
-
-
-def validate_catalog_unless_passed(catalog_dir: Path, record: Path) -> bool:
-    """``validate_catalog``, unless ``record`` holds this catalog's key: it passed every rule, unchanged since (the
-    key hashes each file of the catalog folder and the code that judges them, sei_stats.vintages.code_version).
-    Only a pass is recorded. True when the rules ran now (a run that changes nothing skips their second)."""
-    from sei_stats.processes import replace_with_text
-    from sei_stats.vintages import code_version
-
-    catalog_dir = Path(catalog_dir)
-    digest = hashlib.sha256(code_version().encode())
-    for path in sorted(p for p in catalog_dir.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(catalog_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    key = digest.hexdigest()
-    if record.is_file() and record.read_text(encoding="utf-8").strip() == key:
-        return False
-    validate_catalog(catalog_dir)
-    record.parent.mkdir(parents=True, exist_ok=True)
-    replace_with_text(record, key)
-    return True
 
 
 def read_table(catalog_dir: Path, key: str) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import yaml
 
 from .vocabulary import AREAS, MEASURES, PRODUCT_COLUMNS, CatalogError
 
-__all__ = ["AREAS", "PRODUCT_COLUMNS", "CatalogError", "read_products", "read_targets", "read_districts", "read_zones", "Plan", "Target"]
+__all__ = ["AREAS", "PRODUCT_COLUMNS", "CatalogError", "read_products", "read_targets", "read_districts", "read_zones", "Plan", "Target",
+           "validate_catalog_unless_passed"]
 
 
 def read_products(catalog_dir: Path) -> pd.DataFrame:
@@ -228,3 +230,25 @@ def read_zones(catalog_dir: Path) -> pd.DataFrame:
 def read_nbs_categories(catalog_dir: Path) -> pd.DataFrame:
     """catalog/nbs-sei-2018-categories.csv: the national classification's 9 + 40 categories."""
     return pd.read_csv(Path(catalog_dir) / "nbs-sei-2018-categories.csv", dtype=str, keep_default_na=False)
+
+
+def validate_catalog_unless_passed(catalog_dir: Path, record: Path) -> bool:
+    """schemas.catalog.validate_catalog, unless ``record`` holds this catalog's key: it passed every rule,
+    unchanged since (the key hashes each file of the catalog folder and the code that judges them,
+    sei_stats.vintages.code_version). Only a pass is recorded. True when the rules ran now (a run that changes
+    nothing skips their second)."""
+    from .processes import replace_with_text
+    from .schemas.catalog import validate_catalog  # the contracts read this module: imported when called
+    from .vintages import code_version
+
+    catalog_dir = Path(catalog_dir)
+    digest = hashlib.sha256(code_version().encode())
+    for path in sorted(p for p in catalog_dir.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(catalog_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    key = digest.hexdigest()
+    if record.is_file() and record.read_text(encoding="utf-8").strip() == key:
+        return False
+    validate_catalog(catalog_dir)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    replace_with_text(record, key)
+    return True

@@ -19,9 +19,8 @@ from sei_stats.schemas.catalog import (
     Failure,
     catalog_failures,
     validate_catalog,
-    validate_catalog_unless_passed,
 )
-from sei_stats.catalog import AREAS, CatalogError, read_products
+from sei_stats.catalog import AREAS, CatalogError, read_products, validate_catalog_unless_passed
 from sei_stats.catalog_report import coarse_reason, coverage_report
 
 CATALOG = Path(__file__).resolve().parents[2] / "data" / "catalog"
