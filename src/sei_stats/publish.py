@@ -172,8 +172,8 @@ def publish_inputs(paths: DataPaths, landings: dict[str, Path], annual: dict[str
 
 
 def _kept(paths: DataPaths, inputs: str, landings: dict[str, Path], notes: list[str]) -> Published | None:
-    """The last publish, when it was made from exactly ``inputs``, completed (logged, nothing of it waiting) and
-    both its files are in place; else None."""
+    """The last publish, when it was made from exactly ``inputs``, completed (logged, nothing of it waiting), both
+    its files are in place and the kept years its detail file reads are there; else None."""
     last = _published(paths, 1)
     if not last or last[0].get("waiting") or not paths.publish_counts.is_file():
         return None
@@ -183,6 +183,9 @@ def _kept(paths: DataPaths, inputs: str, landings: dict[str, Path], notes: list[
     if not (paths.warehouse.is_file() and paths.warehouse_detail.is_file()):
         return None
     if pending.waiting(paths.warehouse) or pending.waiting(paths.warehouse_detail):
+        return None
+    # the detail file's fact views read the kept years: one gone (the folder deleted to recompute), build anew
+    if not set(last[0].get("year_step", [])) <= {p.stem for p in paths.year_step.rglob("*.json")}:
         return None
     return Published(path=paths.warehouse, detail=paths.warehouse_detail, publish_id=counts["publish_id"],
                      periods=list(landings), landings={p: f.stem for p, f in landings.items()},
