@@ -139,7 +139,8 @@ def publish(paths: DataPaths, released: dt.datetime | None = None) -> Published:
             crashpoints.reach("between_replaces")
     _log_publish(paths, publish_id, landings | annual, sorted(k for v in kept.values() for k in v.keys.values()),
                  [w.target.name for w in waiting])
-    _write_counts(paths, {"publish_id": publish_id, "inputs": inputs, "tables": tables, "rows": rows})
+    _write_counts(paths, {"publish_id": publish_id, "inputs": inputs, "tables": tables, "rows": rows,
+                          "files": _file_stats(paths)})
     # an older build still waiting for either file is superseded now that this one is in place or pending
     notes += pending.drop_superseded([paths.warehouse_detail, paths.warehouse], publish_id)
     for item in waiting:
@@ -173,7 +174,7 @@ def publish_inputs(paths: DataPaths, landings: dict[str, Path], annual: dict[str
 
 def _kept(paths: DataPaths, inputs: str, landings: dict[str, Path], notes: list[str]) -> Published | None:
     """The last publish, when it was made from exactly ``inputs``, completed (logged, nothing of it waiting), both
-    its files are in place and the kept years its detail file reads are there; else None."""
+    its files are in place as it left them and the kept years its detail file reads are there; else None."""
     last = _published(paths, 1)
     if not last or last[0].get("waiting") or not paths.publish_counts.is_file():
         return None
@@ -181,6 +182,10 @@ def _kept(paths: DataPaths, inputs: str, landings: dict[str, Path], notes: list[
     if counts.get("inputs") != inputs or counts.get("publish_id") != last[0]["publish_id"]:
         return None
     if not (paths.warehouse.is_file() and paths.warehouse_detail.is_file()):
+        return None
+    # written to since (an analyst's table, a write-ahead log beside it): built anew, as any publish would
+    if counts.get("files") != _file_stats(paths) or any(
+            Path(f"{f}.wal").exists() for f in (paths.warehouse, paths.warehouse_detail)):
         return None
     if pending.waiting(paths.warehouse) or pending.waiting(paths.warehouse_detail):
         return None
@@ -190,6 +195,12 @@ def _kept(paths: DataPaths, inputs: str, landings: dict[str, Path], notes: list[
     return Published(path=paths.warehouse, detail=paths.warehouse_detail, publish_id=counts["publish_id"],
                      periods=list(landings), landings={p: f.stem for p, f in landings.items()},
                      tables=counts["tables"], rows=counts["rows"], notes=notes, kept=True)
+
+
+def _file_stats(paths: DataPaths) -> dict[str, list[int]]:
+    """Each published file's size and modification time (ns), as the publish left it."""
+    return {f.name: [f.stat().st_size, f.stat().st_mtime_ns] for f in (paths.warehouse, paths.warehouse_detail)
+            if f.is_file()}
 
 
 def _write_counts(paths: DataPaths, counts: dict) -> None:

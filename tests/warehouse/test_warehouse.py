@@ -145,6 +145,13 @@ def test_a_publish_on_the_last_ones_inputs_keeps_it_and_each_input_changed_publi
     assert {p: p.stat().st_mtime_ns for p in files} == files
     assert sorted(p.name for p in city.vintages.iterdir()) == vintages
     assert len(city.publish_log.read_text(encoding="utf-8").splitlines()) == 1
+    with duckdb.connect(str(city.warehouse)) as con:  # an analyst writes a table into the published file
+        con.execute("CREATE TABLE main.mine AS SELECT 42 AS answer")
+    restored = publish(city)  # built anew: the analysts' file is the publish's again
+    assert not restored.kept
+    with duckdb.connect(str(city.warehouse), read_only=True) as con:
+        assert not con.execute("SELECT * FROM duckdb_tables() WHERE table_name = 'mine'").fetchall()
+    assert publish(city).kept
     shutil.rmtree(city.year_step)  # deleted to recompute: the detail file's views would read nothing
     rebuilt = publish(city)
     assert not rebuilt.kept and _marts(rebuilt.tables) == _marts(first.tables) and publish(city).kept
