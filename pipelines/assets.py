@@ -9,7 +9,7 @@ import pandera.pandas as pa
 
 from dagster_shared.utils.warnings import BetaWarning
 
-from sei_stats import charts, headline, inputs, quality_report, relations
+from sei_stats import headline, inputs, relations
 from sei_stats import period as periods
 from sei_stats.calendar import calendar_in_force
 from sei_stats.publish import open_detail, publish, release_time
@@ -350,6 +350,8 @@ def column_schemas(con: duckdb.DuckDBPyConnection) -> dict[str, dg.TableSchema]:
     description="Briefing charts (PNG 300 dpi and SVG) under output/charts/, with a CJK font.",
 )
 def briefing_charts(context: dg.AssetExecutionContext, sei_data: SeiData):
+    from sei_stats import charts  # matplotlib (2 s) is imported by the assets that draw, not by every run
+
     paths = sei_data.paths()
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         # A chart is drawn again only when its data, the simulated flag or the drawing code changed.
@@ -415,6 +417,8 @@ def monthly_briefing(context: dg.AssetExecutionContext, config: BriefingConfig, 
     description="The monthly data-quality report (internal: enterprise-level) under output/quality/, one HTML file a month.",
 )
 def quality_reports(context: dg.AssetExecutionContext, sei_data: SeiData):
+    from sei_stats import quality_report  # matplotlib, as for the charts
+
     paths = sei_data.paths()
     with open_detail(paths) as con:  # the report names enterprises: it reads the internal file
         # The marts from the analysts' file of the same publish (stored tables; views in the internal file);
