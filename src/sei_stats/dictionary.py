@@ -22,7 +22,11 @@ SCHEMAS = {
             "the history reclassified under today's guidance catalog (`sei-stats catalog reclassify`; the schema exists "
             "once history has been reclassified): each such relation says so.",
     "vintage": "What each publish released (`warehouse/vintages/<id>/`): `vintage.releases`, one row per publish, and "
-               "the headline marts' rows under every vintage, each with its `vintage_id` and `released`.",
+               "the headline marts' rows under every vintage, each with its `vintage_id` and `released` (views of "
+               "`vintage_rows`).",
+    "vintage_rows": "How the vintages are stored: each version of a headline mart's row once, with the first and "
+                    "last release that printed it (`from_release`, `to_release`: `vintage.releases.release_no`). "
+                    "A revision adds the rows it changed, not the whole mart again.",
     "ref": "Reference tables that name no enterprise: the plan and its targets, the inputs beside the returns (GDP, "
            "value-added rates, the catalog, districts, zones), the rule registry and settings in force, the shared "
            "vocabularies, this publish (`ref.publish`) and the Chinese label of every column (`ref.column_labels`).",
@@ -37,9 +41,12 @@ def _cell(text: object) -> str:
 
 def render(con: duckdb.DuckDBPyConnection) -> str:
     """The dictionary of the connection's database (a published sei.duckdb) as Markdown."""
+    # the stored tables and the views (vintage.<mart>, over vintage_rows.<mart>)
     tables = con.execute("SELECT schema_name, table_name, coalesce(comment, '') FROM duckdb_tables() "
                          "WHERE database_name = current_database() AND schema_name <> ? "
-                         "ORDER BY schema_name, table_name", [CURRENT]).fetchall()
+                         "UNION ALL SELECT schema_name, view_name, coalesce(comment, '') FROM duckdb_views() "
+                         "WHERE database_name = current_database() AND NOT internal AND schema_name <> ? "
+                         "ORDER BY schema_name, table_name", [CURRENT, CURRENT]).fetchall()
     columns: dict[tuple[str, str], list[tuple]] = {}
     for schema, table, column, data_type, comment in con.execute(
             "SELECT schema_name, table_name, column_name, data_type, coalesce(comment, '') FROM duckdb_columns() "

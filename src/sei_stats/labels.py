@@ -10,7 +10,7 @@ with its unit in full-width parentheses where it has one:
 - （按指标单位）: in the unit of the indicator the row names (mart.revisions).
 
 A row with ``table`` empty holds wherever the column name appears; a row with ``table`` ``schema.table`` holds for
-that relation only and overrides it. The relations of mart_current_catalog.* and vintage.* repeat those of mart.*:
+that relation only and overrides it. The relations of mart_current_catalog.*, vintage.* and vintage_rows.* repeat those of mart.*:
 a label specific to ``mart.<name>`` holds for them too, unless one names them.
 
 Right after the publish has stored the analysts' tables (sei_stats.publish), ``store_column_labels`` writes one row
@@ -30,7 +30,7 @@ import pandas as pd
 LABELS_FILE = "column_labels.csv"
 HEADER = ["column", "label", "table"]
 # Schemas whose relations repeat mart's (the same name, the same columns).
-REPEATS_MART = ("mart_current_catalog", "vintage")
+REPEATS_MART = ("mart_current_catalog", "vintage", "vintage_rows")
 UNITS = {
     "亿元": "100 million yuan (亿元)",
     "比率": "a rate or share as a fraction: 0.05 is 5%",

@@ -113,8 +113,9 @@ def publish(paths: DataPaths, released: dt.datetime | None = None) -> Published:
             # computes every mart (one that fails stops here), then records this publish's vintage
             tables = _store_for_analysts(con, analysts, lambda db: vintages.record(
                 con, db, paths, publish_id, released, {p: f.stem for p, f in landings.items()},
-                {y: f.stem for y, f in annual.items()}), vintages.recorded(paths.vintages, logged))
-            rows = verify(con, set(tables) - {t for t in tables if t.startswith("vintage.") or t == "mart.revisions"})
+                {y: f.stem for y, f in annual.items()}), vintages.recorded(paths.vintages, logged),
+                paths.vintages / vintages.HISTORY)
+            rows = verify(con, {t for t in tables if not t.startswith(("vintage.", "vintage_rows.")) and t != "mart.revisions"})
             con.execute("CHECKPOINT")
         _verify_analysts(analysts, tables)
         crashpoints.reach("building")
@@ -298,10 +299,10 @@ def _analyst_relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
 
 
 def _store_for_analysts(con: duckdb.DuckDBPyConnection, target: Path, record_vintage=None,
-                        earlier_vintages: list[Path] = ()) -> dict[str, int]:
+                        earlier_vintages: list[Path] = (), history: Path | None = None) -> dict[str, int]:
     """Every mart and enterprise-free reference relation as a stored table of ``target``, with its COMMENTs; then,
     given ``record_vintage(db)`` (it records this publish's vintage from the stored marts and returns its folder),
-    the vintages (sei_stats.vintages) of ``earlier_vintages`` and this one."""
+    the vintages (sei_stats.vintages) of ``earlier_vintages`` and this one, their row versions kept in ``history``."""
     con.execute(f"ATTACH ? AS analysts (STORAGE_VERSION '{ANALYST_STORAGE_VERSION}')", [str(target)])
     try:
         tables = {}
@@ -316,7 +317,7 @@ def _store_for_analysts(con: duckdb.DuckDBPyConnection, target: Path, record_vin
             tables[f"{schema}.{name}"] = con.execute(f'SELECT count(*) FROM analysts.{schema}."{name}"').fetchone()[0]
         _copy_comments(con)
         if record_vintage is not None:
-            tables |= vintages.store(con, "analysts", [*earlier_vintages, record_vintage("analysts")])
+            tables |= vintages.store(con, "analysts", [*earlier_vintages, record_vintage("analysts")], history)
         tables["ref.column_labels"] = store_column_labels(con, "analysts")  # every column stored, in both files
         return tables
     finally:
@@ -435,7 +436,7 @@ def sweep_stale_files(paths: DataPaths) -> list[str]:
     candidates = list(paths.warehouse.parent.glob(".*.building*")) if paths.warehouse.parent.is_dir() else []
     # (warehouse/pending/ holds verified builds waiting for a file held open: only its half-written records go)
     for folder in (paths.landed, paths.landed_annual, paths.reclassified, paths.year_step, paths.disclosure_cache,
-                   paths.charts, paths.quality,
+                   paths.charts, paths.quality, paths.vintages / vintages.HISTORY,
                    pending.folder(paths.warehouse)):
         if folder.is_dir():
             candidates += folder.rglob(".*.partial")

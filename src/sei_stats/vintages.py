@@ -28,6 +28,7 @@ import duckdb
 
 from .config import DataPaths, data_paths
 from .inputs import INPUTS
+from . import vintage_rows
 from .relations import in_one_commit, quote
 
 # The marts whose every published value is kept by vintage.
@@ -38,6 +39,7 @@ REVISED = ("output_value", "output_growth", "services_revenue", "services_revenu
            "imputed_share", "n_enterprises", "n_services_enterprises")
 MANIFEST = "vintage.json"
 FILES = "files"  # warehouse/vintages/files/<sha256>: every input file a vintage read, stored once by content
+HISTORY = vintage_rows.HISTORY  # warehouse/vintages/history/<mart>.parquet: the marts' row versions, kept
 
 
 def code_version() -> str:
@@ -152,51 +154,64 @@ def sweep(folder: Path, logged: set[str], alive) -> list[str]:
             if not alive(pid):
                 shutil.rmtree(path, ignore_errors=True)
                 notes.append(f"removed {path.name}, a vintage a run that died (process {pid}) left half-written")
-        elif path.is_dir() and path.name != FILES and path.name not in logged:
+        elif path.is_dir() and path.name not in (FILES, HISTORY) and path.name not in logged:
             shutil.rmtree(path, ignore_errors=True)
             notes.append(f"removed vintage {path.name}: its publish never completed")
     return notes
 
 
-def store(con: duckdb.DuckDBPyConnection, schema_of: str, folders: list[Path]) -> dict[str, int]:
-    """vintage.releases, vintage.<mart> and mart.revisions in the attached database ``schema_of`` (e.g. analysts),
-    from ``folders`` (the recorded vintages and this publish's); the rows of each table made."""
+def store(con: duckdb.DuckDBPyConnection, schema_of: str, folders: list[Path], history: Path | None = None
+          ) -> dict[str, int]:
+    """vintage.releases, vintage_rows.<mart> with the view vintage.<mart>, and mart.revisions in the attached
+    database ``schema_of`` (e.g. analysts), from ``folders`` (the recorded vintages and this publish's); the rows of
+    each table made. ``history``: where the marts' row versions are kept between publishes (sei_stats.vintage_rows)."""
     db = schema_of
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {db}.vintage")
-    manifests = [json.loads((f / MANIFEST).read_text(encoding="utf-8")) for f in folders]
-    con.execute(f"""CREATE TABLE {db}.vintage.releases (vintage_id VARCHAR, released TIMESTAMP WITH TIME ZONE,
-                    first_period DATE, last_period DATE, periods INTEGER, annual_reports INTEGER, landings VARCHAR,
-                    inputs VARCHAR, code_version VARCHAR)""")
-    con.executemany(f"INSERT INTO {db}.vintage.releases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-        (m["vintage_id"], m["released"], f"{min(m['landings'])}-01" if m["landings"] else None,
+    for schema in ("vintage", "vintage_rows"):
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {db}.{schema}")
+    # in release order (vintage_rows numbers them so); this publish's folder has a temporary name
+    releases = sorted(((json.loads((f / MANIFEST).read_text(encoding="utf-8")), f) for f in folders),
+                      key=lambda mf: (dt.datetime.fromisoformat(mf[0]["released"]), mf[0]["vintage_id"]))
+    con.execute(f"""CREATE TABLE {db}.vintage.releases (vintage_id VARCHAR, release_no INTEGER,
+                    released TIMESTAMP WITH TIME ZONE, first_period DATE, last_period DATE, periods INTEGER,
+                    annual_reports INTEGER, landings VARCHAR, inputs VARCHAR, code_version VARCHAR)""")
+    con.executemany(f"INSERT INTO {db}.vintage.releases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        (m["vintage_id"], number, m["released"], f"{min(m['landings'])}-01" if m["landings"] else None,
          f"{max(m['landings'])}-01" if m["landings"] else None, len(m["landings"]), len(m["annual_landings"]),
          json.dumps(m["landings"] | {f"{y} 年报": i for y, i in m["annual_landings"].items()}, ensure_ascii=False),
-         json.dumps(m["inputs"], ensure_ascii=False), m["code_version"]) for m in manifests])
+         json.dumps(m["inputs"], ensure_ascii=False), m["code_version"])
+        for number, (m, _) in enumerate(releases, start=1)])
     for mart in VINTAGE_MARTS:
-        # each folder's file with its vintage id (this publish's folder has a temporary name); a vintage recorded
-        # before a mart was kept (vintage.disclosure came later) has none of its rows, and is no error
-        parts = "\nUNION ALL BY NAME\n".join(
-            f"SELECT {quote(m['vintage_id'])} AS vintage_id, * FROM read_parquet({quote(str(f / f'{mart}.parquet'))})"
-            for m, f in zip(manifests, folders) if (f / f"{mart}.parquet").exists())
-        con.execute(f"""CREATE TABLE {db}.vintage.{mart} AS
-                        SELECT v.vintage_id, r.released, v.* EXCLUDE (vintage_id)
-                        FROM ({parts}) AS v JOIN {db}.vintage.releases AS r USING (vintage_id)
-                        ORDER BY r.released""")
+        # a vintage recorded before a mart was kept (vintage.disclosure came later) has none of its rows: no error
+        versions = vintage_rows.build(con, mart, [(m["vintage_id"], f / f"{mart}.parquet" if (f / f"{mart}.parquet")
+                                                   .exists() else None) for m, f in releases], history)
+        con.execute(f"CREATE TABLE {db}.vintage_rows.{mart} AS SELECT * FROM {versions} ORDER BY from_release, to_release")
+        con.execute(f"DROP TABLE {versions}")
+        # names resolve in the view's own file: the analysts' file answers it on its own
+        con.execute(f"""CREATE VIEW {db}.vintage.{mart} AS
+                        SELECT r.vintage_id, r.released, v.* EXCLUDE (from_release, to_release)
+                        FROM vintage.releases AS r JOIN vintage_rows.{mart} AS v
+                          ON r.release_no BETWEEN v.from_release AND v.to_release
+                        ORDER BY r.release_no""")
     con.execute(REVISIONS.format(db=db, indicators=", ".join(REVISED),
                                  cast=", ".join(f"CAST({c} AS DOUBLE) AS {c}" for c in REVISED)))
     _comment(con, db)
-    return {f"vintage.{t}": con.execute(f"SELECT count(*) FROM {db}.vintage.{t}").fetchone()[0]
-            for t in ("releases", *VINTAGE_MARTS)} | {
+    return {"vintage.releases": len(releases)} | {
+        f"vintage_rows.{mart}": con.execute(f"SELECT count(*) FROM {db}.vintage_rows.{mart}").fetchone()[0]
+        for mart in VINTAGE_MARTS} | {
         "mart.revisions": con.execute(f"SELECT count(*) FROM {db}.mart.revisions").fetchone()[0]}
 
 
 # Each indicator of each period under every vintage that changed it (its first release included).
 REVISIONS = """
 CREATE TABLE {db}.mart.revisions AS
-WITH published AS (
-    SELECT 'monthly' AS report, period, vintage_id, released, {cast} FROM {db}.vintage.indicators_monthly
+WITH versions AS (  -- each version of a row, released first by the vintage that starts it
+    SELECT 'monthly' AS report, period, from_release, {cast} FROM {db}.vintage_rows.indicators_monthly
     UNION ALL
-    SELECT 'annual', make_date(year, 12, 1), vintage_id, released, {cast} FROM {db}.vintage.indicators_annual
+    SELECT 'annual', make_date(year, 12, 1), from_release, {cast} FROM {db}.vintage_rows.indicators_annual
+),
+published AS (
+    SELECT v.* EXCLUDE (from_release), r.vintage_id, r.released
+    FROM versions AS v JOIN {db}.vintage.releases AS r ON r.release_no = v.from_release
 ),
 long AS (
     UNPIVOT published ON {indicators} INTO NAME indicator VALUE value
@@ -217,6 +232,7 @@ COMMENTS = {
     "vintage.releases": ("Every publish recorded as a vintage (warehouse/vintages/<id>/): what it released and what it "
                          "was computed from", {
         "vintage_id": "The publish id (time-ordered), as ref.publish.publish_id of the file it made",
+        "release_no": "Its place in the order of release, 1 for the first (vintage_rows.*.from_release, to_release)",
         "released": "When the figures were released: the publish time (UTC)",
         "first_period": "First report period it included (first day of the month)",
         "last_period": "Last report period it included (first day of the month)",
@@ -245,15 +261,22 @@ def _comment(con: duckdb.DuckDBPyConnection, db: str) -> None:
         statements.append(f"COMMENT ON TABLE {db}.{table} IS {quote(text)};")
         statements += [f"COMMENT ON COLUMN {db}.{table}.{c} IS {quote(t)};" for c, t in columns.items()]
     for mart in VINTAGE_MARTS:
-        statements.append(f"COMMENT ON TABLE {db}.vintage.{mart} IS "
-                          f"{quote(f'Every vintage of mart.{mart}: its rows as each publish released them')};")
+        statements.append(f"COMMENT ON VIEW {db}.vintage.{mart} IS "
+                          f"{quote(f'Every vintage of mart.{mart}: its rows as each publish released them (a view of vintage_rows.{mart})')};")
         statements.append(f"COMMENT ON COLUMN {db}.vintage.{mart}.vintage_id IS {quote('The vintage (vintage.releases)')};")
         statements.append(f"COMMENT ON COLUMN {db}.vintage.{mart}.released IS {quote('When it was released (UTC)')};")
+        statements.append(f"COMMENT ON TABLE {db}.vintage_rows.{mart} IS "
+                          f"{quote(f'Each version of a row of mart.{mart} once, with the releases that printed it: the storage of vintage.{mart}')};")
+        statements.append(f"COMMENT ON COLUMN {db}.vintage_rows.{mart}.from_release IS "
+                          f"{quote('First release (vintage.releases.release_no) that printed the row so')};")
+        statements.append(f"COMMENT ON COLUMN {db}.vintage_rows.{mart}.to_release IS "
+                          f"{quote('Last release that printed it so: every release from from_release to it did')};")
         # the other columns mean what mart.<mart>'s do
         for column, comment in con.execute(
                 "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'mart' "
                 "AND table_name = ?", [db, mart]).fetchall():
-            statements.append(f'COMMENT ON COLUMN {db}.vintage.{mart}."{column}" IS {quote(comment or "")};')
+            statements += [f'COMMENT ON COLUMN {db}.{schema}.{mart}."{column}" IS {quote(comment or "")};'
+                           for schema in ("vintage", "vintage_rows")]
     in_one_commit(con, "\n".join(statements))
 
 

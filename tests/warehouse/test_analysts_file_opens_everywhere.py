@@ -21,7 +21,11 @@ print(json.dumps({
     "version": duckdb.__version__,
     "output": con.execute("SELECT strftime(period, '%Y-%m'), output_value FROM mart.indicators_monthly ORDER BY 1").fetchall(),
     "revisions": con.execute("SELECT count(*) FROM mart.revisions").fetchone()[0],
-    "views": con.execute("SELECT count(*) FROM duckdb_views() WHERE NOT internal").fetchone()[0],
+    "views": con.execute("SELECT schema_name || '.' || view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1").fetchall(),
+    "views_reading_files": con.execute("SELECT count(*) FROM duckdb_views() WHERE NOT internal "
+                                       "AND regexp_matches(sql, 'read_|[.](parquet|csv)')").fetchone()[0],
+    "vintage_output": con.execute("SELECT strftime(period, '%Y-%m'), output_value FROM vintage.indicators_monthly "
+                                  "ORDER BY 1").fetchall(),
     "enterprise_tables": con.execute("SELECT count(*) FROM duckdb_columns() WHERE column_name = 'credit_code'").fetchone()[0],
 }))
 """
@@ -40,5 +44,9 @@ def test_duckdb_15_reads_a_copy_of_the_analysts_file(city, tmp_path):
     got = json.loads(done.stdout)
     assert got["version"].startswith("1.5.")
     assert got["output"] == [["2017-12", 400.0], ["2018-12", 500.0]]
-    assert got["revisions"] > 0 and got["views"] == 0  # stored tables only: no view reads a path
+    assert got["revisions"] > 0
+    # the vintages are views over the stored row versions of the same file (vintage_rows): no view reads a path
+    assert got["views"] == [[f"vintage.{m}"] for m in ("data_quality", "disclosure", "indicators_annual",
+                                                       "indicators_monthly", "output_by_area", "target_progress")]
+    assert got["views_reading_files"] == 0 and got["vintage_output"] == got["output"]
     assert got["enterprise_tables"] == 0  # no enterprise-level rows: those stay in sei_detail.duckdb
