@@ -52,6 +52,11 @@ def test_a_correction_is_a_second_vintage_and_mart_revisions_shows_both(city):
         # every vintage's rows of the headline marts, as released
         assert con.execute("SELECT vintage_id, output_value FROM vintage.indicators_monthly WHERE period = DATE '2018-12-01' "
                            "ORDER BY released").fetchall() == [(first.publish_id, approx(500)), (second.publish_id, approx(520))]
+        # stored once per version: 2017-12 and 2018-03 as both releases printed them, 2018-12 once in each
+        assert con.execute("SELECT strftime(period, '%Y-%m'), from_release, to_release FROM vintage_rows.indicators_monthly "
+                           "ORDER BY 1, 2").fetchall() == [("2017-12", 1, 2), ("2018-03", 1, 2), ("2018-12", 1, 1),
+                                                           ("2018-12", 2, 2)]
+    assert (city.vintages / "history" / "indicators_monthly.parquet").exists()  # kept for the next publish
     manifest = json.loads((city.vintages / first.publish_id / "vintage.json").read_text(encoding="utf-8"))
     assert set(manifest["landings"]) == {"2017-12", "2018-03", "2018-12"} and manifest["code_version"]
 
