@@ -170,7 +170,7 @@ def store(con: duckdb.DuckDBPyConnection, schema_of: str, folders: list[Path], h
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {db}.{schema}")
     # in release order (vintage_rows numbers them so); this publish's folder has a temporary name
     releases = sorted(((json.loads((f / MANIFEST).read_text(encoding="utf-8")), f) for f in folders),
-                      key=lambda mf: (dt.datetime.fromisoformat(mf[0]["released"]), mf[0]["vintage_id"]))
+                      key=lambda mf: (_instant(mf[0]["released"]), mf[0]["vintage_id"]))
     con.execute(f"""CREATE TABLE {db}.vintage.releases (vintage_id VARCHAR, release_no INTEGER,
                     released TIMESTAMP WITH TIME ZONE, first_period DATE, last_period DATE, periods INTEGER,
                     annual_reports INTEGER, landings VARCHAR, inputs VARCHAR, code_version VARCHAR)""")
@@ -199,6 +199,12 @@ def store(con: duckdb.DuckDBPyConnection, schema_of: str, folders: list[Path], h
         f"vintage_rows.{mart}": con.execute(f"SELECT count(*) FROM {db}.vintage_rows.{mart}").fetchone()[0]
         for mart in VINTAGE_MARTS} | {
         "mart.revisions": con.execute(f"SELECT count(*) FROM {db}.mart.revisions").fetchone()[0]}
+
+
+def _instant(released: str) -> dt.datetime:
+    """A manifest's release time as an instant (one written without a zone taken as UTC)."""
+    moment = dt.datetime.fromisoformat(released)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 # Each indicator of each period under every vintage that changed it (its first release included).
