@@ -40,21 +40,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import matplotlib
+from typing import TYPE_CHECKING
+
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.container import BarContainer
-from matplotlib.figure import Figure
-from matplotlib.font_manager import fontManager
-from matplotlib.text import Text
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from sei_stats import crashpoints
 from sei_stats import period as periods
 from sei_stats.calendar import EVERY_MONTH, Calendar, from_warehouse
 from sei_stats.catalog import AREAS
 from sei_stats.vocabulary import MEASURE_LABELS
+
+if TYPE_CHECKING:  # matplotlib (2 s to import) is imported where a chart is drawn: a kept chart needs none of it
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +128,9 @@ def use_cjk_font() -> str:
 
     Idempotent: the font file is registered once, the rcParams are set to the same values.
     """
+    import matplotlib
+    from matplotlib.font_manager import fontManager
+
     path = cjk_font_path()
     if not any(Path(entry.fname) == path for entry in fontManager.ttflist):
         fontManager.addfont(path)
@@ -404,6 +406,8 @@ def value_axis(ax, unit: str, values: Iterable[float]) -> None:
     low = min([0.0, *values])
     span = (high - low) or 1.0
     ax.set_ylim(low - (0.12 * span if low < 0 else 0), high + 0.15 * span)
+    from matplotlib.ticker import MaxNLocator
+
     ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
     ax.yaxis.set_major_formatter(tick_formatter(unit))
     ax.set_ylabel(unit, fontsize=10)
@@ -420,6 +424,8 @@ def tick_formatter(unit: str) -> FuncFormatter:
         if unit == "%":
             return f"{value:.0f}%" if whole else fmt_percent(value)
         return f"{value:,.0f}" if whole else fmt_amount(value)
+
+    from matplotlib.ticker import FuncFormatter
 
     return FuncFormatter(label)
 
@@ -523,6 +529,9 @@ def _chart_code() -> str:
 def _new_figure(height: float | None = None, layout: Layout = FULL) -> tuple[Figure, Axes]:
     """A figure on an Agg canvas with one axes, margins left for title, legend and source line (FULL), or
     placed roughly for ``fit`` to settle (DOCUMENT). ``height`` in inches, the layout's by default."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     height = layout.height if height is None else height
     fig = Figure(figsize=(layout.width, height), dpi=100)
     FigureCanvasAgg(fig)
@@ -551,6 +560,8 @@ def _frame(fig: Figure, title: str, *, simulated: bool) -> None:
 def _legend(ax, layout: Layout = FULL) -> None:
     """The legend as one row between the title and the plot, clear of the data (FULL); in a fitted layout,
     from the top strip's left end in as few rows as the width (less the stamp's room) allows."""
+    from matplotlib.container import BarContainer
+
     handles, labels = ax.get_legend_handles_labels()
     # matplotlib lists lines before bars; the actual figures (the bars) should lead.
     pairs = sorted(zip(handles, labels), key=lambda pair: not isinstance(pair[0], BarContainer))
@@ -646,6 +657,8 @@ def _save(fig: Figure, out_dir: Path, name: str, key: str | None = None) -> list
     the chart's content key, is written into both (PNG tEXt, SVG dc:identifier).
     """
     png, svg = out_dir / f"{name}.png", out_dir / f"{name}.svg"
+    import matplotlib
+
     png_meta, svg_meta = ({CONTENT_KEY: key}, {"Identifier": f"{CONTENT_KEY}:{key}"}) if key else ({}, {})
     with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "sei-stats"}):
         _save_atomically(fig, png, dpi=png_dpi(fig.get_figwidth()), facecolor="white", metadata=png_meta)
@@ -985,7 +998,6 @@ def render_charts(con, out_dir: Path, *, simulated: bool) -> Rendered:
     saved. Returns every chart file and which were written. With no complete year nothing is written (not
     even out_dir) and both lists are empty.
     """
-    use_cjk_font()
     data = read_chart_data(con)
     if data is None:
         log.info("no complete year in mart.indicators_annual: no charts")
@@ -994,6 +1006,8 @@ def render_charts(con, out_dir: Path, *, simulated: bool) -> Rendered:
     keys = {name: chart_key(name, data, simulated=simulated) for name in CHARTS}
     files = {name: [out_dir / f"{name}.png", out_dir / f"{name}.svg"] for name in CHARTS}
     stale = [name for name in CHARTS if any(stored_content_key(f) != keys[name] for f in files[name])]
+    if stale:  # (matplotlib is imported only to draw)
+        use_cjk_font()
     figures = {name: _figure(name, data, simulated=simulated) for name in stale}
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -1011,5 +1025,7 @@ def render_charts(con, out_dir: Path, *, simulated: bool) -> Rendered:
 
 def figure_texts(fig: Figure) -> list[str]:
     """Every text a figure shows (titles, labels, ticks, legend, stamp), to check what a chart says."""
+    from matplotlib.text import Text
+
     fig.canvas.draw()  # tick labels exist only once drawn
     return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text()]

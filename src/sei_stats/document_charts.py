@@ -32,12 +32,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from sei_stats import crashpoints, protection
 from sei_stats.briefing.document import SUPPRESSED_MARK
@@ -49,6 +48,9 @@ from sei_stats.charts import (
     code_version, content_key, fit, fmt_amount, fmt_percent, read_chart_data, read_plan_targets, read_target_path, stamp,
     stored_content_key, tick_formatter, use_cjk_font,
 )
+
+if TYPE_CHECKING:  # matplotlib is imported where a chart is drawn (sei_stats.charts)
+    from matplotlib.figure import Figure
 
 log = logging.getLogger(__name__)
 
@@ -323,6 +325,8 @@ def chart_breakdown(data: Breakdown, layout: Layout = DOCUMENT) -> Figure:
     right.tick_params(labelleft=False, left=False, labelsize=size)
     right.spines["left"].set_visible(False)  # the zero line stands for it
     for axes, unit, label in ((ax, "亿元", "工业总产值（亿元）"), (right, "%", "同比增长（%，可比口径）")):
+        from matplotlib.ticker import MaxNLocator
+
         axes.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
         axes.xaxis.set_major_formatter(tick_formatter(unit))
         axes.set_xlabel(label, fontsize=layout.pt(10))

@@ -22,9 +22,6 @@ from ..settings import load_settings
 from .content import monthly_briefing
 from .evaluation import annual_evaluation
 from .document import Briefing
-from .docx_writer import write_docx
-from .html_writer import write_html
-from .xlsx_writer import write_xlsx
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +66,11 @@ def _write(paths: DataPaths, out: Path, name: str, build, **when) -> list[Path]:
             briefing: Briefing = build(con, charts)
         except (LookupError, ValueError) as err:
             raise BriefingError(f"{name}: {err}") from err
+    # python-docx and openpyxl (1 s to import) only when a briefing is written, not when it is kept
+    from .docx_writer import write_docx
+    from .html_writer import write_html
+    from .xlsx_writer import write_xlsx
+
     # written apart, then moved into place: a killed run never leaves a half-written document under its name
     building = out / f".{os.getpid()}.building"
     shutil.rmtree(building, ignore_errors=True)

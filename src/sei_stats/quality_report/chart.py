@@ -13,14 +13,17 @@ import base64
 import io
 import math
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from sei_stats import charts
 from sei_stats import period as periods
 from sei_stats.calendar import DEFAULT, Calendar
 from sei_stats.charts import BAR, PATH, TARGET, fmt_target
+
+if TYPE_CHECKING:  # matplotlib is imported where a page's chart is drawn: a kept page needs none of it
+    from matplotlib.figure import Figure
 
 CHART_DPI = 130  # sharp enough on screen and paper; the PNG encoding dominates a report's time
 MONTHS = 12
@@ -96,6 +99,9 @@ def quality_chart(quality: pd.DataFrame, period: str, limits: dict[str, float], 
     """
     charts.use_cjk_font()
     data = _window(quality, period, calendar)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(8.0, 5.6), dpi=100)
     FigureCanvasAgg(fig)
     top, bottom = fig.add_axes((0.08, 0.56, 0.72, 0.34)), fig.add_axes((0.08, 0.13, 0.72, 0.34))
