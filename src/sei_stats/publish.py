@@ -436,7 +436,7 @@ def sweep_stale_files(paths: DataPaths) -> list[str]:
     candidates = list(paths.warehouse.parent.glob(".*.building*")) if paths.warehouse.parent.is_dir() else []
     # (warehouse/pending/ holds verified builds waiting for a file held open: only its half-written records go)
     for folder in (paths.landed, paths.landed_annual, paths.reclassified, paths.year_step, paths.disclosure_cache,
-                   paths.charts, paths.quality, paths.vintages / vintages.HISTORY,
+                   paths.charts, paths.quality, paths.briefings, paths.vintages / vintages.HISTORY,
                    pending.folder(paths.warehouse)):
         if folder.is_dir():
             candidates += folder.rglob(".*.partial")

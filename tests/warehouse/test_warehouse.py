@@ -7,6 +7,7 @@ import sys
 import duckdb
 import pytest
 
+from sei_stats.config import REPO_ROOT
 from sei_stats.land import land_month
 from sei_stats.read import ReturnFileError
 from sei_stats.publish import publish
@@ -201,6 +202,12 @@ def test_a_briefing_of_the_same_publish_is_kept_and_a_new_publish_writes_it_agai
     (city.briefings / "2018-12" / "brief-2018-12.docx").unlink()  # a file gone: written again
     assert write_monthly(city, "2018-12") == first and (city.briefings / "2018-12" / KEY_FILE).is_file()
     assert (city.briefings / "2018-12" / "brief-2018-12.docx").is_file()
+    # the catalog folder changed, no publish since: the text names each key field's offices from it
+    stamps = {f: f.stat().st_mtime_ns for f in first}
+    for name in ("offices.csv", "field_offices.csv"):
+        shutil.copy(REPO_ROOT / "data" / "catalog" / name, city.catalog / name)
+    assert write_monthly(city, "2018-12") == first and (city.briefings / "2018-12" / "brief-2018-12.docx").stat(
+        ).st_mtime_ns > stamps[city.briefings / "2018-12" / "brief-2018-12.docx"]
 
 
 def test_a_correction_file_replaces_a_month_without_double_counting(city):
@@ -224,8 +231,6 @@ def test_broken_reference_inputs_name_file_line_and_rule(city):
 def test_the_analysts_notebook_runs_against_a_published_warehouse(city, monkeypatch):
     import ast
     import json
-
-    from sei_stats.config import REPO_ROOT
 
     land_all(city)
     publish(city)
@@ -282,9 +287,12 @@ def test_what_a_dead_run_half_wrote_is_swept_and_a_live_runs_files_are_not(city)
     city.warehouse.parent.mkdir(parents=True)
     city.charts.mkdir(parents=True)
     stale = [city.warehouse.parent / f".sei.duckdb.{dead.pid}.building", city.warehouse.parent / f".sei.duckdb.{dead.pid}.building.wal",
-             city.charts / f".output_vs_target.png.{dead.pid}.partial"]
+             city.charts / f".output_vs_target.png.{dead.pid}.partial",
+             city.briefings / "2018-12" / f".briefing.json.{dead.pid}.partial",
+             city.vintages / "history" / f".indicators_monthly.parquet.{dead.pid}.partial"]
     live = city.warehouse.parent / f".sei_detail.duckdb.{os.getpid()}.building"
     for path in (*stale, live):
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"half")
     notes = sweep_stale_files(city)
-    assert not any(p.exists() for p in stale) and live.exists() and len(notes) == 3
+    assert not any(p.exists() for p in stale) and live.exists() and len(notes) == 5

@@ -97,12 +97,15 @@ KEY_FILE = ".briefing.json"
 
 def _content_key(con: duckdb.DuckDBPyConnection, paths: DataPaths, name: str, template: Path | None) -> str:
     """What a briefing is made from: the publish (its id names every figure it reads), the period or year, the
-    code, the simulated flag, the settings (the disclosure rules) and the Word template."""
+    code, the simulated flag, the settings (the disclosure rules), the Word template and the catalog folder
+    (the text names the offices responsible for each key field from it, publish or not)."""
     from ..vintages import code_version
 
     publish_id = con.execute("SELECT max(publish_id) FROM ref.publish").fetchone()[0]
     parts = [publish_id, name, code_version(), paths.simulated]
     parts += [f.read_bytes() for f in (paths.settings_yaml, template) if f is not None and f.is_file()]
+    catalog = sorted(f for f in paths.catalog.rglob("*") if f.is_file()) if paths.catalog.is_dir() else []
+    parts += [(f.relative_to(paths.catalog).as_posix(), f.read_bytes()) for f in catalog]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
 
