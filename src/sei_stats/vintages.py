@@ -3,7 +3,8 @@
 A publish records itself as a vintage under ``warehouse/vintages/<publish id>/``: ``vintage.json`` (id, release
 time, the landing of each month and annual report, the reference inputs' versions, the code version) and the
 values of the headline marts (VINTAGE_MARTS) as Parquet. The analysts' file then holds every recorded vintage:
-``vintage.releases`` (one row each), ``vintage.<mart>`` (the mart's rows with their vintage_id and released) and
+``vintage.releases`` (one row each), ``vintage.<mart>`` (the mart's rows with their vintage_id and released: a view
+over ``vintage_rows.<mart>``, where each version of a row is stored once, sei_stats.vintage_rows) and
 ``mart.revisions``, which answers "what did we publish for 1–6月 2019, when, and how was it revised since".
 ``mart.*`` keeps holding the latest figures only, so a plain SUM never counts a period twice.
 
