@@ -200,7 +200,7 @@ def _kept(paths: DataPaths, inputs: str, landings: dict[str, Path], notes: list[
 
 def _file_stats(paths: DataPaths) -> dict[str, list[int]]:
     """Each published file's size and modification time (ns), as the publish left it."""
-    return {f.name: [f.stat().st_size, f.stat().st_mtime_ns] for f in (paths.warehouse, paths.warehouse_detail)
+    return {f.name: [(stat := f.stat()).st_size, stat.st_mtime_ns] for f in (paths.warehouse, paths.warehouse_detail)
             if f.is_file()}
 
 

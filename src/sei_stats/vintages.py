@@ -183,8 +183,8 @@ def store(con: duckdb.DuckDBPyConnection, schema_of: str, folders: list[Path], h
         for number, (m, _) in enumerate(releases, start=1)])
     for mart in VINTAGE_MARTS:
         # a vintage recorded before a mart was kept (vintage.disclosure came later) has none of its rows: no error
-        versions = vintage_rows.build(con, mart, [(m["vintage_id"], f / f"{mart}.parquet" if (f / f"{mart}.parquet")
-                                                   .exists() else None) for m, f in releases], history)
+        files = [(m["vintage_id"], f / f"{mart}.parquet") for m, f in releases]
+        versions = vintage_rows.build(con, mart, [(v, f if f.exists() else None) for v, f in files], history)
         con.execute(f"CREATE TABLE {db}.vintage_rows.{mart} AS SELECT * FROM {versions} ORDER BY from_release, to_release")
         con.execute(f"DROP TABLE {versions}")
         # names resolve in the view's own file: the analysts' file answers it on its own
