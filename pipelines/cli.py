@@ -389,6 +389,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0 if outcome.success else 1
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from . import preloader
+
+    if args.stop:
+        _say("server stopped" if preloader.stop() else "no server running")
+        return 0
+    if args.status:
+        running = preloader.status()
+        _say(f"server {running['pid']} on {preloader.socket_path()}" if running else "no server running")
+        return 0 if running else 1
+    return preloader.serve(out=_say)
+
+
 def cmd_dev(args: argparse.Namespace) -> int:
     from .instance import ensure_dagster_home
 
@@ -816,6 +829,13 @@ def parser() -> argparse.ArgumentParser:
                       help="write the default Word template to catalog/templates/brief.docx, for the bureau to edit")
     br.set_defaults(func=cmd_brief)
 
+    sv = sub.add_parser("serve", help="keep a process with the imports done, which the other commands fork from "
+                        "(a rerun starts in a fraction of a second instead of about 9); runs until Ctrl-C")
+    which = sv.add_mutually_exclusive_group()
+    which.add_argument("--stop", action="store_true", help="stop the running server")
+    which.add_argument("--status", action="store_true", help="say whether a server is running (exit 1 if not)")
+    sv.set_defaults(func=cmd_serve)
+
     dev = sub.add_parser("dev", help="start the Dagster UI on the same code location and DAGSTER_HOME")
     dev.add_argument("dagster_args", nargs=argparse.REMAINDER, help="passed on to `dagster dev`")
     dev.set_defaults(func=cmd_dev)
@@ -939,6 +959,12 @@ def _configure_logging(verbose: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     global QUIET, RECORD
+    if argv is None:  # the command line itself: a running `sei-stats serve` runs it in a child with the imports done
+        from .preloader import run_in_server
+
+        code = run_in_server(sys.argv[1:])
+        if code is not None:
+            return code
     argv = sys.argv[1:] if argv is None else list(argv)
     args = parser().parse_args(argv)
     QUIET, RECORD = args.quiet, None

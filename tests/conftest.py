@@ -14,6 +14,10 @@ import yaml
 from sei_stats.config import DataPaths, REPO_ROOT, data_paths
 from sei_stats.credit_code import check_character
 
+# The `sei-stats` commands the tests start run in their own processes even while a developer's `sei-stats serve`
+# runs (tests/pipelines/test_preloader.py starts its own servers).
+os.environ["SEI_STATS_IN_PROCESS"] = "1"
+
 HEADER = ["period", "credit_code", "enterprise_name", "district_code", "industry_code",
           "product_code", "product_name", "output_ytd", "output_ytd_prior"]
 
