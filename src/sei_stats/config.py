@@ -162,6 +162,13 @@ class DataPaths:
         return self.root / "landed" / "disclosure"
 
     @property
+    def release_audits(self) -> Path:
+        """landed/disclosure/released/<YYYY-MM>-<hash>.passed: the release audit that passed on exactly that
+        pattern (sei_stats.protection.check_release), so a briefing or an export of the same pattern is not audited
+        again."""
+        return self.disclosure_cache / "released"
+
+    @property
     def reclassified(self) -> Path:
         """landed/reclassified/YYYY-MM/<landing id>@<catalog version>.<format>.parquet: landings under the catalog in
         force at one month, and manifest.json naming the set the latest reclassification made."""

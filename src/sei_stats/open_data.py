@@ -144,7 +144,7 @@ def write_open_data(paths: DataPaths, period: str, out: Path | None = None) -> O
                            [periods.first_day(period)]).fetchone()[0]:
             raise OpenDataError(f"{period} is not published in {paths.warehouse}")
         try:
-            protection.check_release(con, period, rules)
+            protection.check_release(con, period, rules, passed=paths.release_audits)
         except DisclosureError as err:
             raise OpenDataError(str(err)) from err
         except duckdb.CatalogException as err:

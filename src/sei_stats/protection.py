@@ -368,13 +368,34 @@ def read_pattern(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
     return frame.assign(value=frame["value"] * YI)  # back to 千元: the audit's tolerance is absolute below 1
 
 
-def check_release(con: duckdb.DuckDBPyConnection, period: str, rules: Rules) -> None:
-    """DisclosureError unless the audit proves the stored pattern of ``period`` (YYYY-MM) safe."""
+def check_release(con: duckdb.DuckDBPyConnection, period: str, rules: Rules, passed: Path | None = None) -> None:
+    """DisclosureError unless the audit proves the stored pattern of ``period`` (YYYY-MM) safe.
+
+    ``passed``: a folder recording each audit that passed, by the hash of this code, the rules, the zones' districts
+    and every row of the pattern it read (its months up to ``period``): the same pattern is not audited again (a
+    briefing and an export of one publish, or a publish whose figures of ``period`` did not change). One record a
+    period is kept."""
     day = pd.Timestamp(f"{period}-01")
-    problems = audit_release(read_pattern(con, day.year), day, rules, zone_districts(con))
+    pattern, zones = read_pattern(con, day.year), zone_districts(con)
+    record = None
+    if passed is not None:
+        rows = pattern[pd.to_datetime(pattern["period"]) <= day].sort_values(["measure", "period", "breakdown", *KEYS])
+        digest = hashlib.sha256((_CODE + repr(rules) + repr(sorted(zones.items())) + rows.to_csv(index=False))
+                                .encode()).hexdigest()[:20]
+        record = Path(passed) / f"{period}-{digest}.passed"
+        if record.exists():
+            return
+    problems = audit_release(pattern, day, rules, zones)
     if problems:
         raise DisclosureError(f"{period}: the disclosure audit fails: " + "; ".join(problems[:5])
                               + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""))
+    if record is not None:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        for older in record.parent.glob(f"{period}-*.passed"):
+            older.unlink(missing_ok=True)
+        partial = record.with_name(f".{record.name}.{os.getpid()}.partial")
+        partial.write_text(f"{period}: the audit of {len(rows)} cells passed\n", encoding="utf-8")
+        os.replace(partial, record)
 
 
 def suppressed(con: duckdb.DuckDBPyConnection, period: str, measure: str, breakdown: str) -> set[tuple]:

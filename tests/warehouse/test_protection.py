@@ -49,6 +49,26 @@ def test_every_breakdown_cell_of_a_three_enterprise_city_is_withheld_and_the_tot
     protection.check_release(con, "2018-12", RULES)  # the audit passes
 
 
+def test_a_release_audit_that_passed_is_recorded_and_not_run_again_on_the_same_pattern(published, tmp_path,
+                                                                                        monkeypatch):
+    con, _ = published
+    passed = tmp_path / "released"
+    protection.check_release(con, "2018-12", RULES, passed=passed)
+    [record] = passed.iterdir()
+    cells = con.execute("SELECT count(*) FROM mart.disclosure WHERE period BETWEEN '2018-01-01' AND '2018-12-01'").fetchone()[0]
+    assert record.name.startswith("2018-12-") and record.read_text(encoding="utf-8") == \
+        f"2018-12: the audit of {cells} cells passed\n"  # every row of the year's pattern up to its month
+
+    def audited(*args, **kwargs):
+        raise AssertionError("audited again")
+    monkeypatch.setattr(protection, "audit_release", audited)
+    protection.check_release(con, "2018-12", RULES, passed=passed)  # the same pattern, code and rules: recorded
+    with pytest.raises(AssertionError, match="audited again"):  # other rules: audited
+        protection.check_release(con, "2018-12", Rules(protection=0.2), passed=passed)
+    with pytest.raises(AssertionError, match="audited again"):  # another period: its own record
+        protection.check_release(con, "2018-03", RULES, passed=passed)
+
+
 def test_the_briefing_names_withheld_cells_without_figures(published):
     con, city = published
     briefing = monthly_briefing(con, "2018-12", catalog_dir=city.catalog, simulated=False)
