@@ -16,6 +16,7 @@ month (fact.frame), ``returned`` every line of a return with its final bucket. M
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,9 +106,13 @@ class _Year:
 
     def growth(self, rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         """Each row's (credit_code, period) stratum comparable growth factor (本年累计 / 上年同期), and its stratum."""
+        return _pick(rows, self._growth_ratios, ["period"], self.strata, self.min)
+
+    @functools.cached_property
+    def _growth_ratios(self) -> pd.DataFrame:
+        # every month's at once: a month's ratios are its own rows', and the plans and the priors both ask
         both = self.comparable.rename(columns={"output_ytd": "num", "prior": "den"}).reset_index()
-        both = both[both["period"].isin(rows["period"])]
-        return _pick(rows, _stratum_ratios(both, ["period"], self.strata), ["period"], self.strata, self.min)
+        return _stratum_ratios(both, ["period"], self.strata)
 
     def own_last_year(self, rows: pd.DataFrame, by: list[str]) -> pd.Series:
         """Whether each row (period, ``by``) has a line of its own in the same month a year earlier."""
