@@ -579,6 +579,25 @@ def test_a_month_s_review_queue_redraws_its_own_page_only(tmp_path):
     assert render_all_quality_reports(con, tmp_path, simulated=False).written == [] and touched(tmp_path) == []
 
 
+def test_a_run_on_the_same_publish_reads_nothing_while_its_pages_are_there(tmp_path, monkeypatch):
+    con = longer_warehouse()
+    con.execute("create schema if not exists ref; create table ref.publish as select 'publish-1' as publish_id")
+    first = render_all_quality_reports(con, tmp_path, simulated=False)
+    assert len(first.written) == 7
+    aged(first)
+    loads = []
+    reading = quality_report.load_quality_data
+    monkeypatch.setattr(quality_report, "load_quality_data", lambda *a, **k: loads.append(1) or reading(*a, **k))
+    again = render_all_quality_reports(con, tmp_path, simulated=False)
+    assert (again.paths, again.written, loads, touched(tmp_path)) == (first.paths, [], [], [])
+    assert render_all_quality_reports(con, tmp_path, simulated=True).written == first.paths  # another flag: redrawn
+    aged(first)
+    (tmp_path / "quality_2020-04.html").write_text("<html>not ours</html>", encoding="utf-8")  # replaced: read again
+    assert written(render_all_quality_reports(con, tmp_path, simulated=True)) == ["2020-04"] and len(loads) == 2
+    con.execute("update ref.publish set publish_id = 'publish-2'")  # the next publish: read again, nothing changed
+    assert render_all_quality_reports(con, tmp_path, simulated=True).written == [] and len(loads) == 3
+
+
 def test_a_deleted_page_is_drawn_again_and_a_page_no_longer_published_is_left_as_it_is(tmp_path):
     con = longer_warehouse()
     aged(render_all_quality_reports(con, tmp_path, simulated=False))

@@ -20,16 +20,20 @@ months) and carries that slice's content key (``<meta name="sei-content-key">``,
 and a hash of this package, the template, the chart code and the library versions); a page whose
 file already carries the key is kept untouched. A month's new figures therefore redraw its own page
 and the pages of the 11 report periods after it (whose charts show it), no other. The page of a
-period the warehouse no longer publishes is left as it is (neither rewritten nor removed).
+period the warehouse no longer publishes is left as it is (neither rewritten nor removed). A run on a
+publish whose pages were all drawn (``.rendered.json`` records its publish id and each page's key; a
+publish is never changed in place) reads nothing at all.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from functools import cache
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from sei_stats.calendar import DEFAULT, Calendar
@@ -129,8 +133,50 @@ def render_quality_report(con, period: str, out_dir: Path, *, simulated: bool, m
 def render_all_quality_reports(con, out_dir: Path, *, simulated: bool, marts=None) -> Rendered:
     """One report for every period of mart.data_quality (the warehouse read once), each written only when
     what it shows changed: every page's path in period order, and which were written (``Rendered``).
-    ``marts``: the analysts' file of the same publish, to read the marts from (``load_quality_data``)."""
+    ``marts``: the analysts' file of the same publish, to read the marts from (``load_quality_data``).
+
+    The pages of one publish, drawn by this code, are recorded (``RENDERED`` in ``out_dir``): a run on the same
+    publish (one that kept it: nothing it publishes changed) finds every page there and reads nothing more."""
+    record = Path(out_dir) / RENDERED
+    publish = _publish_key(con, simulated)
+    kept = _recorded_pages(record, publish, Path(out_dir))
+    if kept is not None:
+        return Rendered(kept, [])
     data = load_quality_data(con, marts=marts)
     done = [_write(sliced, rows, period, out_dir, simulated=simulated)
             for period, sliced, rows in data.slices(lambda p: window(p, data.calendar))]
-    return Rendered([path for path, _ in done], [path for path, written in done if written])
+    rendered = Rendered([path for path, _ in done], [path for path, written in done if written])
+    if publish is not None:
+        partial = record.with_name(f".{record.name}.{os.getpid()}.partial")
+        pages = {p.name: stored_content_key(p) for p in rendered.paths}
+        partial.write_text(json.dumps({"publish": publish, "pages": pages}), encoding="utf-8")
+        os.replace(partial, record)
+    return rendered
+
+
+RENDERED = ".rendered.json"
+
+
+def _publish_key(con, simulated: bool) -> str | None:
+    """The publish ``con`` holds, with this code and ``simulated``; None when it records no publish id."""
+    try:
+        ids = sorted(row[0] for row in con.execute("SELECT DISTINCT publish_id FROM ref.publish").fetchall())
+    except duckdb.Error:
+        return None
+    return content_key(_code(), ids, simulated) if ids else None
+
+
+def _recorded_pages(record: Path, publish: str | None, out_dir: Path) -> list[Path] | None:
+    """The pages recorded for ``publish``, when every one of them still carries the content key it was written
+    with (none deleted or replaced); else None."""
+    if publish is None or not record.exists():
+        return None
+    try:
+        recorded = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    pages = recorded.get("pages") or {}
+    if recorded.get("publish") != publish or not pages or \
+            any(key is None or stored_content_key(out_dir / name) != key for name, key in pages.items()):
+        return None
+    return [out_dir / name for name in pages]
