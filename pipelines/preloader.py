@@ -16,7 +16,6 @@ process as before. A server older than the code tells the caller so and stops.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import importlib
 import io
@@ -48,6 +47,8 @@ PRELOAD = (
     "matplotlib.pyplot", "scipy.optimize", "scipy.sparse", "docx", "openpyxl", "pyarrow.dataset",
 )
 IN_PROCESS = "SEI_STATS_IN_PROCESS"
+# fork and descriptors passed over a Unix socket: Linux and macOS, not Windows (every command runs in its own process)
+SUPPORTED = hasattr(os, "fork") and hasattr(socket, "send_fds") and hasattr(os, "getuid")
 # The commands that never go through the server: the server itself, and the UI (a long-lived process of its own).
 OWN_PROCESS = {"serve", "dev"}
 # Replies of the server: stale (the caller runs the command itself), the child's pid, its exit code, the signal
@@ -83,10 +84,10 @@ def code_stamp() -> str:
 def run_in_server(argv: list[str]) -> int | None:
     """Run ``argv`` in a child of the server and return its exit code; None when no usable server is running (the
     caller then runs it itself)."""
-    if os.environ.get(IN_PROCESS) or (argv and argv[0] in OWN_PROCESS):
+    if not SUPPORTED or os.environ.get(IN_PROCESS) or (argv and argv[0] in OWN_PROCESS):
         return None
     path = socket_path()
-    if not path.exists():
+    if not _ours(path):
         return None
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
@@ -128,6 +129,16 @@ def run_in_server(argv: list[str]) -> int | None:
     return 128 + value  # as a shell reports a process a signal ended
 
 
+def _ours(path: Path) -> bool:
+    """The socket and its folder exist and are this user's, the folder closed to others: the caller's environment
+    and terminal go to no one else's server."""
+    try:
+        folder, sock = path.parent.stat(), path.stat()
+    except OSError:
+        return False
+    return folder.st_uid == sock.st_uid == os.getuid() and not folder.st_mode & 0o077
+
+
 def _std_fds() -> list[int]:
     """The caller's stdin, stdout and stderr; /dev/null for any it has not got open (cron gives no stdin)."""
     fds = []
@@ -167,15 +178,23 @@ def _read_exact(conn: socket.socket, size: int) -> bytes:
 
 def serve(out=print) -> int:
     """Import PRELOAD, then serve commands until SIGTERM, Ctrl-C or `sei-stats serve --stop`."""
+    if not SUPPORTED:
+        out("sei-stats serve needs fork and Unix sockets (Linux, macOS): here every command runs in its own process")
+        return 1
     path = socket_path()
     if status() is not None:
         out(f"a server is already running on {path}")
+        return 1
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder = path.parent.stat()
+    if folder.st_uid != os.getuid() or folder.st_mode & 0o077:
+        out(f"{path.parent} is not this user's alone (owner {folder.st_uid}, mode {folder.st_mode & 0o777:o}): "
+            "not serving from it")
         return 1
     started = time.perf_counter()
     for name in PRELOAD:
         importlib.import_module(name)
     stamp = code_stamp()
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(str(path))
@@ -236,6 +255,9 @@ def serve(out=print) -> int:
 
 
 def _same_user(conn: socket.socket) -> bool:
+    """The caller is this user (Linux says; elsewhere the socket's folder, mode 0700, lets no other in)."""
+    if not hasattr(socket, "SO_PEERCRED"):
+        return True
     creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
     return struct.unpack("3i", creds)[1] == os.getuid()
 
@@ -268,6 +290,8 @@ def _child(conn: socket.socket, request: dict, fds: list[int]) -> None:
         for signum, handler in ((signal.SIGINT, signal.default_int_handler), (signal.SIGTERM, signal.SIG_DFL),
                                 (signal.SIGCHLD, signal.SIG_DFL)):
             signal.signal(signum, handler)
+        import fcntl  # POSIX only, as fork is
+
         # above 2 first: a received descriptor may itself be 0–2 when the server was started without them
         moved = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in fds]
         for fd in fds:
@@ -342,8 +366,10 @@ def _stop_when_caller_goes(conn: socket.socket, done: threading.Event) -> None:
 # --- asking the server ----------------------------------------------------------------------------------------
 
 def _ask(request: dict) -> bytes | None:
+    if not SUPPORTED:
+        return None
     path = socket_path()
-    if not path.exists():
+    if not _ours(path):
         return None
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:

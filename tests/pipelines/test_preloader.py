@@ -129,3 +129,13 @@ def test_a_server_older_than_the_code_steps_aside_and_the_command_runs_in_its_ow
         assert not list(tmp_path.glob("sei-stats-*/*.sock"))
     finally:
         running.stop()
+
+
+def test_a_socket_folder_open_to_others_is_neither_served_from_nor_connected_to(tmp_path):
+    folder = tmp_path / f"sei-stats-{os.getuid()}"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    refused = _run(tmp_path, "serve")
+    assert refused.returncode == 1
+    assert refused.stdout == f"{folder} is not this user's alone (owner {os.getuid()}, mode 755): not serving from it\n"
+    assert _run(tmp_path, "serve", "--status").returncode == 1  # and a caller does not connect there
