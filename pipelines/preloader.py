@@ -84,7 +84,7 @@ def code_stamp() -> str:
 def run_in_server(argv: list[str]) -> int | None:
     """Run ``argv`` in a child of the server and return its exit code; None when no usable server is running (the
     caller then runs it itself)."""
-    if not SUPPORTED or os.environ.get(IN_PROCESS) or (argv and argv[0] in OWN_PROCESS):
+    if not SUPPORTED or os.environ.get(IN_PROCESS) or _command(argv) in OWN_PROCESS:
         return None
     path = socket_path()
     if not _ours(path):
@@ -118,7 +118,7 @@ def run_in_server(argv: list[str]) -> int | None:
         signal.signal(getattr(signal, name), relay)
     try:
         tag, value = _read_exact(conn, 1), struct.unpack("!i", _read_exact(conn, 4))[0]
-    except OSError:  # the server itself was killed, and the child with it
+    except OSError:  # the child ended without its code, and no server is left to say how: taken as killed
         tag, value = KILLED, signal.SIGKILL
     finally:
         conn.close()
@@ -127,6 +127,17 @@ def run_in_server(argv: list[str]) -> int | None:
     print(f"sei-stats: the command's process ({child}) was killed (signal {value}). Run the same command again: "
           "a run that died is recovered by the next.", file=sys.stderr, flush=True)
     return 128 + value  # as a shell reports a process a signal ended
+
+
+def _command(argv: list[str]) -> str | None:
+    """The command of a command line: its first word that is no option (the global options may come first)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--data-dir":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def _ours(path: Path) -> bool:

@@ -139,3 +139,9 @@ def test_a_socket_folder_open_to_others_is_neither_served_from_nor_connected_to(
     assert refused.returncode == 1
     assert refused.stdout == f"{folder} is not this user's alone (owner {os.getuid()}, mode 755): not serving from it\n"
     assert _run(tmp_path, "serve", "--status").returncode == 1  # and a caller does not connect there
+
+
+def test_the_server_and_the_ui_always_run_in_their_own_process():
+    assert [preloader._command(argv) for argv in (["serve"], ["--quiet", "dev"], ["--data-dir", "serve", "dev"],
+                                                   ["--data-dir=x", "--verbose", "materialize", "--all"], ["--version"])] \
+        == ["serve", "dev", "dev", "materialize", None]
