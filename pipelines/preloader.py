@@ -84,20 +84,18 @@ def code_stamp() -> str:
 def run_in_server(argv: list[str]) -> int | None:
     """Run ``argv`` in a child of the server and return its exit code; None when no usable server is running (the
     caller then runs it itself)."""
-    if not SUPPORTED or os.environ.get(IN_PROCESS) or _command(argv) in OWN_PROCESS:
+    if os.environ.get(IN_PROCESS) or _command(argv) in OWN_PROCESS:
         return None
-    path = socket_path()
-    if not _ours(path):
+    conn = _connect()
+    if conn is None:
         return None
-    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        conn.connect(str(path))
         _send(conn, {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ),
                      "encoding": sys.stdout.encoding or "utf-8"}, fds=_std_fds())
         reply = _read_exact(conn, 1)
     except OSError:
         conn.close()
-        return None  # a server that died and left its socket: run here
+        return None  # the server went away before it answered: run here
     if reply == STALE:
         conn.close()
         print("sei-stats: the server (`sei-stats serve`) was started before the code changed and has stopped; "
@@ -376,19 +374,27 @@ def _stop_when_caller_goes(conn: socket.socket, done: threading.Event) -> None:
 
 # --- asking the server ----------------------------------------------------------------------------------------
 
-def _ask(request: dict) -> bytes | None:
-    if not SUPPORTED:
-        return None
-    path = socket_path()
-    if not _ours(path):
+def _connect(timeout: float | None = None) -> socket.socket | None:
+    """A connection to this user's running server; None when there is none (or no socket answers)."""
+    if not SUPPORTED or not _ours(socket_path()):
         return None
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        conn.settimeout(10.0)
-        conn.connect(str(path))
+        conn.settimeout(timeout)
+        conn.connect(str(socket_path()))
+    except OSError:
+        conn.close()
+        return None  # a server that died and left its socket
+    return conn
+
+
+def _ask(request: dict) -> bytes | None:
+    conn = _connect(timeout=10.0)
+    if conn is None:
+        return None
+    try:
         _send(conn, request)
-        reply = conn.recv(4096)
-        return reply
+        return conn.recv(4096)
     except OSError:
         return None
     finally:
