@@ -145,7 +145,12 @@ def _ours(path: Path) -> bool:
         folder, sock = path.parent.stat(), path.stat()
     except OSError:
         return False
-    return folder.st_uid == sock.st_uid == os.getuid() and not folder.st_mode & 0o077
+    return _private(folder) and sock.st_uid == os.getuid()
+
+
+def _private(folder: os.stat_result) -> bool:
+    """The socket folder is this user's and closed to everyone else (group and others have no access)."""
+    return folder.st_uid == os.getuid() and not folder.st_mode & 0o077
 
 
 def _std_fds() -> list[int]:
@@ -196,7 +201,7 @@ def serve(out=print) -> int:
         return 1
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     folder = path.parent.stat()
-    if folder.st_uid != os.getuid() or folder.st_mode & 0o077:
+    if not _private(folder):
         out(f"{path.parent} is not this user's alone (owner {folder.st_uid}, mode {folder.st_mode & 0o777:o}): "
             "not serving from it")
         return 1
