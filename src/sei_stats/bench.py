@@ -142,16 +142,22 @@ class PeakRSS:
 
 def run_measured(argv: list[str], *, env: dict[str, str] | None = None, log: Path) -> dict:
     """Run a command as a whole process (output to ``log``): seconds, peak RSS of its tree and exit code."""
+    import resource  # Unix, as os.wait4: the CLI imports this module on every platform
+
     log.parent.mkdir(parents=True, exist_ok=True)
+    ours = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with log.open("wb") as out:
         started = time.perf_counter()
         child = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
         with PeakRSS(child.pid) as peak:
-            _, status, usage = os.wait4(child.pid, 0)  # reaps it, and says its own peak (ru_maxrss, kB)
+            _, status, usage = os.wait4(child.pid, 0)  # reaps it, and says its peak (ru_maxrss, kB)
             seconds = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)
+    # Linux hands a child its parent's high-water mark at fork and keeps it through exec: a ru_maxrss no larger
+    # than ours may be ours (a city generated in this process), and only the samples say the child's own peak
+    own = usage.ru_maxrss * 1024 if usage.ru_maxrss > ours else 0
     return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
-            "peak_rss_bytes": max(peak.peak, usage.ru_maxrss * 1024), "exit_code": child.returncode}
+            "peak_rss_bytes": max(peak.peak, own), "exit_code": child.returncode}
 
 
 # --- the stages, in a child process per group ----------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 
 import pandas as pd
@@ -78,6 +79,17 @@ def test_peak_rss_counts_the_whole_process_tree(tmp_path):
     done = bench.run_measured([sys.executable, "-c", script], log=tmp_path / "log")
     assert done["exit_code"] == 0
     assert done["peak_rss_bytes"] >= 250 << 20
+
+
+def test_a_small_child_of_a_large_parent_is_measured_small(tmp_path):
+    # Linux hands a child its parent's high-water mark (ru_maxrss) through fork and exec: a parent that held
+    # 400 MB (as one that generated a city) must not make a 10 MB child read 400 MB
+    script = ("import sys; from pathlib import Path; from sei_stats import bench; "
+              "b = bytearray(400 << 20); b[::4096] = b'x' * len(b[::4096]); del b; "
+              f"print(bench.run_measured([sys.executable, '-c', 'pass'], log=Path({str(tmp_path / 'log')!r}))"
+              "['peak_rss_bytes'])")
+    done = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
+    assert 0 < int(done.stdout) < 100 << 20
 
 
 def test_too_little_disk_is_refused_before_anything_is_written(tmp_path):
