@@ -682,6 +682,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """The benchmark (benchmarks/README.md): the stages, `materialize` and the DuckDB floor on a scaled demo city."""
     from sei_stats import bench
 
+    if args.history:
+        from sei_stats import bench_history
+
+        try:
+            result = bench_history.run_history(args.history, work=args.work, out=args.out, rounds=args.rounds,
+                                               enterprises=args.enterprises or 2000, seed=args.seed, say=_tell)
+        except ValueError as err:  # too few years, or a last year with no month yet
+            _failed(f"sei-stats bench --history: {err}")
+            return 2
+        _say(bench_history.format_history(result))
+        _say(f"\nresults: {result['path']}")
+        return 0
     result = bench.run_bench(args.scale, work=args.work, out=args.out, months=args.months, enterprises=args.enterprises,
                              seed=args.seed, end_to_end=not args.no_materialize, keep=args.keep, dry_run=args.dry_run,
                              say=_tell)
@@ -879,6 +891,10 @@ def parser() -> argparse.ArgumentParser:
     bn.add_argument("--no-materialize", action="store_true", help="leave out the end-to-end `materialize` runs")
     bn.add_argument("--keep", action="store_true", help="keep the scenarios' data folders (landings, warehouse, outputs)")
     bn.add_argument("--dry-run", action="store_true", help="only check free disk for the scale")
+    bn.add_argument("--history", type=int, metavar="YEARS",
+                    help="instead: a correction's rerun of the last month with 1 year landed against YEARS years, on "
+                         "the demo city from 2017 (years after the published GDP get a simulated one)")
+    bn.add_argument("--rounds", type=int, default=3, metavar="N", help="with --history: corrections in each folder")
     bn.set_defaults(func=cmd_bench)
 
     cat = sub.add_parser("catalog", help="the guidance catalog: coverage report, validation, or history under today's catalog")

@@ -88,10 +88,12 @@ class DemoSummary:
 
 
 def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
-             start: str = "2017-01", end: str = "2020-12") -> DemoSummary:
+             start: str = "2017-01", end: str = "2020-12", simulated_gdp: bool = False) -> DemoSummary:
     """Write the demo city's returns, GDP, value-added rates and SIMULATED marker into data_dir/raw/.
 
     Returns for the report periods from ``start`` to ``end`` (January only when calendar.january_reported).
+    ``simulated_gdp``: years after the last published GDP get a simulated one (files.gdp_of), for the history
+    benchmark; otherwise such a year is refused.
     """
     paths = DataPaths(Path(data_dir))
     calendar = from_settings(_settings(QUALITY_YAML, paths))
@@ -99,9 +101,7 @@ def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
     if not months:
         raise ValueError(f"no report period from {start} to {end}: {calendar.not_reported(start)}")
     years = list(range(period.year(start) - 1, period.year(end) + 1))  # with the year before, for priors
-    missing = [y for y in years if y not in PUBLISHED_GDP]
-    if missing:
-        raise ValueError(f"no published GDP for {missing}: the demo city covers {min(PUBLISHED_GDP) + 1}-{max(PUBLISHED_GDP)}")
+    files.gdp_of(years, simulate_later=simulated_gdp)  # refuses a year with no figure before anything is drawn
     quality = read_quality(QUALITY_YAML, data=paths)
     rng = dict(zip(STREAMS, (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(len(STREAMS)))))
     catalog = read_products(paths.catalog)
@@ -129,7 +129,7 @@ def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
     not_returns = faults.plant_not_returns(rng["files"], returns)
     files_by_encoding = files.write_returns(paths.returns, returns, months)
     files.write_roster(paths.roster_dir, enterprises, years[1:])
-    files.write_gdp(paths.gdp_csv, years)
+    files.write_gdp(paths.gdp_csv, years, simulate_later=simulated_gdp)
     # From the output stream again, after annual_output drew from it.
     files.write_va_rates(paths.va_rates_csv, rng["output"], enterprises, lines, annual * sei, years)
     # The report years: the first is the plan's baseline (its designations and platforms are not new).
@@ -137,7 +137,8 @@ def generate(data_dir: Path, *, seed: int = 20171109, n_enterprises: int = 2000,
     # Annual reports (年报) of the complete years but the last: that one is judged on its December quick report.
     complete = [y for y in years[1:-1] if f"{y}-12" in months]
     annual_lines = write_annual_reports(paths.annual, rng["annual"], clean, complete)
-    files.write_marker(paths.raw / "SIMULATED.txt", seed, len(enterprises), start, end)
+    files.write_marker(paths.raw / "SIMULATED.txt", seed, len(enterprises), start, end,
+                       [y for y in years if y > max(PUBLISHED_GDP)] if simulated_gdp else [])
     return DemoSummary(
         n_enterprises=len(enterprises),
         months=months,

@@ -290,10 +290,29 @@ def _gdp_bulletin_day(year: int) -> str:
     return f"{year + 1}-04-30"  # simulated: the bulletin of a year comes out in the spring after it
 
 
-def write_gdp(path: Path, years: list[int]) -> None:
+# The history benchmark (sei_stats.bench_history) needs years past the last published one: their GDP is the last
+# published figure grown this much a year, and raw/SIMULATED.txt says so.
+SIMULATED_GDP_GROWTH = 0.05
+
+
+def gdp_of(years: list[int], *, simulate_later: bool = False) -> dict[int, float]:
+    """The year's GDP (亿元): as published; for a year after the last published one, when ``simulate_later``,
+    simulated (SIMULATED_GDP_GROWTH a year). ValueError naming the years with no figure."""
+    last = max(PUBLISHED_GDP)
+    later = [y for y in years if y > last] if simulate_later else []
+    missing = [y for y in years if y not in PUBLISHED_GDP and y not in later]
+    if missing:
+        raise ValueError(f"no published GDP for {missing}: the demo city covers {min(PUBLISHED_GDP) + 1}-{last}")
+    return {y: PUBLISHED_GDP[y] if y <= last else round(PUBLISHED_GDP[last] * (1 + SIMULATED_GDP_GROWTH) ** (y - last), 1)
+            for y in years}
+
+
+def write_gdp(path: Path, years: list[int], *, simulate_later: bool = False) -> None:
     """raw/gdp.csv: the city's published GDP (亿元), cumulative by quarter (Q4 is the year's figure), as the
-    bulletin vintage of each year; with 2018's census revision (simulated) when the city covers 2019."""
-    vintages = [(year, GDP_BULLETIN, _gdp_bulletin_day(year), PUBLISHED_GDP[year]) for year in years]
+    bulletin vintage of each year; with 2018's census revision (simulated) when the city covers 2019; the years
+    after the last published one simulated when ``simulate_later`` (gdp_of)."""
+    figures = gdp_of(years, simulate_later=simulate_later)
+    vintages = [(year, GDP_BULLETIN, _gdp_bulletin_day(year), figures[year]) for year in years]
     if CENSUS_REVISED_YEAR in years and CENSUS_REVISED_YEAR + 1 in years:
         revised = round(PUBLISHED_GDP[2019] * PUBLISHED_GDP[2017] / PUBLISHED_GDP[2018], 1)  # 6723.6
         vintages.append((CENSUS_REVISED_YEAR, GDP_CENSUS_REVISED, _gdp_bulletin_day(2019), revised))
@@ -338,8 +357,16 @@ def write_va_rates(path: Path, rng: np.random.Generator, enterprises: pd.DataFra
             writer.writerows([year, d, f"{final[(year, d)]:.3f}", "final", f"{year + 1}-06-30"] for d in divisions)
 
 
-def write_marker(path: Path, seed: int, n: int, start: str, end: str) -> None:
-    """raw/SIMULATED.txt: says in Chinese and English that raw/ holds simulated data (模拟数据)."""
+def write_marker(path: Path, seed: int, n: int, start: str, end: str, simulated_gdp: list[int] = ()) -> None:
+    """raw/SIMULATED.txt: says in Chinese and English that raw/ holds simulated data (模拟数据), and which years'
+    GDP is simulated too (``simulated_gdp``: after the last published year, for the history benchmark)."""
+    later = ""
+    if simulated_gdp:
+        years = f"{min(simulated_gdp)}–{max(simulated_gdp)}"
+        later = (f"\n{years}年的地区生产总值为模拟值（{max(PUBLISHED_GDP)}年公布数按每年 {SIMULATED_GDP_GROWTH:.0%} 增长），"
+                 f"仅供性能测试（sei-stats bench --history）。\nThe GDP of {years} is simulated ({max(PUBLISHED_GDP)}'s "
+                 f"published figure grown {SIMULATED_GDP_GROWTH:.0%} a year), for the history benchmark only "
+                 "(sei-stats bench --history).\n")
     path.write_text(
         f"模拟数据：本目录的月报（returns/）、年报（annual/）、调查单位名录（roster/）、增加值率（va_rates.csv）和创新平台与龙头企业名录（registry/）"
         f"由 `sei-stats demo-data` 以随机种子 {seed} 生成"
@@ -355,6 +382,7 @@ def write_marker(path: Path, seed: int, n: int, start: str, end: str) -> None:
         "bulletin published it (亿元; up to 2018 on the basis before the fourth economic census, from 2019 after it), split "
         "into quarters by a simulated seasonal profile; the released days are simulated approximations, and 2018's "
         "census revision (vintage 'census_revised (simulated)', written when the city covers 2019) is simulated: no "
-        "revised 2018 figure was found. The provisional and final vintages of the value-added rates are simulated.\n",
+        "revised 2018 figure was found. The provisional and final vintages of the value-added rates are simulated.\n"
+        + later,
         encoding="utf-8",
     )
