@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import matplotlib
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib._pylab_helpers import Gcf
@@ -409,7 +410,13 @@ def test_content_keys_see_every_value_and_ignore_what_is_not_compared():
     frame = pd.DataFrame({"a": [1.0, 2.0]}, index=[2019, 2020])
     key = charts.content_key(frame, {"x": 1})
     assert key == charts.content_key(frame.copy(), {"x": 1})
-    assert key != charts.content_key(frame.assign(a=[1.0, 2.0 + 1e-12]), {"x": 1})  # full precision
+    assert key != charts.content_key(frame.assign(a=[1.0, 2.0 + 1e-9]), {"x": 1})  # the 10th significant digit
+    # the last bits of a double (a parallel sum's order) are no change: 12 significant digits are keyed
+    total = 6393.705442
+    assert charts.content_key(pd.DataFrame({"a": [total]})) == \
+        charts.content_key(pd.DataFrame({"a": [np.nextafter(total, np.inf)]}))
+    assert charts.content_key(total) == charts.content_key(np.float64(np.nextafter(total, 0)))
+    assert charts.canonical_row((1, "x", total, None)) == "(1, 'x', 6393.705442, None)"
     assert key != charts.content_key(frame.set_axis([2018, 2020]), {"x": 1})  # the index
     assert key != charts.content_key(frame.rename(columns={"a": "b"}), {"x": 1})
     assert key != charts.content_key(frame, {"x": 2})

@@ -24,6 +24,7 @@ import pandas as pd
 
 from sei_stats import period as periods
 from sei_stats.calendar import Calendar, from_warehouse
+from sei_stats.charts import canonical_row
 from sei_stats.vocabulary import BUCKETS, PRIOR_SOURCES
 
 CONTRIBUTORS_LIMIT = 10
@@ -89,11 +90,11 @@ class QualityData:
     def slices(self, months_of: Callable[[str], Iterable[str]], wanted: Iterable[str] | None = None
                ) -> Iterator[tuple[str, QualityData, dict[str, list[str]]]]:
         """(period, ``for_period(period, months_of(period))``, its frames' rows as text) for each period
-        ``wanted`` (default: every one). Each frame is grouped by period, and each row written as text (the
-        repr of its values: what a content key hashes), once for all periods."""
+        ``wanted`` (default: every one). Each frame is grouped by period, and each row written as text (its
+        values, floats to charts.KEY_DIGITS: what a content key hashes), once for all periods."""
         frames = {name: getattr(self, name) for name in ("quality", *PERIOD_FRAMES)}
         at_period = {name: _positions(frame) for name, frame in frames.items()}
-        texts = {name: None if frame is None else list(map(repr, frame.itertuples(index=False, name=None)))
+        texts = {name: None if frame is None else list(map(canonical_row, frame.itertuples(index=False, name=None)))
                  for name, frame in frames.items()}
 
         def pick(name: str, months: Iterable[str]) -> tuple[pd.DataFrame | None, list[str]]:
