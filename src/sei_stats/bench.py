@@ -441,9 +441,7 @@ def _scenario(name: str, source: Path, root: Path, periods: list[str], lines: in
             # `python -m`, not the `sei-stats` script beside the interpreter (sei-stats.exe on Windows)
             command = ["materialize", *(["--all"] if name == "year" else ["--period", periods[-1]])]
             argv = [sys.executable, "-m", "sei_stats.pipelines.cli", *command]
-            # in its own process even with `sei-stats serve` running: the figures include the imports, every time
-            env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"} | {"SEI_DATA_DIR": str(data_dir),
-                                                                                 "SEI_STATS_IN_PROCESS": "1"}
+            env = cli_env(data_dir)
             say(f"  {name}: {' '.join(command)} …")
             result["end_to_end"] = run_measured(argv, env=env, log=logs / "materialize.log") | {
                 "command": " ".join(["sei-stats", *command]), "lines": lines}
@@ -479,11 +477,21 @@ def run_bench(scale: str, *, work: Path = DEFAULT_WORK, out: Path | None = None,
     for name, chosen in (("month", periods[-1:]), ("year", periods))[:2 if len(periods) > 1 else 1]:
         result["scenarios"][name] = _scenario(name, root / "source", root, chosen, sum(by_period[p] for p in chosen),
                                               end_to_end=end_to_end, keep=keep, say=say)
-    out = Path(out) if out else DEFAULT_RESULTS / f"{scale}-{started:%Y%m%dT%H%M%S}.json"
+    return write_results(result, Path(out) if out else DEFAULT_RESULTS / f"{scale}-{started:%Y%m%dT%H%M%S}.json")
+
+
+def write_results(result: dict, out: Path) -> dict:
+    """The results as JSON in ``out``; the results with its path."""
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
-    result["path"] = str(out)
-    return result
+    return result | {"path": str(out)}
+
+
+def cli_env(data_dir: Path) -> dict[str, str]:
+    """The environment of a `sei-stats` command on ``data_dir``: its own Dagster home (under the folder), and in
+    its own process even with `sei-stats serve` running, so that its figures include the imports every time."""
+    return {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"} | {"SEI_DATA_DIR": str(data_dir),
+                                                                          "SEI_STATS_IN_PROCESS": "1"}
 
 
 # --- the table -------------------------------------------------------------------------------------

@@ -116,6 +116,9 @@ def test_the_table_gives_each_rerun_and_the_ratio_of_the_means():
     # means 33 / 21 = 1.571…; 12.6 / 12 = 1.05
     assert "10 years ÷ 1 year, a correction: 1.57×" in table
     assert "10 years ÷ 1 year, no change: 1.05×" in table
+    assert "exited" not in table
+    result["no_change"]["1 year"][0]["exit_code"] = 1  # published, a data-quality check failed: said
+    assert "(some reruns exited [1]: published, with data-quality checks failed" in history.format_history(result)
 
 
 @pytest.mark.parametrize(("argv", "says"), [(["--history", "1"], "needs at least 2 years"),
