@@ -685,6 +685,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.history:
         from sei_stats import bench_history
 
+        ignored = [flag for flag, given in (("--scale", args.scale), ("--months", args.months), ("--keep", args.keep),
+                                            ("--no-materialize", args.no_materialize), ("--dry-run", args.dry_run)) if given]
+        if ignored:
+            _failed(f"sei-stats bench --history: {', '.join(ignored)} belong to the scaled city's benchmark; "
+                    "--history takes --enterprises, --seed, --rounds, --work and --out")
+            return 2
+
         try:
             result = bench_history.run_history(args.history, work=args.work, out=args.out, rounds=args.rounds,
                                                enterprises=args.enterprises or 2000, seed=args.seed, say=_tell)
@@ -694,7 +701,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         _say(bench_history.format_history(result))
         _say(f"\nresults: {result['path']}")
         return 0
-    result = bench.run_bench(args.scale, work=args.work, out=args.out, months=args.months, enterprises=args.enterprises,
+    result = bench.run_bench(args.scale or "city", work=args.work, out=args.out, months=args.months, enterprises=args.enterprises,
                              seed=args.seed, end_to_end=not args.no_materialize, keep=args.keep, dry_run=args.dry_run,
                              say=_tell)
     if result:
@@ -879,9 +886,9 @@ def parser() -> argparse.ArgumentParser:
     from sei_stats.bench import DEFAULT_WORK, SCALES, SEED
 
     bn = sub.add_parser("bench", help="time each stage, `materialize` and a plain DuckDB floor on a scaled demo city")
-    bn.add_argument("--scale", choices=tuple(SCALES), default="city",
-                    help="tiny (200 enterprises, 2 months: a smoke test), city (2,000), province (40,000) or national "
-                         "(500,000, about 2.5 million lines a month)")
+    bn.add_argument("--scale", choices=tuple(SCALES),
+                    help="tiny (200 enterprises, 2 months: a smoke test), city (2,000; the default), province (40,000) "
+                         "or national (500,000, about 2.5 million lines a month)")
     bn.add_argument("--months", type=int, metavar="N", help="the first N report periods of 2020 (default: the scale's)")
     bn.add_argument("--enterprises", type=int, metavar="N", help="instead of the scale's count")
     bn.add_argument("--seed", type=int, default=SEED)

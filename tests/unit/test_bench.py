@@ -118,3 +118,10 @@ def test_bench_at_the_tiny_scale(tmp_path, capsys):
     assert "materialize ÷ floor" in capsys.readouterr().out
     assert not (tmp_path / "work" / "tiny" / "year-e2e").exists()  # the scenarios' folders go, the city stays
     assert (tmp_path / "work" / "tiny" / "source" / "bench-city.json").exists()
+
+
+def test_the_default_scale_is_the_city(tmp_path, capsys):
+    from sei_stats.pipelines.cli import main
+
+    assert main(["bench", "--dry-run", "--work", str(tmp_path / "work")]) == 0
+    assert "city: 2,000 enterprises, 11 months" in capsys.readouterr().out

@@ -122,7 +122,9 @@ def test_the_table_gives_each_rerun_and_the_ratio_of_the_means():
 
 
 @pytest.mark.parametrize(("argv", "says"), [(["--history", "1"], "needs at least 2 years"),
-                                            (["--history", "3", "--rounds", "0"], "needs at least one correction")])
+                                            (["--history", "3", "--rounds", "0"], "needs at least one correction"),
+                                            (["--history", "3", "--scale", "national", "--keep"],
+                                             "--scale, --keep belong to the scaled city's benchmark")])
 def test_the_command_refuses_what_it_cannot_measure_before_writing_anything(tmp_path, capsys, argv, says):
     from sei_stats.pipelines.cli import main
 
