@@ -381,12 +381,13 @@ def _stop_when_caller_goes(conn: socket.socket, done: threading.Event) -> None:
 
 def _connect(timeout: float | None = None) -> socket.socket | None:
     """A connection to this user's running server; None when there is none (or no socket answers)."""
-    if not SUPPORTED or not _ours(socket_path()):
+    path = socket_path() if SUPPORTED else None
+    if path is None or not _ours(path):
         return None
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.settimeout(timeout)
-        conn.connect(str(socket_path()))
+        conn.connect(str(path))
     except OSError:
         conn.close()
         return None  # a server that died and left its socket

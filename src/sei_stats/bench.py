@@ -31,6 +31,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -353,21 +354,26 @@ def check_disk(folder: Path, needed: int) -> None:
                          "is: free some, or give --work on a larger disk")
 
 
-def _link_tree(source: Path, target: Path, periods: list[str]) -> None:
-    """A data folder for one scenario: the catalog copied, raw/ hard-linked (copied where links fail), only the
-    returns of ``periods``."""
+def link_tree(source: Path, target: Path, wanted: Callable[[Path], bool] = lambda rel: True) -> None:
+    """``target`` as a data folder of ``source``: the catalog copied, the files of raw/ whose path under raw/ is
+    ``wanted`` hard-linked (copied where links fail)."""
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(source / "catalog", target / "catalog")
     for path in (source / "raw").rglob("*"):
         rel = path.relative_to(source / "raw")
-        if path.is_dir() or (rel.parts[0] == "returns" and rel.parts[1] not in periods):
+        if path.is_dir() or not wanted(rel):
             continue
         (target / "raw" / rel).parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(path, target / "raw" / rel)
         except OSError:
             shutil.copy2(path, target / "raw" / rel)
+
+
+def _link_tree(source: Path, target: Path, periods: list[str]) -> None:
+    """A data folder for one scenario (``link_tree``): only the returns of ``periods``."""
+    link_tree(source, target, lambda rel: not (rel.parts[0] == "returns" and rel.parts[1] not in periods))
 
 
 def _generate(source: Path, n_enterprises: int, months: int | None, seed: int, say) -> dict:

@@ -20,13 +20,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from .bench import DEFAULT_RESULTS, DEFAULT_WORK, SEED, check_disk, cli_env, machine, run_measured, write_results
+from .bench import (DEFAULT_RESULTS, DEFAULT_WORK, SEED, check_disk, cli_env, link_tree, machine, run_measured,
+                    write_results)
 from .config import REPO_ROOT
 
 FIRST_YEAR = 2017  # the catalog's first year (data/catalog/products.csv: valid_from 2017-01)
@@ -46,18 +46,10 @@ def last_period(years: int, today: dt.date) -> str:
 
 
 def one_year_folder(source: Path, target: Path, year: int) -> None:
-    """``target`` as a data folder of ``year`` alone: the catalog copied; from source/raw (hard-linked, copied where
-    links fail) that year's returns and roster, the registries, GDP, value-added rates and the marker; no annual
-    report (the year's own comes after it; the year before's is no part of a one-year history)."""
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(source / "catalog", target / "catalog")
-    raw = source / "raw"
-    for path in raw.rglob("*"):
-        rel = path.relative_to(raw)
-        if path.is_dir() or rel.parts[0] in ("annual", "reviews") or _other_year(rel, year):
-            continue
-        _link(path, target / "raw" / rel)
+    """``target`` as a data folder of ``year`` alone (bench.link_tree): that year's returns and roster, the
+    registries, GDP, value-added rates and the marker; no annual report (the year's own comes after it; the year
+    before's is no part of a one-year history) and no review."""
+    link_tree(source, target, lambda rel: rel.parts[0] not in ("annual", "reviews") and not _other_year(rel, year))
 
 
 def _other_year(rel: Path, year: int) -> bool:
@@ -69,21 +61,8 @@ def _other_year(rel: Path, year: int) -> bool:
 
 
 def whole_folder(source: Path, target: Path) -> None:
-    """``target`` as a data folder of every year of ``source`` (raw/ hard-linked, the catalog copied)."""
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(source / "catalog", target / "catalog")
-    for path in (source / "raw").rglob("*"):
-        if path.is_file():
-            _link(path, target / "raw" / path.relative_to(source / "raw"))
-
-
-def _link(path: Path, to: Path) -> None:
-    to.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(path, to)
-    except OSError:
-        shutil.copy2(path, to)
+    """``target`` as a data folder of every year of ``source`` (bench.link_tree)."""
+    link_tree(source, target)
 
 
 def shared_findings(templates: list[str]) -> list[list[str]]:
