@@ -83,18 +83,40 @@ def _pick(rows: pd.DataFrame, table: pd.DataFrame, keys: list[str], strata: pd.D
     return factor, label
 
 
+@dataclass(frozen=True)
+class UnitSums:
+    """What imputing a year reads of every unit of its frame, whichever units are imputed: their strata, each
+    unit's monthly total of a complete return and its comparable sums. Each unit's own, so a year imputed in
+    batches of units (sei_stats.scope) sums each batch and joins them (``join``): the same figures as in one go."""
+
+    strata: pd.DataFrame     # credit_code -> area, district_code, area_district, all
+    totals: pd.Series        # (period, credit_code) -> Σ output_ytd, complete returns only
+    comparable: pd.DataFrame  # (period, credit_code) -> Σ output_ytd, Σ prior of the lines with a prior
+
+    @staticmethod
+    def join(parts: list[UnitSums], units: pd.DataFrame) -> UnitSums:
+        """The sums of disjoint batches of units, with the strata of every unit of the year's frame ``units``."""
+        totals = pd.concat([p.totals for p in parts]).sort_index()
+        return UnitSums(strata=_strata(units), totals=totals,
+                        comparable=pd.concat([p.comparable for p in parts]).sort_index())
+
+
+def unit_sums(lines: pd.DataFrame, units: pd.DataFrame, returned: pd.DataFrame) -> UnitSums:
+    """The UnitSums of one year's ``lines``, frame ``units`` and ``returned`` lines (as impute_year reads them)."""
+    unusable = returned.loc[returned["status"].isin(["held", "rejected"]), PAIR].drop_duplicates()
+    totals = lines.groupby(PAIR)["output_ytd"].sum()
+    # the movement is the complete returns': a unit with a held or rejected line that month is left out
+    totals = totals[~totals.index.isin(pd.MultiIndex.from_frame(unusable))] if len(unusable) else totals
+    comparable = lines[lines["prior"].notna()].groupby(PAIR)[["output_ytd", "prior"]].sum()
+    return UnitSums(strata=_strata(units), totals=totals, comparable=comparable)
+
+
 class _Year:
     """What imputing one year reads: its units' strata, the stratum movements and growth, its lines."""
 
-    def __init__(self, lines: pd.DataFrame, last_year: pd.DataFrame, units: pd.DataFrame, min_respondents: int,
-                 incomplete: pd.DataFrame):
+    def __init__(self, lines: pd.DataFrame, last_year: pd.DataFrame, min_respondents: int, sums: UnitSums):
         self.lines, self.last_year, self.min = lines, last_year, min_respondents
-        self.strata = _strata(units)
-        totals = lines.groupby(PAIR)["output_ytd"].sum()
-        # the movement is the complete returns': a unit with a held or rejected line that month is left out
-        self.totals = totals[~totals.index.isin(pd.MultiIndex.from_frame(incomplete[PAIR]))] if len(incomplete) else totals
-        with_prior = lines[lines["prior"].notna()]
-        self.comparable = with_prior.groupby(PAIR)[["output_ytd", "prior"]].sum()
+        self.strata, self.totals, self.comparable = sums.strata, sums.totals, sums.comparable
 
     def movement(self, rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         """Each row's (credit_code, base_period, period) stratum movement between its two months, and its stratum."""
@@ -182,10 +204,11 @@ def _with_priors(imputed: pd.DataFrame, year: _Year) -> pd.DataFrame:
 
 
 def impute_year(lines: pd.DataFrame, last_year: pd.DataFrame, frame: pd.DataFrame, returned: pd.DataFrame,
-                min_respondents: int = 3) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The imputed lines, the live units' status and the dropped-line findings of one year."""
+                min_respondents: int = 3, sums: UnitSums | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The imputed lines, the live units' status and the dropped-line findings of one year (``sums``: of every
+    unit of the year when these frames hold a batch of its units; by default these frames')."""
     unusable = returned.loc[returned["status"].isin(["held", "rejected"]), [*PAIR, "product_key"]].drop_duplicates()
-    year = _Year(lines, last_year, frame, min_respondents, incomplete=unusable[PAIR].drop_duplicates())
+    year = _Year(lines, last_year, min_respondents, sums or unit_sums(lines, frame, returned))
     live = frame.loc[frame["live"], PAIR].sort_values(PAIR).reset_index(drop=True)
     live["sent"] = _has(live, returned, PAIR)
     live["usable"] = _has(live, lines, PAIR)
@@ -282,20 +305,31 @@ def runs_at_end(status: pd.DataFrame) -> dict[str, tuple[pd.Timestamp, int]]:
     return {c: (p, int(r)) for c, p, r in zip(last["credit_code"], last["period"], last["months_imputed_running"])}
 
 
+def _normalised(lines: pd.DataFrame, frame: pd.DataFrame, returned: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
+    """The frames as imputation reads them (the caller's stay as they are), each with its year."""
+    lines, frame, returned = (f.assign(period=pd.to_datetime(f["period"])) for f in (lines, frame, returned))
+    lines, returned = (f.assign(product_key=f["product_key"].astype("str")) for f in (lines, returned))  # joined on
+    lines = lines.assign(output_ytd=lines["output_ytd"].astype(float), prior=lines["prior"].astype(float))
+    return tuple(f.assign(year=f["period"].dt.year) for f in (lines, frame, returned))
+
+
+def year_sums(lines: pd.DataFrame, frame: pd.DataFrame, returned: pd.DataFrame, year: int) -> UnitSums:
+    """The UnitSums of ``year`` from frames as impute reads them (a batch of units' frames: that batch's sums)."""
+    lines, frame, returned = _normalised(lines, frame, returned)
+    return unit_sums(lines[lines["year"] == year], frame[frame["year"] == year], returned[returned["year"] == year])
+
+
 def impute(lines: pd.DataFrame, frame: pd.DataFrame, returned: pd.DataFrame, min_respondents: int,
-           max_consecutive_months: int, carried: dict | None = None) -> Imputation:
+           max_consecutive_months: int, carried: dict | None = None, sums: dict[int, UnitSums] | None = None
+           ) -> Imputation:
     """Imputed lines, unit status and frame findings for every year of the frame, in month order.
 
     ``lines`` holds the years of the frame and the year before the first (for its bases and priors);
-    ``carried``: runs of whole-unit imputation from before the frame's first month (runs_at_end)."""
-    # the caller's frames stay as they are
-    lines, frame, returned = (f.assign(period=pd.to_datetime(f["period"])) for f in (lines, frame, returned))
-    lines, returned = (f.assign(product_key=f["product_key"].astype("str")) for f in (lines, returned))  # joined on
-    lines = lines.assign(year=lines["period"].dt.year, output_ytd=lines["output_ytd"].astype(float),
-                         prior=lines["prior"].astype(float))
-    frame = frame.assign(year=frame["period"].dt.year)
+    ``carried``: runs of whole-unit imputation from before the frame's first month (runs_at_end); ``sums``: a
+    year's UnitSums of every unit when the frames hold a batch of its units (sei_stats.scope)."""
+    lines, frame, returned = _normalised(lines, frame, returned)
     parts = [impute_year(lines[lines["year"] == y], lines[lines["year"] == y - 1], frame[frame["year"] == y],
-                         returned[returned["period"].dt.year == y], min_respondents)
+                         returned[returned["year"] == y], min_respondents, (sums or {}).get(y))
              for y in sorted(frame["year"].unique())]
     imputed = [p[0] for p in parts if len(p[0])]
     out_lines = pd.concat(imputed, ignore_index=True) if imputed else _empty(IMPUTED_COLUMNS)

@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from .classify import CLASS_COLUMNS, classify, entries_valid_in
-from .impute import impute
+from .impute import UnitSums, impute, year_sums
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
     # through Arrow: 1.0 s for 2.4 million lines where .df() takes 7.7 s, the same frame once periods are [us]
@@ -48,36 +48,62 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frames: list[pd.DataFram
     con.unregister("frame_to_insert")
 
 
-def _read_inputs(con: duckdb.DuckDBPyConnection, suffix: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+# A year's frame step reads its units in batches of about this many lines (the year's and the year before's):
+# a national year (27 million lines) in about the memory of a national month; the demo's years in one batch.
+BATCH_LINES = 3_000_000
+
+
+def _batches(con: duckdb.DuckDBPyConnection, suffix: str, year: int, batch_lines: int) -> int:
+    (lines,), = con.execute(f"SELECT count(*) FROM fact{suffix}.scope_lines WHERE year(period) IN ({year - 1}, {year})"
+                            ).fetchall()
+    return max(1, -(-lines // batch_lines))
+
+
+def _read_inputs(con: duckdb.DuckDBPyConnection, suffix: str, year: int, batch: tuple[int, int] = (0, 1)
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The lines of ``year`` and the year before, the frame and the returned lines of ``year``: of every unit, or
+    of batch (i, n), the units whose credit code hashes to i modulo n (a unit's rows all in one batch)."""
     fact = f"fact{suffix}"
+    units = f"hash(credit_code) % {batch[1]} = {batch[0]}" if batch[1] > 1 else "true"
     lines = _frame(con, f"""
         SELECT period, source_file, line_number, credit_code, enterprise_name, product_code, product_name, product_key,
                CAST(output_ytd AS DOUBLE) AS output_ytd, CAST(prior AS DOUBLE) AS prior, district_code, industry_code,
                industry_code_reported, catalog_version
-        FROM {fact}.scope_lines ORDER BY period, source_file, line_number""")
+        FROM {fact}.scope_lines WHERE year(period) IN ({year - 1}, {year}) AND {units}
+        ORDER BY period, source_file, line_number""")
     frame = _frame(con, f"""
         SELECT period, credit_code, enterprise_name, district_code, industry_code, area, frame_source, live,
                out_of_scope_reason
-        FROM {fact}.frame ORDER BY period, credit_code""")
+        FROM {fact}.frame WHERE year(period) = {year} AND {units} ORDER BY period, credit_code""")
     returned = _frame(con, f"""
         SELECT period, credit_code, coalesce(product_code, product_name) AS product_key, status
         FROM {fact}.lines
         WHERE status IN ('accepted', 'held', 'rejected', 'out_of_scope') AND credit_code IS NOT NULL
+          AND year(period) = {year} AND {units}
         ORDER BY ALL""")
     for f in (lines, frame, returned):
         f["period"] = f["period"].astype("datetime64[us]")
     return lines, frame, returned
 
 
+def _sums_of_every_unit(con: duckdb.DuckDBPyConnection, suffix: str, year: int, batches: int) -> dict[int, UnitSums]:
+    """The year's UnitSums of every unit, a batch at a time: what each batch's imputation reads of the others."""
+    parts = [year_sums(*_read_inputs(con, suffix, year, (i, batches)), year) for i in range(batches)]
+    units = _frame(con, f"SELECT period, credit_code, area, district_code FROM fact{suffix}.frame "
+                        f"WHERE year(period) = {year} ORDER BY period, credit_code")
+    return {year: UnitSums.join(parts, units)}
+
+
 def _year(lines: pd.DataFrame, frame: pd.DataFrame, returned: pd.DataFrame, catalog: pd.DataFrame,
-          min_respondents: int, max_months: int, carried: dict) -> dict[str, pd.DataFrame]:
-    """The four results of one year (``lines``: its lines and the year before's; the others: the year's)."""
-    year = int(frame["period"].dt.year.iloc[0])
+          min_respondents: int, max_months: int, carried: dict, year: int,
+          sums: dict[int, UnitSums] | None = None) -> dict[str, pd.DataFrame]:
+    """The four results of one year (``lines``: its lines and the year before's; the others: the year's), of
+    every unit or of a batch of them (``sums``: the year's of every unit)."""
     own = lines[lines["period"].dt.year == year]
     moved = own[own["industry_code"] != own["industry_code_reported"]]
     classes = _classified_by_frame(moved[["period", "source_file", "line_number", "product_code", "industry_code"]],
                                    catalog).drop(columns=["product_code", "industry_code"])
-    result = impute(lines, frame, returned, min_respondents, max_months, carried)
+    result = impute(lines, frame, returned, min_respondents, max_months, carried, sums)
     imputed = _classified_by_frame(result.lines, catalog) if len(result.lines) else result.lines
     sent = returned[["period", "credit_code"]].drop_duplicates().assign(responded=True)
     states = frame.merge(result.status.drop(columns=["responded"]), on=["period", "credit_code"], how="left")
@@ -94,13 +120,17 @@ def fill_year(con: duckdb.DuckDBPyConnection, catalog: pd.DataFrame, min_respond
               *, suffix: str, year: int, carried: dict) -> None:
     """Fill fact.frame_classes, fact.imputed_lines, fact.frame_findings and qa.frame (schemas + ``suffix``) with
     year ``year``'s rows; the schemas hold that year's and the year before's lines (sei_stats.year_step), and
-    ``carried`` the runs of imputation the year before ended with."""
-    lines, frame, returned = _read_inputs(con, suffix)
-    result = _year(lines[lines["period"].dt.year.isin([year - 1, year])], frame[frame["period"].dt.year == year],
-                   returned[returned["period"].dt.year == year], catalog, min_respondents, max_consecutive_months,
-                   carried)
-    fact, qa = f"fact{suffix}", f"qa{suffix}"
-    _insert(con, f"{fact}.frame_classes", [result["classes"]])
-    _insert(con, f"{fact}.imputed_lines", [result["imputed"]])
-    _insert(con, f"{fact}.frame_findings", [result["findings"]])
-    _insert(con, f"{qa}.frame", [result["frame"]])
+    ``carried`` the runs of imputation the year before ended with. A year of more than BATCH_LINES lines is
+    done in batches of units, each with the sums of every unit: the same rows, in a batch's memory."""
+    batches = _batches(con, suffix, year, BATCH_LINES)
+    sums = _sums_of_every_unit(con, suffix, year, batches) if batches > 1 else None
+    for batch in range(batches):
+        lines, frame, returned = _read_inputs(con, suffix, year, (batch, batches))
+        if frame.empty:  # no unit of the year's frame (so no line of the year either) hashes to this batch
+            continue
+        result = _year(lines, frame, returned, catalog, min_respondents, max_consecutive_months, carried, year, sums)
+        fact, qa = f"fact{suffix}", f"qa{suffix}"
+        _insert(con, f"{fact}.frame_classes", [result["classes"]])
+        _insert(con, f"{fact}.imputed_lines", [result["imputed"]])
+        _insert(con, f"{fact}.frame_findings", [result["findings"]])
+        _insert(con, f"{qa}.frame", [result["frame"]])

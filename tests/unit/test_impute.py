@@ -13,7 +13,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from sei_stats.impute import impute
+from sei_stats import scope
+from sei_stats.impute import UnitSums, impute, year_sums
 from sei_stats.land import land_month
 from sei_stats.publish import publish
 
@@ -143,7 +144,12 @@ def test_a_rejected_line_without_a_product_is_not_imputed_as_the_whole_unit():
     assert (bool(status["usable"]), bool(status["imputed"]), status["why"]) == (True, False, "reported")
 
 
-def test_published_totals_state_their_imputed_share_and_the_response_rate(tmp_path):
+# The frame step's batches of units (sei_stats.scope.BATCH_LINES): one line a batch puts N in a batch of its own
+# or with one respondent, and it is still scaled by its stratum's movement over all three (the figures below).
+@pytest.mark.parametrize("batch_lines", [None, 1], ids=["one batch", "batches of units"])
+def test_published_totals_state_their_imputed_share_and_the_response_rate(tmp_path, monkeypatch, batch_lines):
+    if batch_lines:
+        monkeypatch.setattr(scope, "BATCH_LINES", batch_lines)
     city = {period: [(code, DISTRICT[code], "3491", "", "工业机器人", str(ytd), "" if prior is None else str(prior))
                      for code, (ytd, prior) in values.items()] for period, values in MONTHS.items()}
     paths = make_data_dir(tmp_path / "data", city, january_reported=True)
@@ -187,3 +193,35 @@ def test_a_late_return_replaces_its_imputation_at_the_publish_that_includes_it(t
     publish(paths)  # then the return counts, and its imputation is gone: never both
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute(query).fetchone() == (pytest.approx(1290), 0.0)
+
+
+def test_a_year_imputed_in_batches_of_units_gives_the_rows_of_one_batch():
+    # R1 with a held line (the movement leaves its return out), N imputed by ratio: each batch of units reads the
+    # sums of every unit (impute.year_sums, UnitSums.join), so N, alone in its batch, is scaled as in one go
+    lines = scope_lines(SIX)
+    second = lines[lines["credit_code"] == R1].assign(product_name="伺服电机", product_key="伺服电机", output_ytd=lambda f: f["output_ytd"] / 10)
+    lines = pd.concat([lines, second], ignore_index=True)
+    returned = returned_of(lines)
+    held = ((lines["credit_code"] == R1) & (lines["product_key"] == "伺服电机") & (lines["period"] == pd.Timestamp("2018-03-01"))).to_numpy()
+    returned.loc[held, "status"] = "held"
+    lines, frame = lines[~held], frame_of(SIX)
+    whole = impute(lines, frame, returned, 2, 3)
+
+    batches = [[R1, R2], [R3], [N]]
+    of = {name: [] for name in ("lines", "status", "findings")}
+    sums = UnitSums.join([year_sums(*(f[f["credit_code"].isin(b)] for f in (lines, frame, returned)), 2018)
+                          for b in batches], frame)
+    for batch in batches:
+        part = impute(*(f[f["credit_code"].isin(batch)] for f in (lines, frame, returned)), 2, 3, sums={2018: sums})
+        for name in of:
+            of[name].append(getattr(part, name))
+    for name in of:
+        got = pd.concat(of[name], ignore_index=True)
+        want = getattr(whole, name)
+        order = [c for c in ("period", "credit_code", "product_key", "product", "rule") if c in want]
+        pd.testing.assert_frame_equal(got.sort_values(order).reset_index(drop=True),
+                                      want.sort_values(order).reset_index(drop=True), check_dtype=False)
+    # and the figures: N's 5月 is 50 × 3000 / 600 = 250; R1's held 伺服电机 line 20 × 1500 / 1000 = 30
+    imputed = pd.concat(of["lines"])
+    assert imputed.loc[imputed["credit_code"] == N, "output_ytd"].tolist()[3] == 250.0
+    assert imputed.loc[imputed["imputation"] == "line", "output_ytd"].tolist() == [30.0]
