@@ -48,8 +48,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frames: list[pd.DataFram
     con.unregister("frame_to_insert")
 
 
-# A year's frame step reads its units in batches of about this many lines (the year's and the year before's):
-# a national year (27 million lines) in about the memory of a national month; the demo's years in one batch.
+# A year's frame step reads its units in batches of about this many lines (the year's and the year before's): a
+# national year's 27 million lines in 9 batches (in one, pandas would need about 30 GB); the demo's years in one.
 BATCH_LINES = 3_000_000
 
 
