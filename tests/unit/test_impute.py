@@ -221,7 +221,8 @@ def test_a_year_imputed_in_batches_of_units_gives_the_rows_of_one_batch():
         order = [c for c in ("period", "credit_code", "product_key", "product", "rule") if c in want]
         pd.testing.assert_frame_equal(got.sort_values(order).reset_index(drop=True),
                                       want.sort_values(order).reset_index(drop=True), check_dtype=False)
-    # and the figures: N's 5月 is 50 × 3000 / 600 = 250; R1's held 伺服电机 line 20 × 1500 / 1000 = 30
+    # and the figures: N's 1–5月 is its 1月 50 × 5 (its district's R1 and R2: (550 + 1000) / (110 + 200)) = 250;
+    # R1's held 伺服电机 line is its 2月 20 × the area's complete returns R2 + R3, 1500 / 1000, = 30
     imputed = pd.concat(of["lines"])
     assert imputed.loc[imputed["credit_code"] == N, "output_ytd"].tolist()[3] == 250.0
     assert imputed.loc[imputed["imputation"] == "line", "output_ytd"].tolist() == [30.0]
