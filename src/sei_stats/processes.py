@@ -44,3 +44,9 @@ def replace_with_text(path: Path, text: str) -> None:
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def remove_with_wal(path: Path) -> None:
+    """A DuckDB file and its write-ahead log, where they exist."""
+    path.unlink(missing_ok=True)
+    Path(f"{path}.wal").unlink(missing_ok=True)

@@ -42,7 +42,7 @@ from .config import DataPaths
 from .disclosure import Rules
 from .labels import store_column_labels
 from .land import new_landing_id
-from .processes import pid_alive, replace_with_text
+from .processes import pid_alive, remove_with_wal, replace_with_text
 from .reclassify import current_reclassification
 from .relations import in_one_commit, lineage
 from .settings import load_settings
@@ -121,7 +121,7 @@ def publish(paths: DataPaths, released: dt.datetime | None = None) -> Published:
         crashpoints.reach("building")
     except BaseException:
         for path in (detail, analysts):
-            _remove_with_wal(path)
+            remove_with_wal(path)
         shutil.rmtree(vintage, ignore_errors=True)
         raise
     # the vintage is kept before the files are moved: a kill in between leaves a vintage no publish logged,
@@ -226,13 +226,8 @@ def release_time(as_of: str | None) -> dt.datetime | None:
 
 def _building(target: Path) -> Path:
     path = target.with_name(f".{target.name}.{os.getpid()}.building")
-    _remove_with_wal(path)
+    remove_with_wal(path)
     return path
-
-
-def _remove_with_wal(path: Path) -> None:
-    path.unlink(missing_ok=True)
-    Path(f"{path}.wal").unlink(missing_ok=True)
 
 
 def _record_publish(con: duckdb.DuckDBPyConnection, publish_id: str, landings: dict[str, Path],

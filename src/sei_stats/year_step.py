@@ -35,6 +35,7 @@ import pandas as pd
 
 from . import relations
 from .memory import release
+from .processes import remove_with_wal
 
 # The modules whose code decides a kept year's rows (with every file of sql/).
 _CODE = ("year_step", "scope", "impute", "classify", "warehouse", "relations")
@@ -190,7 +191,8 @@ def _scratch(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     main, path = con.execute("SELECT database_name, path FROM duckdb_databases() "
                              "WHERE database_name = current_database()").fetchall()[0]
     scratch = Path(path).with_name(f".year_step.{os.getpid()}.building") if path else None
-    _remove_database(scratch)
+    if scratch:
+        remove_with_wal(scratch)
     con.execute(f"ATTACH {relations.quote(str(scratch) if scratch else ':memory:')} AS {SCRATCH}")
     try:
         con.execute(f"CREATE SCHEMA {SCRATCH}.ref")
@@ -204,13 +206,8 @@ def _scratch(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     finally:
         con.execute(f'USE "{main}"')
         con.execute(f"DETACH {SCRATCH}")
-        _remove_database(scratch)
-
-
-def _remove_database(path: Path | None) -> None:
-    if path is not None:
-        path.unlink(missing_ok=True)
-        Path(f"{path}.wal").unlink(missing_ok=True)
+        if scratch:
+            remove_with_wal(scratch)
 
 
 def _compute_in(con: duckdb.DuckDBPyConnection, year: int, suffix: str, kept_before: dict[str, Path],
